@@ -1,0 +1,1 @@
+"""Built-in adapters (input formats); each is a plugin registering one adapter."""

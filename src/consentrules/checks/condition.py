@@ -1,0 +1,333 @@
+"""``condition``: custom rules without Python, as ``all`` / ``any`` / ``not`` over field tests.
+
+Parameters
+    ``subject`` (optional)
+        What each test looks at: ``setting`` (default; its state on the evaluation date) or
+        ``disclosure_version`` (every version of every disclosure, with its document's ``id``,
+        ``kind`` and ``title`` under ``document``).
+    ``require`` or ``forbid`` (exactly one)
+        A condition. ``require``: a finding for each subject where it does not hold;
+        ``forbid``: a finding for each subject where it holds.
+
+A condition is ``{all: [...]}``, ``{any: [...]}``, ``{not: condition}``, or a field test:
+``{field: NAME, OPERATOR: VALUE}`` with one operator of:
+
+``equals``, ``not_equals``, ``in`` (the field's value is one of a list), ``contains`` (a list
+field has the value, or a text field contains it), ``matches`` (a regular expression found in
+a text field), ``exists`` (true/false), ``before`` / ``after`` (dates; a month-only date
+counts only if every day of it qualifies), ``lt``, ``le``, ``gt``, ``ge`` (numbers; on a list
+field, its length).
+
+Field names are dotted paths: ``id``, ``title``, ``purposes``, ``data_categories``,
+``recipients``, ``default``, ``region_defaults.EEA``, ``regions.include``, ``activated_at``,
+``metadata.owner``; for versions also ``version``, ``published_at``, ``effective_at``,
+``describes_opt_out``, ``statements``, ``excerpts``, ``document.kind``.
+
+A test on a field the subject lacks is unknown, not false: if the verdict depends on it the
+subject is reported as not evaluable (use ``exists`` to test for presence).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from consentrules import hookimpl
+from consentrules.dates import DateFormatError
+from consentrules.dates import PartialDate
+from consentrules.dates import parse_date
+from consentrules.evaluation import EvalContext
+from consentrules.evaluation import spans
+from consentrules.model import DisclosureVersion
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import Setting
+from consentrules.model import Status
+from consentrules.regions import RegionRegistry
+from consentrules.registry import CheckKindRegistry
+from consentrules.registry import ParamError
+
+OPERATORS = (
+    "equals", "not_equals", "in", "contains", "matches", "exists",
+    "before", "after", "lt", "le", "gt", "ge",
+)
+SUBJECTS = ("setting", "disclosure_version")
+_MISSING = object()
+#: Longest text a ``matches`` test searches, bounding the work a regular expression can do.
+MAX_MATCH_LENGTH = 10_000
+
+_CONDITION_SCHEMA: dict[str, Any] = {
+    "$defs": {
+        "condition": {
+            "type": "object",
+            "minProperties": 1,
+            "oneOf": [
+                {
+                    "required": ["all"],
+                    "additionalProperties": False,
+                    "properties": {"all": {"$ref": "#/$defs/conditions"}},
+                },
+                {
+                    "required": ["any"],
+                    "additionalProperties": False,
+                    "properties": {"any": {"$ref": "#/$defs/conditions"}},
+                },
+                {
+                    "required": ["not"],
+                    "additionalProperties": False,
+                    "properties": {"not": {"$ref": "#/$defs/condition"}},
+                },
+                {
+                    "required": ["field"],
+                    "minProperties": 2,
+                    "maxProperties": 2,
+                    "additionalProperties": False,
+                    "properties": {
+                        "field": {"type": "string", "minLength": 1},
+                        **{op: {} for op in OPERATORS},
+                    },
+                },
+            ],
+        },
+        "conditions": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}},
+    }
+}
+
+
+@dataclass(frozen=True)
+class Test:
+    field: tuple[str, ...]
+    op: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Node:
+    op: str  # all / any / not / test
+    children: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    subject: str
+    forbid: bool
+    condition: Node | Test
+
+
+class Condition:
+    name = "condition"
+    description = "A custom rule: all/any/not over field tests on settings or disclosures."
+    params_schema: Mapping[str, Any] = {
+        "type": "object",
+        "properties": {
+            "subject": {"enum": list(SUBJECTS)},
+            "require": {"$ref": "#/$defs/condition"},
+            "forbid": {"$ref": "#/$defs/condition"},
+        },
+        "oneOf": [{"required": ["require"]}, {"required": ["forbid"]}],
+        **_CONDITION_SCHEMA,
+    }
+
+    def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
+        key = "require" if "require" in params else "forbid"
+        return Prepared(
+            subject=params.get("subject", "setting"),
+            forbid=key == "forbid",
+            condition=_compile(params[key], (key,)),
+        )
+
+    def evaluate(
+        self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
+    ) -> Iterator[Finding]:
+        prepared: Prepared = rule.prepared
+        if prepared.subject == "setting":
+            for setting in settings:
+                yield from self._judge(rule, prepared, ctx, _setting_view(setting, ctx),
+                                       "setting", setting.id, setting.pointer)
+        elif settings:
+            for document in ctx.snapshot.disclosures:
+                for version in document.versions:
+                    view = _version_view(version, document)
+                    yield from self._judge(rule, prepared, ctx, view, "disclosure",
+                                           document.id, version.pointer)
+
+    def _judge(
+        self,
+        rule: Rule,
+        prepared: Prepared,
+        ctx: EvalContext,
+        view: Mapping[str, Any],
+        target_kind: str,
+        target_id: str,
+        pointer: str,
+    ) -> Iterator[Finding]:
+        result = _eval(prepared.condition, view)
+        verb = "forbidden" if prepared.forbid else "required"
+        described = _describe(prepared.condition)
+        if result is None:
+            yield ctx.finding(
+                rule, target_kind=target_kind, target_id=target_id, pointer=pointer,
+                message=f"not evaluable: a field the condition needs is missing ({described})",
+                status=Status.NOT_EVALUABLE,
+            )
+        elif result == prepared.forbid:
+            label = f" version {view.get('version')}" if target_kind == "disclosure" else ""
+            yield ctx.finding(
+                rule, target_kind=target_kind, target_id=target_id, pointer=pointer,
+                message=f"{target_kind}{label} "
+                + ("meets the forbidden condition" if prepared.forbid
+                   else "does not meet the required condition")
+                + f" ({verb}: {described})",
+            )
+
+
+def _compile(raw: Mapping[str, Any], key: tuple[str | int, ...]) -> Node | Test:
+    if "all" in raw or "any" in raw:
+        op = "all" if "all" in raw else "any"
+        return Node(op, tuple(_compile(c, (*key, op, i)) for i, c in enumerate(raw[op])))
+    if "not" in raw:
+        return Node("not", (_compile(raw["not"], (*key, "not")),))
+    op = next(k for k in raw if k != "field")
+    value = raw[op]
+    where = (*key, op)
+    if op == "matches":
+        if not isinstance(value, str):
+            raise ParamError("'matches' needs a regular expression (text)", where)
+        try:
+            value = re.compile(value)
+        except re.error as exc:
+            raise ParamError(f"invalid regular expression {raw[op]!r}: {exc}", where) from None
+    elif op in ("before", "after"):
+        try:
+            value = parse_date(value)
+        except DateFormatError as exc:
+            raise ParamError(str(exc), where) from None
+    elif op in ("lt", "le", "gt", "ge"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise ParamError(f"{op!r} needs a number, not {value!r}", where)
+    elif op == "in":
+        if not isinstance(value, list):
+            raise ParamError("'in' needs a list of values", where)
+    elif op == "exists" and not isinstance(value, bool):
+        raise ParamError("'exists' needs true or false", where)
+    return Test(tuple(str(raw["field"]).split(".")), op, value)
+
+
+def _lookup(view: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = view
+    for part in path:
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        else:
+            return _MISSING
+    return value
+
+
+def _eval(node: Node | Test, view: Mapping[str, Any]) -> bool | None:
+    if isinstance(node, Node):
+        results = [_eval(child, view) for child in node.children]
+        if node.op == "not":
+            return None if results[0] is None else not results[0]
+        if node.op == "all":
+            if False in results:
+                return False
+            return None if None in results else True
+        if True in results:
+            return True
+        return None if None in results else False
+    value = _lookup(view, node.field)
+    if node.op == "exists":
+        return (value is not _MISSING and value is not None) == node.value
+    if value is _MISSING or value is None:
+        return None
+    return _test(node.op, value, node.value)
+
+
+def _test(op: str, value: Any, wanted: Any) -> bool | None:
+    if op == "equals":
+        return bool(value == wanted)
+    if op == "not_equals":
+        return bool(value != wanted)
+    if op == "in":
+        return value in wanted
+    if op == "contains":
+        if isinstance(value, (list, tuple, frozenset, set)):
+            return wanted in value
+        if isinstance(value, str):
+            return str(wanted) in value
+        return False
+    if op == "matches":
+        if isinstance(value, (list, tuple)):
+            return any(
+                isinstance(v, str) and wanted.search(v[:MAX_MATCH_LENGTH]) for v in value
+            )
+        return isinstance(value, str) and wanted.search(value[:MAX_MATCH_LENGTH]) is not None
+    if op in ("before", "after"):
+        if not isinstance(value, PartialDate):
+            try:
+                value = parse_date(value)
+            except DateFormatError:
+                return False
+        return value.is_before(wanted) if op == "before" else value.is_after(wanted)
+    number = len(value) if isinstance(value, (list, tuple)) else value
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        return False
+    return {
+        "lt": number < wanted, "le": number <= wanted,
+        "gt": number > wanted, "ge": number >= wanted,
+    }[op]
+
+
+def _describe(node: Node | Test) -> str:
+    if isinstance(node, Test):
+        value = node.value.pattern if isinstance(node.value, re.Pattern) else node.value
+        return f"{'.'.join(node.field)} {node.op} {value}"
+    if node.op == "not":
+        return f"not ({_describe(node.children[0])})"
+    return "(" + f" {node.op} ".join(_describe(c) for c in node.children).replace(
+        " all ", " and ").replace(" any ", " or ") + ")"
+
+
+def _setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:
+    state = spans(setting, ctx.as_of, "as_of")[-1].state
+    view: dict[str, Any] = {
+        "id": setting.id,
+        "title": setting.title,
+        "purposes": list(setting.purposes),
+        "data_categories": list(setting.data_categories),
+        "recipients": list(setting.recipients),
+        "default": state.default,
+        "region_defaults": dict(state.region_defaults),
+        "activated_at": setting.activated_at,
+        "metadata": dict(setting.metadata),
+        "history": len(setting.history),
+    }
+    if state.regions is not None:
+        view["regions"] = {
+            "include": list(state.regions.include),
+            "exclude": list(state.regions.exclude),
+        }
+    return view
+
+
+def _version_view(version: DisclosureVersion, document: Any) -> dict[str, Any]:
+    return {
+        "version": version.version,
+        "published_at": version.published_at,
+        "effective_at": version.effective_at,
+        "url": version.url,
+        "purposes": list(version.purposes),
+        "describes_opt_out": version.describes_opt_out,
+        "statements": list(version.statements),
+        "excerpts": list(version.excerpts),
+        "document": {"id": document.id, "kind": document.kind, "title": document.title},
+    }
+
+
+@hookimpl
+def consentrules_register_check_kinds(registry: CheckKindRegistry) -> None:
+    registry.add(Condition())

@@ -1,0 +1,129 @@
+"""``regional_exclusion``: the selected practices must stay out of the listed regions.
+
+Parameters
+    ``regions`` (required)
+        Codes, subdivisions or groups where the practice must not run (``[EEA, UK, CH]``).
+    ``mode`` (optional)
+        ``active`` (default): the practice must not apply there at all;
+        ``default_on``: it may apply, but must not enroll users there by default.
+    ``when`` (optional)
+        ``ever`` (default) or ``as_of``, as for ``opt_in_default``.
+
+A group listed in a setting's ``include`` (``ALL``, ``EEA``) covers its members; an
+``exclude`` of a country covers its subdivisions. The finding names each offending region,
+collapsed back to a group name where a whole group offends, and the period.
+
+Not evaluable when the setting has no region data (or, for ``default_on``, no default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from consentrules import hookimpl
+from consentrules.evaluation import REGIONS_PARAM
+from consentrules.evaluation import WHEN_PARAM
+from consentrules.evaluation import EvalContext
+from consentrules.evaluation import applicable_leaves
+from consentrules.evaluation import default_on_leaves
+from consentrules.evaluation import join_periods
+from consentrules.evaluation import prepare_regions
+from consentrules.evaluation import spans
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import Setting
+from consentrules.model import Status
+from consentrules.regions import RegionRegistry
+from consentrules.registry import CheckKindRegistry
+
+MODES = ("active", "default_on")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    leaves: frozenset[str]
+    mode: str
+    when: str
+
+
+class RegionalExclusion:
+    name = "regional_exclusion"
+    description = "Selected practices must not be active (or on by default) in listed regions."
+    params_schema: Mapping[str, Any] = {
+        "type": "object",
+        "required": ["regions"],
+        "properties": {
+            "regions": REGIONS_PARAM,
+            "mode": {"enum": list(MODES)},
+            "when": WHEN_PARAM,
+        },
+    }
+
+    def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
+        leaves = prepare_regions(params["regions"], regions)
+        assert leaves is not None  # required by the schema
+        return Prepared(leaves, params.get("mode", "active"), params.get("when", "ever"))
+
+    def evaluate(
+        self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
+    ) -> Iterator[Finding]:
+        for setting in settings:
+            finding = self._one(rule, setting, ctx)
+            if finding is not None:
+                yield finding
+
+    def _one(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+        prepared: Prepared = rule.prepared
+        registry = ctx.regions
+        offending: list[tuple[str, frozenset[str]]] = []
+        gaps: list[str] = []
+        for span in spans(setting, ctx.as_of, prepared.when):
+            applicable = applicable_leaves(span.state, registry)
+            if applicable is None:
+                gaps.append("the snapshot does not say in which regions the setting applies")
+                continue
+            hit = applicable & prepared.leaves
+            if hit and prepared.mode == "default_on":
+                hit, unknown = default_on_leaves(span.state, registry, hit)
+                if unknown and not hit:
+                    gaps.append("the snapshot does not say whether users are enrolled by default")
+            if not hit:
+                continue
+            if span.certain:
+                offending.append((span.describe(), hit))
+            else:
+                gaps.append(
+                    f"a change dated {span.start} may or may not precede the evaluation date "
+                    f"{ctx.as_of.describe_range()}"
+                )
+        if offending:
+            verb = "enrolls users by default" if prepared.mode == "default_on" else "applies"
+            parts = [f"in {registry.describe(hit)} {period}".strip() for period, hit in offending]
+            leaves = frozenset().union(*(hit for _, hit in offending))
+            return ctx.setting_finding(
+                rule,
+                setting,
+                f"{verb} " + join_periods(parts) + ", where the rule excludes it",
+                regions=registry.collapse(leaves),
+                evidence={
+                    "regions_count": registry.count_countries(leaves),
+                    "periods": [period for period, _ in offending],
+                },
+            )
+        if gaps:
+            return ctx.setting_finding(
+                rule,
+                setting,
+                "not evaluable: " + "; ".join(dict.fromkeys(gaps)),
+                status=Status.NOT_EVALUABLE,
+            )
+        return None
+
+
+@hookimpl
+def consentrules_register_check_kinds(registry: CheckKindRegistry) -> None:
+    registry.add(RegionalExclusion())

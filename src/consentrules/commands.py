@@ -1,0 +1,354 @@
+"""The subcommands: what ``consentrules check``, ``rules``, ``snapshot`` and ``plugins`` do.
+
+Each function takes the parsed options and returns an exit code; errors are raised as
+:class:`ConsentrulesError` subclasses and turned into messages by :mod:`consentrules.main`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+from typing import Any
+
+from consentrules.__about__ import __version__
+from consentrules.config import Config
+from consentrules.dates import DateFormatError
+from consentrules.dates import PartialDate
+from consentrules.dates import parse_date
+from consentrules.engine import Engine
+from consentrules.errors import ExitCode
+from consentrules.errors import InputError
+from consentrules.errors import Problem
+from consentrules.errors import UsageError
+from consentrules.loading import RuleLoader
+from consentrules.model import Report
+from consentrules.model import Rule
+from consentrules.model import Severity
+from consentrules.model import Snapshot
+from consentrules.model import SnapshotSummary
+from consentrules.output import atomic_writer
+from consentrules.output import ensure_not_input
+
+
+def setup(config: Config, options: dict[str, Any]) -> Config:
+    """Hand the parsed options to the run's config and tell plugins it is final."""
+    config.options.update(options)
+    config.pluginmanager.call_each("consentrules_configure", config=config)
+    return config
+
+
+# Rules -----------------------------------------------------------------------------------------
+def rule_paths(config: Config) -> list[Path]:
+    given = config.getoption("rules")
+    if given:
+        return [Path(p) for p in given]
+    paths = config.plugin_rule_paths()
+    if not paths:
+        raise UsageError(
+            "no rules to check against: give --rules PATH (the bundled rules were not found)"
+        )
+    return paths
+
+
+def load_rules(config: Config, paths: Iterable[Path] | None = None) -> list[Rule]:
+    loader = RuleLoader(config.check_kinds, config.regions)
+    rules = loader.load_paths(rule_paths(config) if paths is None else paths)
+    config.pluginmanager.call_each("consentrules_modify_rules", config=config, rules=rules)
+    return rules
+
+
+# Snapshots -------------------------------------------------------------------------------------
+def snapshot_files(config: Config, args: Iterable[str]) -> list[Path]:
+    """Files named on the command line; folders give every file some adapter reads."""
+    suffixes = {s for adapter in config.adapters for s in adapter.suffixes}
+    files: list[Path] = []
+    problems = []
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in suffixes
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append(Problem(arg, "the folder holds no snapshot files"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(arg, "no such file or folder"))
+    if problems:
+        raise InputError(problems)
+    return list(dict.fromkeys(files))
+
+
+def _head(path: Path) -> str:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def load_snapshot(config: Config, path: Path) -> Snapshot:
+    forced = config.getoption("adapter")
+    if forced:
+        if forced not in config.adapters:
+            known = ", ".join(sorted(config.adapters.names()))
+            raise UsageError(f"unknown adapter {forced!r}; installed adapters: {known}")
+        adapter = config.adapters.get(forced)
+    else:
+        head = _head(path)
+        candidates = [a for a in config.adapters if a.name != "native"]
+        if "native" in config.adapters:
+            candidates.append(config.adapters.get("native"))
+        adapter = next((a for a in candidates if _recognizes(config, a, path, head)), None)
+        if adapter is None:
+            raise InputError(
+                [
+                    Problem(
+                        str(path),
+                        "no adapter recognises this file",
+                        hint="name the format with --adapter NAME; installed adapters: "
+                        + ", ".join(sorted(config.adapters.names())),
+                    )
+                ]
+            )
+    return _call_adapter(config, adapter, path)
+
+
+def _recognizes(config: Config, adapter: Any, path: Path, head: str) -> bool:
+    from consentrules.errors import PluginError
+
+    try:
+        return bool(adapter.recognizes(path, head))
+    except Exception as exc:
+        raise PluginError(
+            f"adapter {adapter.name!r} failed while sniffing {path}: {type(exc).__name__}: {exc}",
+            plugin=config.adapters.provider(adapter.name),
+        ) from exc
+
+
+def _call_adapter(config: Config, adapter: Any, path: Path) -> Snapshot:
+    from consentrules.errors import ConsentrulesError
+    from consentrules.errors import PluginError
+
+    try:
+        snapshot = adapter.load(path, config)
+    except ConsentrulesError:
+        raise
+    except Exception as exc:
+        raise PluginError(
+            f"adapter {adapter.name!r} failed to read {path}: {type(exc).__name__}: {exc}",
+            plugin=config.adapters.provider(adapter.name),
+        ) from exc
+    if not isinstance(snapshot, Snapshot):
+        raise PluginError(
+            f"adapter {adapter.name!r} returned {type(snapshot).__name__}, not a Snapshot",
+            plugin=config.adapters.provider(adapter.name),
+        )
+    return snapshot
+
+
+def load_snapshots(config: Config, files: Iterable[Path]) -> list[Snapshot]:
+    """Every snapshot, or one InputError listing the problems of every bad file."""
+    snapshots = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            snapshots.append(load_snapshot(config, path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return snapshots
+
+
+def parse_as_of(text: str | None) -> PartialDate | None:
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except DateFormatError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
+
+
+# check -----------------------------------------------------------------------------------------
+def cmd_check(config: Config, options: dict[str, Any]) -> int:
+    setup(config, options)
+    reporter_name = options.get("format") or "text"
+    if reporter_name not in config.reporters:
+        known = ", ".join(sorted(config.reporters.names()))
+        raise UsageError(f"unknown format {reporter_name!r}; available formats: {known}")
+    reporter = config.reporters.get(reporter_name)
+    as_of = parse_as_of(options.get("as_of"))
+    fail_on = options.get("fail_on") or "low"
+    files = snapshot_files(config, options["snapshots"])
+    output = options.get("output")
+    if output:
+        ensure_not_input(Path(output), [*files, *map(Path, options.get("rules") or ())])
+    rules = load_rules(config)
+    snapshots = load_snapshots(config, files)
+    engine = Engine(config.check_kinds, config.regions)
+    findings = []
+    summaries = []
+    for snapshot in snapshots:
+        found = engine.evaluate(rules, snapshot, as_of=as_of, options=options)
+        findings.extend(found)
+        summaries.append(
+            SnapshotSummary(
+                path=snapshot.path,
+                platform=snapshot.platform,
+                taken_at=str(snapshot.taken_at),
+                as_of=str(as_of or snapshot.taken_at),
+                settings=len(snapshot.settings),
+                disclosures=len(snapshot.disclosures),
+                adapter=snapshot.adapter,
+            )
+        )
+    config.pluginmanager.call_each("consentrules_modify_findings", config=config, findings=findings)
+    report = Report(
+        findings=findings,
+        rules={rule.id: rule for rule in rules},
+        snapshots=summaries,
+        fail_on=None if fail_on == "never" else Severity.parse(fail_on),
+        tool_version=__version__,
+        plugins=[
+            (info.name, info.version or "")
+            for info in config.pluginmanager.plugin_infos()
+            if not info.builtin
+        ],
+    )
+    exit_code = ExitCode.FINDINGS if report.failing else ExitCode.OK
+    _render(config, reporter, report, output)
+    config.pluginmanager.call_each(
+        "consentrules_sessionfinish", config=config, report=report, exitstatus=int(exit_code)
+    )
+    return exit_code
+
+
+def _render(config: Config, reporter: Any, report: Report, output: str | None) -> None:
+    from consentrules.errors import ConsentrulesError
+    from consentrules.errors import PluginError
+
+    def run(stream: IO[str]) -> None:
+        try:
+            reporter.render(report, stream, config)
+        except ConsentrulesError:
+            raise
+        except Exception as exc:
+            raise PluginError(
+                f"reporter {reporter.name!r} failed: {type(exc).__name__}: {exc}",
+                plugin=config.reporters.provider(reporter.name),
+            ) from exc
+
+    if output:
+        with atomic_writer(Path(output)) as stream:
+            run(stream)
+    else:
+        run(sys.stdout)
+
+
+# rules -----------------------------------------------------------------------------------------
+def cmd_rules_list(config: Config, options: dict[str, Any]) -> int:
+    setup(config, options)
+    rules = load_rules(config)
+    width = max((len(r.id) for r in rules), default=2)
+    out = sys.stdout
+    out.write(f"{'ID':<{width}}  {'SEVERITY':<8}  {'KIND':<18}  {'PACK':<14}  TITLE\n")
+    for rule in sorted(rules, key=lambda r: r.id):
+        out.write(
+            f"{rule.id:<{width}}  {rule.severity.label:<8}  {rule.check_kind:<18}  "
+            f"{rule.pack or '':<14}  {rule.title}\n"
+        )
+    out.write(f"{len(rules)} rules\n")
+    return ExitCode.OK
+
+
+def cmd_rules_show(config: Config, options: dict[str, Any]) -> int:
+    setup(config, options)
+    rules = {rule.id: rule for rule in load_rules(config)}
+    rule_id = options["rule_id"]
+    if rule_id not in rules:
+        import difflib
+
+        close = difflib.get_close_matches(rule_id, list(rules), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UsageError(f"no rule with id {rule_id!r}{hint}")
+    rule = rules[rule_id]
+    out = sys.stdout
+    out.write(f"{rule.id}: {rule.title}\n")
+    out.write(f"  severity:      {rule.severity.label}\n")
+    out.write(f"  kind:          {rule.check_kind}\n")
+    out.write(f"  pack:          {rule.pack or '-'}\n")
+    out.write(f"  source:        {rule.path}:{rule.line}\n")
+    out.write(f"  selects:       {rule.selector.describe()}\n")
+    params = ", ".join(f"{k}={v}" for k, v in rule.params.items())
+    out.write(f"  parameters:    {params or '-'}\n")
+    if rule.jurisdictions:
+        out.write(f"  jurisdictions: {', '.join(rule.jurisdictions)}\n")
+    if rule.tags:
+        out.write(f"  tags:          {', '.join(rule.tags)}\n")
+    if rule.description:
+        out.write("\nWhy:\n" + _indent(rule.description) + "\n")
+    if rule.remediation:
+        out.write("\nWhat to do:\n" + _indent(rule.remediation) + "\n")
+    if rule.references:
+        out.write("\nReferences:\n")
+        for ref in rule.references:
+            out.write(f"  - {ref.title}" + (f" <{ref.url}>" if ref.url else "") + "\n")
+    return ExitCode.OK
+
+
+def _indent(text: str) -> str:
+    import textwrap
+
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
+    return "\n\n".join(
+        textwrap.fill(p, 96, initial_indent="  ", subsequent_indent="  ") for p in paragraphs
+    )
+
+
+def cmd_rules_validate(config: Config, options: dict[str, Any]) -> int:
+    setup(config, options)
+    paths = [Path(p) for p in options["paths"]]
+    rules = load_rules(config, paths)
+    files = len({rule.path for rule in rules})
+    sys.stdout.write(f"ok: {len(rules)} rules in {files} files are valid\n")
+    return ExitCode.OK
+
+
+# snapshot --------------------------------------------------------------------------------------
+def cmd_snapshot_validate(config: Config, options: dict[str, Any]) -> int:
+    setup(config, options)
+    files = snapshot_files(config, options["paths"])
+    snapshots = load_snapshots(config, files)
+    for snapshot in snapshots:
+        sys.stdout.write(
+            f"ok: {snapshot.path} ({snapshot.adapter}): {snapshot.platform}, "
+            f"{len(snapshot.settings)} settings, {len(snapshot.disclosures)} disclosures\n"
+        )
+    return ExitCode.OK
+
+
+# plugins ---------------------------------------------------------------------------------------
+def cmd_plugins(config: Config, options: dict[str, Any]) -> int:
+    setup(config, options)
+    out = sys.stdout
+    infos = config.pluginmanager.plugin_infos()
+    for info in infos:
+        origin = "built-in" if info.builtin else f"{info.distribution or '?'} {info.version or ''}"
+        out.write(f"{info.name:<20} {origin.strip():<28} {info.module}\n")
+        out.write(f"{'':<20} hooks: {', '.join(info.hooks) or '-'}\n")
+    out.write("\n")
+    for label, registry in (
+        ("check kinds", config.check_kinds),
+        ("adapters", config.adapters),
+        ("reporters", config.reporters),
+    ):
+        names = ", ".join(f"{n} ({registry.provider(n)})" for n in registry.names())
+        out.write(f"{label}: {names}\n")
+    return ExitCode.OK

@@ -1,0 +1,108 @@
+"""Dates that may be precise (``2024-08-14``) or only a month (``2024-08``).
+
+A :class:`PartialDate` stands for every day it allows: ``2024-08`` is 2024-08-01 .. 2024-08-31.
+Comparisons are three-valued: :data:`True` or :data:`False` when they hold for every day allowed,
+:data:`None` when the answer depends on the day. Rules give a verdict only when it does not.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+#: Datetimes are accepted (exporters write them); only the calendar date in their own zone counts.
+_DATETIME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?$")
+
+
+class DateFormatError(ValueError):
+    """A value that is not a date of the accepted forms."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A closed range of days ``[first, last]``, written either as a day or as a month."""
+
+    first: _dt.date
+    last: _dt.date
+    text: str
+
+    @property
+    def precise(self) -> bool:
+        return self.first == self.last
+
+    def __str__(self) -> str:
+        return self.text
+
+    def describe_range(self) -> str:
+        if self.precise:
+            return self.text
+        return f"{self.text} ({self.first.isoformat()}..{self.last.isoformat()})"
+
+    def shift(self, days: int) -> PartialDate:
+        """The same range moved by ``days`` (negative: earlier)."""
+        delta = _dt.timedelta(days=days)
+        first, last = self.first + delta, self.last + delta
+        text = first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
+        return PartialDate(first, last, text)
+
+    # Three-valued comparisons -----------------------------------------------------------------
+    def is_before(self, other: PartialDate) -> bool | None:
+        """Strictly before, for every pair of days allowed."""
+        if self.last < other.first:
+            return True
+        if self.first >= other.last:
+            return False
+        return None
+
+    def is_after(self, other: PartialDate) -> bool | None:
+        return other.is_before(self)
+
+    def is_on_or_before(self, other: PartialDate) -> bool | None:
+        if self.last <= other.first:
+            return True
+        if self.first > other.last:
+            return False
+        return None
+
+
+def parse_date(value: object) -> PartialDate:
+    """Parse ``YYYY-MM-DD``, ``YYYY-MM`` or an ISO datetime (its date part is used).
+
+    :raises DateFormatError: with a message that names the value and the accepted forms.
+    """
+    if isinstance(value, _dt.datetime):
+        day = value.date()
+        return PartialDate(day, day, day.isoformat())
+    if isinstance(value, _dt.date):
+        return PartialDate(value, value, value.isoformat())
+    if not isinstance(value, str):
+        raise DateFormatError(f"{value!r} is not a date; write YYYY-MM-DD or YYYY-MM")
+    text = value.strip()
+    match = _DATE_RE.match(text) or _DATETIME_RE.match(text)
+    if not match:
+        raise DateFormatError(f"{value!r} is not a date; write YYYY-MM-DD or YYYY-MM")
+    year, month = int(match.group(1)), int(match.group(2))
+    day_text = match.group(3)
+    try:
+        if day_text is None:
+            if not 1 <= month <= 12:
+                raise ValueError("month must be in 1..12")
+            first = _dt.date(year, month, 1)
+            last = _dt.date(year, month, calendar.monthrange(year, month)[1])
+            return PartialDate(first, last, f"{year:04d}-{month:02d}")
+        day = _dt.date(year, month, int(day_text))
+    except ValueError as exc:
+        raise DateFormatError(f"{value!r} is not a valid calendar date ({exc})") from None
+    return PartialDate(day, day, day.isoformat())
+
+
+def exact(day: _dt.date) -> PartialDate:
+    return PartialDate(day, day, day.isoformat())
+
+
+def days_between(earlier: PartialDate, later: PartialDate) -> tuple[int, int]:
+    """The smallest and largest number of days from ``earlier`` to ``later``."""
+    return (later.first - earlier.last).days, (later.last - earlier.first).days

@@ -1,0 +1,87 @@
+"""Evaluate rules against snapshots: pure, deterministic, blame-aware.
+
+The engine selects each rule's settings, hands them to the rule's check kind and collects the
+findings, sorted in a stable order. A check kind provided by a plugin that raises is reported
+as a :class:`PluginError` naming that plugin, the kind and the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from consentrules.dates import PartialDate
+from consentrules.errors import ConsentrulesError
+from consentrules.errors import PluginError
+from consentrules.evaluation import EvalContext
+from consentrules.evaluation import selects
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import Snapshot
+from consentrules.regions import RegionRegistry
+from consentrules.registry import CheckKindRegistry
+
+
+class Engine:
+    """Holds the check kinds and regions; :meth:`evaluate` is free of side effects."""
+
+    def __init__(self, kinds: CheckKindRegistry, regions: RegionRegistry) -> None:
+        self.kinds = kinds
+        self.regions = regions
+
+    def evaluate(
+        self,
+        rules: Sequence[Rule],
+        snapshot: Snapshot,
+        *,
+        as_of: PartialDate | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> list[Finding]:
+        """Every finding of every rule on one snapshot, sorted, with source lines resolved."""
+        ctx = EvalContext(
+            snapshot=snapshot,
+            as_of=as_of or snapshot.taken_at,
+            regions=self.regions,
+            options=options or {},
+        )
+        findings: list[Finding] = []
+        for rule in rules:
+            selected = [s for s in snapshot.settings if selects(rule.selector, s, ctx)]
+            findings.extend(self._run(rule, selected, ctx))
+        findings.sort(key=Finding.sort_key)
+        return locate(findings, snapshot)
+
+    def _run(self, rule: Rule, selected: Sequence[Any], ctx: EvalContext) -> Iterable[Finding]:
+        kind = self.kinds.get(rule.check_kind)
+        try:
+            found = list(kind.evaluate(rule, selected, ctx))
+        except ConsentrulesError:
+            raise
+        except Exception as exc:
+            raise PluginError(
+                f"check kind {rule.check_kind!r} failed on rule {rule.id!r} "
+                f"({ctx.snapshot.path}): {type(exc).__name__}: {exc}",
+                plugin=self.kinds.provider(rule.check_kind),
+            ) from exc
+        for item in found:
+            if not isinstance(item, Finding):
+                raise PluginError(
+                    f"check kind {rule.check_kind!r} yielded {type(item).__name__}, not a "
+                    "Finding",
+                    plugin=self.kinds.provider(rule.check_kind),
+                )
+        return found
+
+
+def locate(findings: list[Finding], snapshot: Snapshot) -> list[Finding]:
+    """Fill in line and column from the snapshot's source map (only for these findings)."""
+    out = []
+    for finding in findings:
+        if finding.line is None and finding.pointer and finding.snapshot == snapshot.path:
+            position = snapshot.source_map.locate(finding.pointer)
+            if position:
+                finding = replace(finding, line=position[0], column=position[1])
+        out.append(finding)
+    return out

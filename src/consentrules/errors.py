@@ -1,0 +1,99 @@
+"""Errors and exit codes.
+
+The exception tree::
+
+    ConsentrulesError                 anything consentrules reports to the user without a traceback
+     +-- UsageError                   bad command line or configuration          -> exit 2
+     +-- InputError                   a bad input file; carries one or more Problems -> exit 2
+     +-- PluginError                  a plugin failed to import, register or run -> exit 2
+
+Only :mod:`consentrules.main` turns these into exit codes; nothing else calls ``sys.exit``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class ExitCode(enum.IntEnum):
+    """Process exit codes; the README has the same table."""
+
+    #: No violation at or above the ``--fail-on`` threshold.
+    OK = 0
+    #: At least one violation at or above the threshold (or a gap, with ``--strict``).
+    FINDINGS = 1
+    #: Usage or input error: bad arguments, a snapshot, rule, config or plugin that cannot be used.
+    INPUT_ERROR = 2
+    #: An unexpected error inside consentrules itself (a bug: please report it).
+    INTERNAL_ERROR = 3
+    #: Interrupted by SIGINT or SIGTERM; no output file was left half-written.
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input file, pointing at where it is."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    rule_id: str | None = None
+
+    def format(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: error: {self.message}"
+        if self.rule_id:
+            text += f" [rule {self.rule_id}]"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class ConsentrulesError(Exception):
+    """Base of every error consentrules reports to its user."""
+
+    exit_code: ExitCode = ExitCode.INPUT_ERROR
+
+    def format(self) -> str:
+        return f"error: {self}"
+
+
+class UsageError(ConsentrulesError):
+    """The command line or the project configuration cannot be used."""
+
+
+class InputError(ConsentrulesError):
+    """One or more input files are invalid; every problem found is kept, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(p.message for p in self.problems) or "invalid input")
+
+    def format(self) -> str:
+        return "\n".join(p.format() for p in self.problems)
+
+
+class PluginError(ConsentrulesError):
+    """A plugin could not be imported or registered, or failed inside a hook."""
+
+    def __init__(self, message: str, *, plugin: str | None = None, hook: str | None = None):
+        self.plugin = plugin
+        self.hook = hook
+        super().__init__(message)
+
+    def format(self) -> str:
+        parts = []
+        if self.plugin:
+            parts.append(f"plugin {self.plugin!r}")
+        if self.hook:
+            parts.append(f"hook {self.hook}")
+        prefix = f" ({', '.join(parts)})" if parts else ""
+        return f"error{prefix}: {self}"

@@ -1,0 +1,257 @@
+"""What check kinds need to evaluate a rule: the context, settings over time, regions.
+
+This module is public API for plugin authors writing their own check kinds.
+
+Settings over time
+    A setting's own fields describe it as activated; ``history`` lists later changes. A check
+    looks either at the state on the evaluation date (``when: as_of``) or at every state the
+    setting has had from activation up to the evaluation date (``when: ever``, the default of
+    the built-in kinds: a practice that ran in the UK for two months and then stopped is still
+    a finding). Each state comes as a :class:`Span` with its period and whether it certainly
+    lies before the evaluation date, which it may not when a history date is only a month.
+
+Regions
+    :func:`applicable_leaves` is where a state's practice applies; :func:`default_on_leaves` is
+    where users are enrolled by default, the most specific ``region_defaults`` entry winning.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from functools import lru_cache
+from typing import Any
+
+from consentrules.dates import PartialDate
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import Selector
+from consentrules.model import Setting
+from consentrules.model import SettingState
+from consentrules.model import Snapshot
+from consentrules.model import Status
+from consentrules.regions import RegionRegistry
+
+WHEN_CHOICES = ("ever", "as_of")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A state of a setting and the period it held."""
+
+    state: SettingState
+    start: PartialDate | None
+    end: PartialDate | None  # None: still holds on the evaluation date
+    certain: bool = True  # False when the span may begin after the evaluation date
+
+    def describe(self) -> str:
+        if self.start is None and self.end is None:
+            return ""
+        if self.end is None:
+            return f"since {self.start}" if self.start else ""
+        if self.start is None:
+            return f"until {self.end}"
+        return f"from {self.start} until {self.end}"
+
+
+@dataclass
+class EvalContext:
+    """Everything a check kind may use while evaluating one rule against one snapshot."""
+
+    snapshot: Snapshot
+    as_of: PartialDate
+    regions: RegionRegistry
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def finding(
+        self,
+        rule: Rule,
+        *,
+        target_kind: str,
+        target_id: str,
+        pointer: str,
+        message: str,
+        status: Status = Status.VIOLATION,
+        regions: Iterable[str] = (),
+        evidence: Mapping[str, Any] | None = None,
+    ) -> Finding:
+        return Finding(
+            rule_id=rule.id,
+            severity=rule.severity,
+            status=status,
+            message=message,
+            snapshot=self.snapshot.path,
+            platform=self.snapshot.platform,
+            target_kind=target_kind,
+            target_id=target_id,
+            regions=tuple(regions),
+            pointer=pointer,
+            evidence=dict(evidence or {}),
+        )
+
+    def setting_finding(
+        self,
+        rule: Rule,
+        setting: Setting,
+        message: str,
+        *,
+        status: Status = Status.VIOLATION,
+        regions: Iterable[str] = (),
+        evidence: Mapping[str, Any] | None = None,
+    ) -> Finding:
+        return self.finding(
+            rule,
+            target_kind="setting",
+            target_id=setting.id,
+            pointer=setting.pointer,
+            message=message,
+            status=status,
+            regions=regions,
+            evidence=evidence,
+        )
+
+
+# Time ------------------------------------------------------------------------------------------
+def spans(setting: Setting, as_of: PartialDate, when: str = "ever") -> list[Span]:
+    """The states to judge a setting by.
+
+    ``as_of``: the state on the evaluation date; more than one span when a history entry's
+    partial date may or may not lie before it. ``ever``: every state from activation on.
+    """
+    state = setting.initial_state
+    if when == "as_of":
+        current = [Span(state, setting.activated_at, None)]
+        for entry in setting.history:
+            before = entry.date.is_on_or_before(as_of)
+            if before is True:
+                state = entry.apply(state)
+                current = [Span(state, entry.date, None)]
+            elif before is None:
+                state = entry.apply(state)
+                current.append(Span(state, entry.date, None, certain=False))
+        return current
+    out: list[Span] = []
+    start = setting.activated_at
+    certain = True
+    for entry in setting.history:
+        before = entry.date.is_on_or_before(as_of)
+        if before is False:
+            break
+        empty = start is not None and start.precise and start == entry.date
+        if not empty:
+            out.append(Span(state, start, entry.date, certain))
+        state = entry.apply(state)
+        start = entry.date
+        certain = certain and before is True
+    out.append(Span(state, start, None, certain))
+    return out
+
+
+# Regions ---------------------------------------------------------------------------------------
+def applicable_leaves(state: SettingState, registry: RegionRegistry) -> frozenset[str] | None:
+    """Where the practice applies, or None when the snapshot does not say."""
+    if state.regions is None:
+        return None
+    return _applicable(registry, state.regions.include, state.regions.exclude)
+
+
+@lru_cache(maxsize=4096)
+def _applicable(
+    registry: RegionRegistry, include: tuple[str, ...], exclude: tuple[str, ...]
+) -> frozenset[str]:
+    return registry.expand_all(include) - registry.expand_all(exclude)
+
+
+def default_on_leaves(
+    state: SettingState, registry: RegionRegistry, within: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """``(on, unknown)``: leaves of ``within`` enrolled by default, and those it cannot tell."""
+    return _default_on(registry, state.default, state.region_defaults, within)
+
+
+@lru_cache(maxsize=4096)
+def _default_on(
+    registry: RegionRegistry,
+    default: bool | None,
+    overrides: tuple[tuple[str, bool], ...],
+    within: frozenset[str],
+) -> tuple[frozenset[str], frozenset[str]]:
+    value: dict[str, bool | None] = dict.fromkeys(within, default)
+    # Broadest first, so the most specific entry is applied last and wins.
+    for term, on in sorted(overrides, key=lambda item: -registry.weight(item[0])):
+        for leaf in registry.expand(term) & within:
+            value[leaf] = on
+    on_leaves = frozenset(leaf for leaf, v in value.items() if v is True)
+    unknown = frozenset(leaf for leaf, v in value.items() if v is None)
+    return on_leaves, unknown
+
+
+# Selection -------------------------------------------------------------------------------------
+def selects(selector: Selector, setting: Setting, ctx: EvalContext) -> bool:
+    """Whether a rule's selector picks a setting (every key given must match)."""
+    if selector.purposes is not None and not _any_in(selector.purposes, setting.purposes):
+        return False
+    if selector.data_categories is not None and not _any_in(
+        selector.data_categories, setting.data_categories
+    ):
+        return False
+    if selector.recipients is not None and not _any_in(selector.recipients, setting.recipients):
+        return False
+    if selector.ids is not None and not any(
+        fnmatch.fnmatchcase(setting.id, pattern) for pattern in selector.ids
+    ):
+        return False
+    if selector.regions is not None:
+        wanted = ctx.regions.expand_all(selector.regions)
+        for span in spans(setting, ctx.as_of, "ever"):
+            leaves = applicable_leaves(span.state, ctx.regions)
+            # Unknown regions: selected, so that the check can say it cannot evaluate.
+            if leaves is None or leaves & wanted:
+                return True
+        return False
+    return True
+
+
+def _any_in(wanted: tuple[str, ...], have: tuple[str, ...]) -> bool:
+    return any(value in have for value in wanted)
+
+
+def join_periods(parts: list[str]) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def prepare_regions(
+    terms: Any, registry: RegionRegistry, key: str = "regions"
+) -> frozenset[str] | None:
+    """Expand a check parameter's region terms once, at load time.
+
+    :raises ParamError: for an unknown term, pointing at it, with "did you mean".
+    """
+    from consentrules.regions import UnknownRegionError
+    from consentrules.registry import ParamError
+
+    if terms is None:
+        return None
+    leaves: set[str] = set()
+    for index, term in enumerate(terms):
+        try:
+            leaves |= registry.expand(term)
+        except UnknownRegionError as exc:
+            raise ParamError(str(exc), (key, index)) from None
+    return frozenset(leaves)
+
+
+REGIONS_PARAM: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "string", "pattern": "^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$"},
+    "minItems": 1,
+    "uniqueItems": True,
+}
+WHEN_PARAM: dict[str, Any] = {
+    "enum": list(WHEN_CHOICES),
+    "description": "ever (default): any state from activation to the evaluation date; "
+    "as_of: only the state on the evaluation date.",
+}

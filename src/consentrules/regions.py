@@ -1,0 +1,189 @@
+"""Region registry: ISO 3166-1 countries, ISO 3166-2 subdivisions and named groups.
+
+Every region term a snapshot or rule uses expands to a set of *leaves*. A leaf is a country code,
+or, for a country whose subdivisions the registry knows (the United States), one subdivision
+code: ``US`` expands to the 50 states and ``US-DC``. This makes "a subdivision inside an
+excluded country" and "a country minus one of its states" exact set operations.
+
+Sets of leaves are turned back into short text by :meth:`RegionRegistry.collapse`, which names a
+group (``EEA``) or a country (``US``) wherever all of its leaves are present.
+
+The data lives in ``data/regions.json`` with a note of its source and date.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+class UnknownRegionError(ValueError):
+    """A region code or group name the registry does not know."""
+
+    def __init__(self, term: str, suggestions: list[str]):
+        self.term = term
+        self.suggestions = suggestions
+        hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown region {term!r}{hint}")
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    title: str
+    leaves: frozenset[str]
+
+
+class RegionRegistry:
+    """Expands region terms to leaves and collapses leaves back to terms."""
+
+    def __init__(self, data: dict[str, object]) -> None:
+        self.source = str(data.get("source", ""))
+        self.countries: dict[str, str] = dict(data["countries"])  # type: ignore[call-overload]
+        self.subdivisions: dict[str, dict[str, str]] = {
+            country: dict(subs)
+            for country, subs in data.get("subdivisions", {}).items()  # type: ignore[attr-defined]
+        }
+        self.aliases: dict[str, str] = dict(data.get("aliases", {}))  # type: ignore[call-overload]
+        self._country_leaves: dict[str, frozenset[str]] = {
+            code: frozenset(self.subdivisions.get(code, {code: ""}).keys())
+            if code in self.subdivisions
+            else frozenset((code,))
+            for code in self.countries
+        }
+        self._subdivision_country = {
+            sub: country for country, subs in self.subdivisions.items() for sub in subs
+        }
+        self.all_leaves: frozenset[str] = frozenset().union(*self._country_leaves.values())
+        self.groups: dict[str, Group] = {}
+        raw_groups: dict[str, dict[str, object]] = data.get("groups", {})  # type: ignore[assignment]
+        for name, spec in raw_groups.items():
+            members = list(spec["members"])  # type: ignore[call-overload]
+            leaves = (
+                self.all_leaves if members == ["*"] else self._expand_terms(members, raw_groups)
+            )
+            self.groups[name] = Group(name, str(spec.get("title", name)), leaves)
+        # Largest first, so that collapse prefers the broadest name that fits.
+        self._collapse_order = sorted(
+            self.groups.values(), key=lambda g: (-len(g.leaves), g.name)
+        )
+
+    # Expansion --------------------------------------------------------------------------------
+    def _expand_terms(
+        self, terms: Iterable[str], raw_groups: dict[str, dict[str, object]]
+    ) -> frozenset[str]:
+        out: set[str] = set()
+        for term in terms:
+            if term in self.groups:
+                out |= self.groups[term].leaves
+            elif term in raw_groups:
+                out |= self._expand_terms(raw_groups[term]["members"], raw_groups)  # type: ignore[arg-type]
+            else:
+                out |= self.expand(term)
+        return frozenset(out)
+
+    def expand(self, term: str) -> frozenset[str]:
+        """The leaves one term stands for.
+
+        :raises UnknownRegionError: with "did you mean" suggestions.
+        """
+        return self._expand_one(term)
+
+    def expand_all(self, terms: Iterable[str]) -> frozenset[str]:
+        out: set[str] = set()
+        for term in terms:
+            out |= self._expand_one(term)
+        return frozenset(out)
+
+    def _expand_one(self, term: str) -> frozenset[str]:
+        return _expand_cached(self, term)
+
+    def is_known(self, term: str) -> bool:
+        try:
+            self._expand_one(term)
+        except UnknownRegionError:
+            return False
+        return True
+
+    def suggest(self, term: str) -> list[str]:
+        upper = term.upper()
+        vocabulary = [*self.groups, *self.countries, *self._subdivision_country, *self.aliases]
+        if upper in vocabulary and upper != term:
+            return [upper]
+        by_name = [
+            code
+            for code, name in self.countries.items()
+            if name.lower() == term.lower() or name.lower().startswith(term.lower() + " ")
+        ]
+        if by_name:
+            return by_name[:3]
+        return difflib.get_close_matches(upper, vocabulary, n=3, cutoff=0.6)
+
+    def country_of(self, leaf: str) -> str:
+        return self._subdivision_country.get(leaf, leaf)
+
+    def weight(self, term: str) -> int:
+        """How many leaves a term covers (smaller is more specific)."""
+        return len(self._expand_one(term))
+
+    # Collapse ---------------------------------------------------------------------------------
+    def collapse(self, leaves: Iterable[str]) -> list[str]:
+        """Name a set of leaves with as few terms as possible: groups, then countries, then leaves.
+
+        The result is sorted: group names first (largest first), then codes alphabetically.
+        """
+        remaining = set(leaves)
+        named: list[str] = []
+        for group in self._collapse_order:
+            if len(group.leaves) > 1 and group.leaves <= remaining:
+                named.append(group.name)
+                remaining -= group.leaves
+        codes: list[str] = []
+        for country, subs in self.subdivisions.items():
+            full = frozenset(subs)
+            if full <= remaining:
+                codes.append(country)
+                remaining -= full
+        codes.extend(remaining)
+        return named + sorted(codes)
+
+    def count_countries(self, leaves: Iterable[str]) -> int:
+        return len({self.country_of(leaf) for leaf in leaves})
+
+    def describe(self, leaves: Iterable[str], limit: int = 12) -> str:
+        """Short text for a set of leaves, e.g. ``"EEA, CH and GB"`` or ``"203 regions (...)"``."""
+        leaves = set(leaves)
+        terms = self.collapse(leaves)
+        if len(terms) <= limit:
+            if len(terms) == 1:
+                return terms[0]
+            return ", ".join(terms[:-1]) + " and " + terms[-1]
+        count = self.count_countries(leaves)
+        complement = self.collapse(self.all_leaves - leaves)
+        if len(complement) <= limit:
+            return f"{count} regions (everywhere except {', '.join(complement)})"
+        return f"{count} regions ({', '.join(terms[:limit])}, ...)"
+
+
+@lru_cache(maxsize=8192)
+def _expand_cached(registry: RegionRegistry, term: str) -> frozenset[str]:
+    if term in registry.groups:
+        return registry.groups[term].leaves
+    if term in registry.aliases:
+        return registry._country_leaves[registry.aliases[term]]
+    if term in registry._country_leaves:
+        return registry._country_leaves[term]
+    if term in registry._subdivision_country:
+        return frozenset((term,))
+    raise UnknownRegionError(term, registry.suggest(term))
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> RegionRegistry:
+    """The registry shipped in the package (loaded once per process)."""
+    text = resources.files("consentrules").joinpath("data/regions.json").read_text("utf-8")
+    return RegionRegistry(json.loads(text))

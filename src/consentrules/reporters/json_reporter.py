@@ -1,0 +1,96 @@
+"""``json``: the stable machine-readable report (``"format": "consentrules-report"``, v1).
+
+Top-level keys: ``format``, ``version``, ``tool`` (name, version, plugins), ``summary``,
+``snapshots``, ``rules`` (by id, with references) and ``findings`` (sorted as the engine
+sorts them). Each finding has ``rule_id``, ``severity``, ``status`` (``violation`` or
+``not_evaluable``), ``message``, ``target`` (``kind``, ``id``), ``regions``, ``location``
+(``path``, ``line``, ``column``, ``pointer``), ``fingerprint`` (stable across reformatting)
+and ``evidence`` (facts the check kind measured).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO
+from typing import TYPE_CHECKING
+from typing import Any
+
+from consentrules import hookimpl
+from consentrules.model import Finding
+from consentrules.model import Report
+from consentrules.model import Rule
+from consentrules.registry import ReporterRegistry
+from consentrules.reporters import summary
+
+if TYPE_CHECKING:
+    from consentrules.config import Config
+
+FORMAT_VERSION = 1
+
+
+def rule_dict(rule: Rule) -> dict[str, Any]:
+    return {
+        "title": rule.title,
+        "severity": rule.severity.label,
+        "kind": rule.check_kind,
+        "pack": rule.pack,
+        "description": rule.description,
+        "remediation": rule.remediation,
+        "references": [{"title": r.title, "url": r.url} for r in rule.references],
+        "tags": list(rule.tags),
+        "jurisdictions": list(rule.jurisdictions),
+        "selector": rule.selector.describe(),
+        "source": {"path": rule.path, "line": rule.line},
+    }
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": finding.rule_id,
+        "severity": finding.severity.label,
+        "status": finding.status.value,
+        "message": finding.message,
+        "snapshot": finding.snapshot,
+        "platform": finding.platform,
+        "target": {"kind": finding.target_kind, "id": finding.target_id},
+        "regions": list(finding.regions),
+        "location": {
+            "path": finding.snapshot,
+            "line": finding.line,
+            "column": finding.column,
+            "pointer": finding.pointer,
+        },
+        "fingerprint": finding.fingerprint,
+        "evidence": dict(finding.evidence),
+    }
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "format": "consentrules-report",
+        "version": FORMAT_VERSION,
+        "tool": {
+            "name": "consentrules",
+            "version": report.tool_version,
+            "plugins": [{"name": n, "version": v} for n, v in report.plugins],
+        },
+        "summary": summary(report),
+        "snapshots": [vars(s) for s in report.snapshots],
+        "rules": {rule_id: rule_dict(rule) for rule_id, rule in sorted(report.rules.items())},
+        "findings": [finding_dict(f) for f in report.findings],
+    }
+
+
+class JsonReporter:
+    name = "json"
+    description = "machine-readable JSON report (stable, versioned)"
+    extension = ".json"
+
+    def render(self, report: Report, stream: IO[str], config: Config) -> None:
+        json.dump(report_dict(report), stream, indent=2, ensure_ascii=False, default=str)
+        stream.write("\n")
+
+
+@hookimpl
+def consentrules_register_reporters(registry: ReporterRegistry) -> None:
+    registry.add(JsonReporter())

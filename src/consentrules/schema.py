@@ -1,0 +1,161 @@
+"""The JSON Schemas shipped in the package, and schema errors turned into :class:`Problem` s.
+
+The schemas in ``schemas/`` are the single source of truth for the file formats; this module
+only loads them and explains their errors in plain words, with the file, line and key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from consentrules.errors import Problem
+from consentrules.model import SourceMap
+from consentrules.yamlsource import pointer as make_pointer
+
+SCHEMA_NAMES = ("snapshot", "rules")
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict[str, Any]:
+    """A schema shipped in the package, by short name (``snapshot`` or ``rules``)."""
+    text = resources.files("consentrules").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@lru_cache(maxsize=None)
+def _validator(schema_json: str) -> Any:
+    import jsonschema
+
+    schema = json.loads(schema_json)
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def validator_for(schema: Mapping[str, Any]) -> Any:
+    return _validator(json.dumps(schema, sort_keys=True))
+
+
+def validate(
+    data: Any,
+    schema: Mapping[str, Any],
+    *,
+    path: str,
+    source_map: SourceMap,
+    base: tuple[str | int, ...] = (),
+    rule_id: str | None = None,
+) -> list[Problem]:
+    """Every schema error in ``data`` as a Problem, in document order.
+
+    ``base`` is where ``data`` sits inside the file (for a rule's check parameters, say), so that
+    positions are found in the whole document.
+    """
+    validator = validator_for(schema)
+    problems = []
+    for error in _leaf_errors(validator.iter_errors(data)):
+        problems.append(_problem(error, path, source_map, base, rule_id))
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.message))
+    return _dedupe(problems)
+
+
+def _leaf_errors(errors: Iterable[Any]) -> Iterable[Any]:
+    """Prefer the most specific error of a ``oneOf``/``anyOf`` (Cloud Custodian's trick)."""
+    for error in errors:
+        if error.context:
+            best = min(error.context, key=lambda e: (-len(e.absolute_path), e.validator == "type"))
+            yield best
+        else:
+            yield error
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for p in problems:
+        key = (p.line, p.column, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def describe_path(parts: Iterable[str | int]) -> str:
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "the document"
+
+
+def _problem(
+    error: Any,
+    path: str,
+    source_map: SourceMap,
+    base: tuple[str | int, ...],
+    rule_id: str | None,
+) -> Problem:
+    parts = (*base, *error.absolute_path)
+    where = describe_path(parts)
+    hint = None
+    locate_key = getattr(source_map, "locate_key", source_map.locate)
+    position = source_map.locate(make_pointer(*parts))
+    validator = error.validator
+    if validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        key = extra[0] if extra else "?"
+        position = locate_key(make_pointer(*parts, key)) or position
+        names = ", ".join(repr(k) for k in extra)
+        message = f"unknown key {names} in {where}"
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(allowed)}"
+    elif validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        message = f"{where} is missing the required key {missing!r}"
+    elif validator == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        message = f"{error.instance!r} is not allowed for {where}"
+        close = difflib.get_close_matches(str(error.instance), [str(c) for c in error.validator_value], n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"choose one of: {choices}"
+    elif validator == "const":
+        message = f"{where} must be {error.validator_value!r}, not {error.instance!r}"
+    elif validator == "type":
+        expected = error.validator_value
+        expected_text = " or ".join(expected) if isinstance(expected, list) else expected
+        message = f"{where} must be of type {expected_text}, not {_json_type(error.instance)}"
+    elif validator == "pattern":
+        message = f"{error.instance!r} is not a valid value for {where}"
+        hint = error.schema.get("description") or f"it must match {error.validator_value}"
+    elif validator in ("minItems", "minLength", "minProperties"):
+        message = f"{where} must not be empty"
+    elif validator == "uniqueItems":
+        message = f"{where} lists the same value twice"
+    else:
+        message = f"{where}: {error.message}"
+    line, column = position if position else (None, None)
+    return Problem(path, message, line=line, column=column, hint=hint, rule_id=rule_id)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__

@@ -1,0 +1,235 @@
+"""Build a :class:`Snapshot` from plain data in the native format (version 1).
+
+Validation runs in stages and reports every problem it finds, not just the first:
+the JSON Schema (``schemas/snapshot.schema.json``), then what a schema cannot say: dates that
+exist, region terms the registry knows (with "did you mean"), ids that are unique, history in
+date order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from consentrules.dates import DateFormatError
+from consentrules.dates import PartialDate
+from consentrules.dates import parse_date
+from consentrules.errors import InputError
+from consentrules.errors import Problem
+from consentrules.model import Disclosure
+from consentrules.model import DisclosureVersion
+from consentrules.model import HistoryEntry
+from consentrules.model import RegionScope
+from consentrules.model import Setting
+from consentrules.model import Snapshot
+from consentrules.regions import RegionRegistry
+from consentrules.regions import UnknownRegionError
+from consentrules.regions import default_registry
+from consentrules.schema import load_schema
+from consentrules.schema import validate
+from consentrules.yamlsource import Document
+from consentrules.yamlsource import pointer
+
+
+class _Builder:
+    def __init__(self, doc: Document, registry: RegionRegistry) -> None:
+        self.doc = doc
+        self.registry = registry
+        self.problems: list[Problem] = []
+
+    def problem(self, ptr: str, message: str, hint: str | None = None) -> None:
+        position = self.doc.source_map.locate(ptr)
+        line, column = position if position else (None, None)
+        self.problems.append(Problem(self.doc.path, message, line=line, column=column, hint=hint))
+
+    def date(self, value: Any, ptr: str) -> PartialDate | None:
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except DateFormatError as exc:
+            self.problem(ptr, str(exc))
+            return None
+
+    def region_terms(self, terms: Any, ptr: str) -> tuple[str, ...]:
+        out = []
+        for index, term in enumerate(terms or ()):
+            try:
+                self.registry.expand(term)
+            except UnknownRegionError as exc:
+                hint = (
+                    "use an ISO 3166-1 alpha-2 code, a US state such as US-CA, "
+                    "or a group: " + ", ".join(self.registry.groups)
+                )
+                self.problem(pointer(*_split(ptr), index), str(exc), hint)
+                continue
+            out.append(term)
+        return tuple(out)
+
+    def scope(self, raw: Any, ptr: str) -> RegionScope | None:
+        if raw is None:
+            return None
+        return RegionScope(
+            include=self.region_terms(raw.get("include"), ptr + "/include"),
+            exclude=self.region_terms(raw.get("exclude"), ptr + "/exclude"),
+        )
+
+    def region_defaults(self, raw: Any, ptr: str) -> tuple[tuple[str, bool], ...]:
+        if not raw:
+            return ()
+        out = []
+        for term, value in raw.items():
+            try:
+                self.registry.expand(term)
+            except UnknownRegionError as exc:
+                self.problem(pointer(*_split(ptr), term), str(exc))
+                continue
+            out.append((term, bool(value)))
+        by_weight: dict[int, dict[str, bool]] = {}
+        for term, value in out:
+            by_weight.setdefault(self.registry.weight(term), {})[term] = value
+        for same in by_weight.values():
+            if len(same) > 1 and len(set(same.values())) > 1:
+                overlapping = [
+                    (a, b)
+                    for a in same
+                    for b in same
+                    if a < b and self.registry.expand(a) & self.registry.expand(b)
+                ]
+                for a, b in overlapping:
+                    self.problem(
+                        ptr,
+                        f"region_defaults {a!r} and {b!r} overlap, are equally specific and "
+                        "disagree",
+                        "give the overlapping part its own, more specific entry",
+                    )
+        return tuple(out)
+
+    def setting(self, raw: Mapping[str, Any], index: int) -> Setting:
+        ptr = pointer("settings", index)
+        history = []
+        previous: PartialDate | None = None
+        for h_index, entry in enumerate(raw.get("history") or ()):
+            h_ptr = pointer("settings", index, "history", h_index)
+            day = self.date(entry.get("date"), h_ptr + "/date")
+            if day is None:
+                continue
+            if previous is not None and day.first < previous.first:
+                self.problem(
+                    h_ptr + "/date",
+                    f"history entry dated {day} comes after one dated {previous}",
+                    "list history entries in date order, oldest first",
+                )
+            previous = day
+            history.append(
+                HistoryEntry(
+                    date=day,
+                    default=entry.get("default"),
+                    region_defaults=(
+                        self.region_defaults(entry["region_defaults"], h_ptr + "/region_defaults")
+                        if "region_defaults" in entry
+                        else None
+                    ),
+                    regions=self.scope(entry.get("regions"), h_ptr + "/regions"),
+                    note=entry.get("note"),
+                    pointer=h_ptr,
+                )
+            )
+        return Setting(
+            id=str(raw["id"]),
+            title=str(raw.get("title") or raw["id"]),
+            purposes=tuple(raw.get("purposes") or ()),
+            data_categories=tuple(raw.get("data_categories") or ()),
+            recipients=tuple(raw.get("recipients") or ()),
+            default=raw.get("default"),
+            region_defaults=self.region_defaults(raw.get("region_defaults"), ptr + "/region_defaults"),
+            regions=self.scope(raw.get("regions"), ptr + "/regions"),
+            activated_at=self.date(raw.get("activated_at"), ptr + "/activated_at"),
+            history=tuple(history),
+            metadata=dict(raw.get("metadata") or {}),
+            pointer=ptr,
+        )
+
+    def disclosure(self, raw: Mapping[str, Any], index: int) -> Disclosure:
+        versions = []
+        for v_index, version in enumerate(raw.get("versions") or ()):
+            v_ptr = pointer("disclosures", index, "versions", v_index)
+            published = self.date(version.get("published_at"), v_ptr + "/published_at")
+            versions.append(
+                DisclosureVersion(
+                    version=str(version.get("version", published or v_index + 1)),
+                    published_at=published,
+                    effective_at=self.date(version.get("effective_at"), v_ptr + "/effective_at"),
+                    url=version.get("url"),
+                    purposes=tuple(version.get("purposes") or ()),
+                    describes_opt_out=version.get("describes_opt_out"),
+                    statements=tuple(version.get("statements") or ()),
+                    excerpts=tuple(version.get("excerpts") or ()),
+                    pointer=v_ptr,
+                )
+            )
+        return Disclosure(
+            id=str(raw["id"]),
+            kind=str(raw["kind"]),
+            title=str(raw.get("title") or raw["id"]),
+            versions=tuple(versions),
+            url=raw.get("url"),
+            pointer=pointer("disclosures", index),
+        )
+
+    def unique(self, items: list[Any], what: str, collection: str) -> None:
+        first: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item.id in first:
+                self.problem(
+                    pointer(collection, index, "id"),
+                    f"{what} id {item.id!r} is used twice (first at {collection}[{first[item.id]}])",
+                    f"give every {what} its own id",
+                )
+            else:
+                first[item.id] = index
+
+
+def _split(ptr: str) -> list[str]:
+    return ptr.lstrip("/").split("/") if ptr else []
+
+
+def snapshot_from_document(
+    doc: Document, registry: RegionRegistry | None = None, *, adapter: str = "native"
+) -> Snapshot:
+    """Validate a native-format document and build the Snapshot.
+
+    :raises InputError: listing every problem, each with file, line and a hint.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single value ({data!r})"
+        raise InputError(
+            [
+                Problem(
+                    doc.path,
+                    f"a snapshot must be a mapping with platform, taken_at and settings, not {kind}",
+                    line=1,
+                )
+            ]
+        )
+    problems = validate(data, load_schema("snapshot"), path=doc.path, source_map=doc.source_map)
+    if problems:
+        raise InputError(problems)
+    builder = _Builder(doc, registry or default_registry())
+    taken_at = builder.date(data["taken_at"], "/taken_at")
+    settings = [builder.setting(raw, i) for i, raw in enumerate(data["settings"])]
+    disclosures = [builder.disclosure(raw, i) for i, raw in enumerate(data.get("disclosures") or ())]
+    builder.unique(settings, "setting", "settings")
+    builder.unique(disclosures, "disclosure", "disclosures")
+    if builder.problems or taken_at is None:
+        raise InputError(builder.problems)
+    return Snapshot(
+        platform=data["platform"],
+        taken_at=taken_at,
+        settings=tuple(settings),
+        disclosures=tuple(disclosures),
+        path=doc.path,
+        source_map=doc.source_map,
+        adapter=adapter,
+    )

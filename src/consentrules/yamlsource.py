@@ -1,0 +1,434 @@
+"""Read YAML and JSON input safely, keeping a way back from data to file positions.
+
+* YAML is read with PyYAML's C parser when it is available, and only ever builds plain data
+  (dicts, lists, strings, numbers, booleans, None): no object construction.
+* Scalars are resolved the YAML 1.2 way: only ``true``/``false`` are booleans (so the region
+  code ``NO`` stays the string ``"NO"``, not ``False``) and dates stay strings (the model parses
+  them, accepting month-only dates).
+* A key that occurs twice in one mapping is an error, in YAML and in JSON alike: silently
+  keeping the last one could hide a setting.
+* Positions cost nothing until they are asked for: a :class:`YamlSourceMap` walks the composed
+  node tree, a :class:`JsonSourceMap` re-scans the text lazily along one JSON pointer.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from consentrules.errors import InputError
+from consentrules.errors import Problem
+from consentrules.model import NoSourceMap
+from consentrules.model import SourceMap
+
+_yaml: Any = None
+_loader_cls: Any = None
+
+
+def _loader() -> Any:
+    """Build the loader class on first use (importing yaml costs start-up time)."""
+    global _yaml, _loader_cls
+    if _loader_cls is not None:
+        return _loader_cls
+    import yaml
+
+    _yaml = yaml
+    parser_base = getattr(yaml, "CParser", None) or yaml.parser.Parser
+
+    class Resolver(yaml.resolver.BaseResolver):
+        pass
+
+    Resolver.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    Resolver.add_implicit_resolver(
+        "tag:yaml.org,2002:int",
+        re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+        list("-+0123456789"),
+    )
+    Resolver.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        list("-+0123456789."),
+    )
+    Resolver.add_implicit_resolver(
+        "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+    )
+
+    class Constructor(yaml.constructor.SafeConstructor):
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            if not isinstance(node, yaml.MappingNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"expected a mapping, found {node.id}", node.start_mark
+                )
+            mapping: dict[Any, Any] = {}
+            seen: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    hash(key)
+                except TypeError:
+                    raise yaml.constructor.ConstructorError(
+                        "while reading a mapping",
+                        node.start_mark,
+                        "a mapping key must be a plain value, not a list or mapping",
+                        key_node.start_mark,
+                    ) from None
+                if key in mapping:
+                    first = seen[key]
+                    raise DuplicateKeyError(key, key_node.start_mark, first)
+                seen[key] = key_node.start_mark
+                mapping[key] = self.construct_object(value_node, deep=deep)
+            return mapping
+
+    # Only the safe tags: no python/object construction of any kind.
+    class Loader(parser_base, Constructor, Resolver):  # type: ignore[misc, valid-type]
+        def __init__(self, stream: str) -> None:
+            parser_base.__init__(self, stream)
+            Constructor.__init__(self)
+            Resolver.__init__(self)
+
+    if parser_base is yaml.parser.Parser:  # pure-Python fallback needs the other stages too
+
+        class PyLoader(  # type: ignore[misc]
+            yaml.reader.Reader,
+            yaml.scanner.Scanner,
+            yaml.parser.Parser,
+            yaml.composer.Composer,
+            Constructor,
+            Resolver,
+        ):
+            def __init__(self, stream: str) -> None:
+                yaml.reader.Reader.__init__(self, stream)
+                yaml.scanner.Scanner.__init__(self)
+                yaml.parser.Parser.__init__(self)
+                yaml.composer.Composer.__init__(self)
+                Constructor.__init__(self)
+                Resolver.__init__(self)
+
+        _loader_cls = PyLoader
+    else:
+        _loader_cls = Loader
+    return _loader_cls
+
+
+class DuplicateKeyError(Exception):
+    def __init__(self, key: object, mark: Any, first_mark: Any) -> None:
+        self.key = key
+        self.mark = mark
+        self.first_mark = first_mark
+        super().__init__(f"duplicate key {key!r}")
+
+
+@dataclass
+class Document:
+    """Plain data read from one file, with a way to locate any part of it."""
+
+    path: str
+    data: Any
+    source_map: SourceMap
+
+
+def read_text(path: Path | str) -> str:
+    """Read a file as UTF-8 (a BOM is allowed); problems become an :class:`InputError`."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(name, "file not found")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(name, "is a directory, not a file")]) from None
+    except OSError as exc:
+        raise InputError([Problem(name, f"cannot read file: {exc.strerror or exc}")]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                    line=line,
+                    hint="save the file as UTF-8",
+                )
+            ]
+        ) from None
+
+
+def load_document(path: Path | str, text: str | None = None) -> Document:
+    """Read a YAML or JSON file (by suffix; ``.json`` is JSON, anything else YAML)."""
+    name = str(path)
+    if text is None:
+        text = read_text(path)
+    if name.lower().endswith(".json"):
+        return load_json_text(text, name)
+    return load_yaml_text(text, name)
+
+
+def load_yaml_text(text: str, name: str) -> Document:
+    loader_cls = _loader()
+    yaml = _yaml
+    loader = loader_cls(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError(
+                [Problem(name, "the file is empty", hint="a document (a mapping) is expected")]
+            )
+        data = loader.construct_document(node)
+    except DuplicateKeyError as exc:
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    f"duplicate key {exc.key!r} (first defined on line {exc.first_mark.line + 1})",
+                    line=exc.mark.line + 1,
+                    column=exc.mark.column + 1,
+                    hint="each key may appear once per mapping; merge or rename the entries",
+                )
+            ]
+        ) from None
+    except yaml.composer.ComposerError as exc:
+        mark = exc.problem_mark
+        message = str(exc.problem or exc)
+        hint = None
+        if "expected a single document" in str(exc):
+            message = "the file holds more than one YAML document"
+            hint = "put one document per file (remove the extra '---' separators)"
+        raise InputError([_marked(name, message, mark, hint)]) from None
+    except yaml.MarkedYAMLError as exc:
+        message = str(exc.problem or exc.context or "invalid YAML")
+        raise InputError([_marked(name, f"invalid YAML: {message}", exc.problem_mark)]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(name, f"invalid YAML: {exc}")]) from None
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose:
+            dispose()
+    return Document(name, data, YamlSourceMap(node))
+
+
+def _marked(name: str, message: str, mark: Any, hint: str | None = None) -> Problem:
+    if mark is None:
+        return Problem(name, message, hint=hint)
+    return Problem(name, message, line=mark.line + 1, column=mark.column + 1, hint=hint)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _JsonDuplicate(key)
+            seen.add(key)
+    return result
+
+
+class _JsonDuplicate(ValueError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
+
+def load_json_text(text: str, name: str) -> Document:
+    if not text.strip():
+        raise InputError([Problem(name, "the file is empty", hint="a JSON object is expected")])
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _JsonDuplicate as exc:
+        line = _find_json_duplicate_line(text, exc.key)
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    f"duplicate key {exc.key!r}",
+                    line=line,
+                    hint="each key may appear once per object; merge or rename the entries",
+                )
+            ]
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [Problem(name, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]
+        ) from None
+    except RecursionError:
+        raise InputError([Problem(name, "invalid JSON: nested too deeply")]) from None
+    return Document(name, data, JsonSourceMap(text))
+
+
+def _find_json_duplicate_line(text: str, key: str) -> int | None:
+    """The line of the second occurrence of ``key`` as an object key (best effort)."""
+    needle = re.compile(re.escape(json.dumps(key)) + r"\s*:")
+    hits = [m.start() for m in needle.finditer(text)]
+    if len(hits) >= 2:
+        return text.count("\n", 0, hits[1]) + 1
+    return None
+
+
+# Pointers --------------------------------------------------------------------------------------
+def pointer(*parts: str | int) -> str:
+    """Build a JSON pointer from parts (escaping ``~`` and ``/``)."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def split_pointer(ptr: str) -> list[str]:
+    if not ptr:
+        return []
+    return [p.replace("~1", "/").replace("~0", "~") for p in ptr.lstrip("/").split("/")]
+
+
+class YamlSourceMap:
+    """Locates a JSON pointer by walking PyYAML's composed node tree."""
+
+    def __init__(self, root: Any) -> None:
+        self._root = root
+
+    def locate(self, ptr: str) -> tuple[int, int] | None:
+        node = self._root
+        for part in split_pointer(ptr):
+            node = _yaml_child(node, part)
+            if node is None:
+                return None
+        mark = node.start_mark
+        return mark.line + 1, mark.column + 1
+
+    def locate_key(self, ptr: str) -> tuple[int, int] | None:
+        """The position of the *key* of the last pointer part (better for "unknown key")."""
+        parts = split_pointer(ptr)
+        if not parts:
+            return self.locate(ptr)
+        node = self._root
+        for part in parts[:-1]:
+            node = _yaml_child(node, part)
+            if node is None:
+                return None
+        if getattr(node, "id", None) == "mapping":
+            for key_node, _ in node.value:
+                if str(key_node.value) == parts[-1]:
+                    return key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        return self.locate(ptr)
+
+
+def _yaml_child(node: Any, part: str) -> Any:
+    kind = getattr(node, "id", None)
+    if kind == "mapping":
+        for key_node, value_node in node.value:
+            if str(key_node.value) == part:
+                return value_node
+        return None
+    if kind == "sequence":
+        try:
+            return node.value[int(part)]
+        except (ValueError, IndexError):
+            return None
+    return None
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+class JsonSourceMap:
+    """Locates a JSON pointer by re-scanning the text along that pointer only.
+
+    Values off the path are skipped with the C decoder; the start offsets of array elements are
+    cached, so locating many findings in one large array scans that array once.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._decoder = json.JSONDecoder()
+        self._array_offsets: dict[int, list[int]] = {}
+        self._newlines: list[int] | None = None
+
+    def locate(self, ptr: str) -> tuple[int, int] | None:
+        try:
+            offset = self._offset(split_pointer(ptr))
+        except (ValueError, IndexError):
+            return None
+        if offset is None:
+            return None
+        return self._line_col(offset)
+
+    locate_key = locate
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self._text)]
+        index = bisect.bisect_right(self._newlines, offset - 1)
+        line_start = self._newlines[index - 1] + 1 if index else 0
+        return index + 1, offset - line_start + 1
+
+    def _skip_ws(self, pos: int) -> int:
+        match = _WS.match(self._text, pos)
+        return match.end() if match else pos
+
+    def _offset(self, parts: list[str]) -> int | None:
+        text = self._text
+        pos = self._skip_ws(0)
+        for part in parts:
+            char = text[pos]
+            if char == "{":
+                pos = self._object_member(pos, part)
+            elif char == "[":
+                pos = self._array_element(pos, int(part))
+            else:
+                return None
+            if pos < 0:
+                return None
+        return pos
+
+    def _object_member(self, start: int, wanted: str) -> int:
+        text, decode = self._text, self._decoder.raw_decode
+        pos = self._skip_ws(start + 1)
+        while pos < len(text) and text[pos] != "}":
+            key, pos = decode(text, pos)
+            pos = self._skip_ws(pos)
+            pos = self._skip_ws(pos + 1)  # the colon
+            if key == wanted:
+                return pos
+            _, pos = decode(text, pos)
+            pos = self._skip_ws(pos)
+            if text[pos] == ",":
+                pos = self._skip_ws(pos + 1)
+        return -1
+
+    def _array_element(self, start: int, index: int) -> int:
+        offsets = self._array_offsets.get(start)
+        if offsets is None:
+            offsets = list(self._scan_array(start))
+            self._array_offsets[start] = offsets
+        return offsets[index] if 0 <= index < len(offsets) else -1
+
+    def _scan_array(self, start: int) -> Iterator[int]:
+        text, decode = self._text, self._decoder.raw_decode
+        pos = self._skip_ws(start + 1)
+        while pos < len(text) and text[pos] != "]":
+            yield pos
+            _, pos = decode(text, pos)
+            pos = self._skip_ws(pos)
+            if text[pos] == ",":
+                pos = self._skip_ws(pos + 1)
+
+
+__all__ = [
+    "Document",
+    "JsonSourceMap",
+    "NoSourceMap",
+    "YamlSourceMap",
+    "load_document",
+    "load_json_text",
+    "load_yaml_text",
+    "pointer",
+    "read_text",
+    "split_pointer",
+]
