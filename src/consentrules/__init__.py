@@ -51,14 +51,49 @@ _EXPORTS = {
     **{
         name: "consentrules.model"
         for name in (
-            "Disclosure", "DisclosureVersion", "Finding", "HistoryEntry", "Reference",
-            "RegionScope", "Report", "Rule", "Selector", "Setting", "Severity", "Snapshot",
+            "Disclosure",
+            "DisclosureVersion",
+            "Finding",
+            "HistoryEntry",
+            "Reference",
+            "RegionScope",
+            "Report",
+            "Rule",
+            "Selector",
+            "Setting",
+            "Severity",
+            "Snapshot",
             "Status",
         )
     },
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = [
+    "Config",
+    "ConsentrulesError",
+    "Disclosure",
+    "DisclosureVersion",
+    "EvalContext",
+    "ExitCode",
+    "Finding",
+    "HistoryEntry",
+    "InputError",
+    "ParamError",
+    "PluginError",
+    "Problem",
+    "Reference",
+    "RegionScope",
+    "Report",
+    "Rule",
+    "Selector",
+    "Setting",
+    "Severity",
+    "Snapshot",
+    "Status",
+    "UsageError",
+    "__version__",
+    "hookimpl",
+]
 
 
 def __getattr__(name: str) -> Any:

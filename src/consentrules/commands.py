@@ -69,8 +69,10 @@ def snapshot_files(config: Config, args: Iterable[str]) -> list[Path]:
         path = Path(arg)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in suffixes
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in suffixes
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
@@ -105,8 +107,8 @@ def load_snapshot(config: Config, path: Path) -> Snapshot:
         candidates = [a for a in config.adapters if a.name != "native"]
         if "native" in config.adapters:
             candidates.append(config.adapters.get("native"))
-        adapter = next((a for a in candidates if _recognizes(config, a, path, head)), None)
-        if adapter is None:
+        found = next((a for a in candidates if _recognizes(config, a, path, head)), None)
+        if found is None:
             raise InputError(
                 [
                     Problem(
@@ -117,6 +119,7 @@ def load_snapshot(config: Config, path: Path) -> Snapshot:
                     )
                 ]
             )
+        adapter = found
     return _call_adapter(config, adapter, path)
 
 

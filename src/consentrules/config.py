@@ -42,9 +42,7 @@ class Config:
     def plugin_rule_paths(self) -> list[Path]:
         """Rule paths shipped by plugins (the bundled rules among them)."""
         paths: list[Path] = []
-        for plugin, result in self.pluginmanager.call_each(
-            "consentrules_rule_paths", config=self
-        ):
+        for plugin, result in self.pluginmanager.call_each("consentrules_rule_paths", config=self):
             if isinstance(result, (str, Path)) or not isinstance(result, Iterable):
                 raise PluginError(
                     f"must return a list of paths, not {type(result).__name__}",

@@ -68,8 +68,7 @@ class Engine:
         for item in found:
             if not isinstance(item, Finding):
                 raise PluginError(
-                    f"check kind {rule.check_kind!r} yielded {type(item).__name__}, not a "
-                    "Finding",
+                    f"check kind {rule.check_kind!r} yielded {type(item).__name__}, not a Finding",
                     plugin=self.kinds.provider(rule.check_kind),
                 )
         return found

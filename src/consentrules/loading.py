@@ -28,6 +28,7 @@ from consentrules.registry import CheckKindRegistry
 from consentrules.registry import ParamError
 from consentrules.schema import load_schema
 from consentrules.schema import validate
+from consentrules.schema import validate_with_paths
 from consentrules.yamlsource import Document
 from consentrules.yamlsource import load_document
 from consentrules.yamlsource import pointer
@@ -42,7 +43,10 @@ def find_rule_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file()
+                p
+                for p in path.rglob("*")
+                if p.suffix in RULE_SUFFIXES
+                and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             files.extend(found)
@@ -113,11 +117,17 @@ class RuleLoader:
             raise InputError(
                 [Problem(doc.path, "a rule file must be a mapping with a 'rules' list", line=1)]
             )
-        problems = validate(data, load_schema("rules"), path=doc.path, source_map=doc.source_map)
-        if problems:
-            raise InputError(problems)
+        found = validate_with_paths(
+            data, load_schema("rules"), path=doc.path, source_map=doc.source_map
+        )
+        problems = [problem for _, problem in found]
+        bad_rules = {p[1] for p, _ in found if len(p) >= 2 and p[0] == "rules"}
+        if any(len(p) < 2 for p, _ in found):
+            raise InputError(problems)  # the envelope itself is wrong: nothing to build
         rules = []
         for index, raw in enumerate(data["rules"]):
+            if index in bad_rules:
+                continue
             rule = self._build(doc, raw, index, pack, problems)
             if rule is not None:
                 rules.append(rule)
@@ -167,7 +177,11 @@ class RuleLoader:
             )
             problems.append(
                 self._problem(
-                    doc, f"{rule_ptr}/check/kind", f"unknown check kind {kind_name!r}", hint, rule_id
+                    doc,
+                    f"{rule_ptr}/check/kind",
+                    f"unknown check kind {kind_name!r}",
+                    hint,
+                    rule_id,
                 )
             )
             return None

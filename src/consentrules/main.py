@@ -6,6 +6,7 @@ starts as fast as Python itself; each command imports what it needs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -70,27 +71,51 @@ def build_parser(plugin_options: Any = None) -> Any:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def sub(name: str, help_text: str, parent: Any = commands) -> Any:
-        p = parent.add_parser(name, help=help_text, description=help_text, epilog=EPILOG,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = parent.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         _global_options(p, suppress=True)
         return p
 
     check = sub("check", "evaluate rules against snapshots")
-    check.add_argument("snapshots", nargs="+", metavar="SNAPSHOT",
-                       help="snapshot files, or folders of them")
-    check.add_argument("--rules", action="append", metavar="PATH",
-                       help="rule file or folder (repeatable); default: the bundled rules")
-    check.add_argument("--format", metavar="NAME",
-                       help="output format: text (default), json, or one a plugin adds")
-    check.add_argument("--output", "-o", metavar="FILE",
-                       help="write the report to FILE (atomically) instead of standard output")
-    check.add_argument("--as-of", metavar="DATE",
-                       help="evaluation date (default: each snapshot's taken_at)")
-    check.add_argument("--fail-on", choices=SEVERITY_CHOICES, default="low",
-                       help="exit 1 when a violation is at or above this severity (default: low)")
+    check.add_argument(
+        "snapshots", nargs="+", metavar="SNAPSHOT", help="snapshot files, or folders of them"
+    )
+    check.add_argument(
+        "--rules",
+        action="append",
+        metavar="PATH",
+        help="rule file or folder (repeatable); default: the bundled rules",
+    )
+    check.add_argument(
+        "--format", metavar="NAME", help="output format: text (default), json, or one a plugin adds"
+    )
+    check.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write the report to FILE (atomically) instead of standard output",
+    )
+    check.add_argument(
+        "--as-of", metavar="DATE", help="evaluation date (default: each snapshot's taken_at)"
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=SEVERITY_CHOICES,
+        default="low",
+        help="exit 1 when a violation is at or above this severity (default: low)",
+    )
     check.add_argument("--adapter", metavar="NAME", help="read snapshots with this adapter")
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                       help="colour in text output (default: auto; NO_COLOR disables)")
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour in text output (default: auto; NO_COLOR disables)",
+    )
     if plugin_options is not None:
         plugin_options(check)
 
@@ -99,8 +124,12 @@ def build_parser(plugin_options: Any = None) -> Any:
     rules_cmds.required = True
     for name, text in (("list", "list the rules"), ("show", "show one rule in full")):
         p = sub(name, text, rules_cmds)
-        p.add_argument("--rules", action="append", metavar="PATH",
-                       help="rule file or folder (repeatable); default: the bundled rules")
+        p.add_argument(
+            "--rules",
+            action="append",
+            metavar="PATH",
+            help="rule file or folder (repeatable); default: the bundled rules",
+        )
         if name == "show":
             p.add_argument("rule_id", metavar="ID")
     validate = sub("validate", "validate rule files", rules_cmds)
@@ -136,7 +165,6 @@ def _prescan(argv: Sequence[str]) -> tuple[list[str], bool]:
 
 def _dispatch(argv: Sequence[str]) -> int:
     from consentrules import commands
-
     from consentrules.config import make_config
 
     plugins, no_autoload = _prescan(argv)
@@ -212,8 +240,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def console_main() -> None:
     """Entry point of the ``consentrules`` script."""
     code = main()
-    try:
+    with contextlib.suppress(BrokenPipeError):
         sys.stdout.flush()
-    except BrokenPipeError:
-        pass
     sys.exit(code)

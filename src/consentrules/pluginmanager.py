@@ -103,7 +103,7 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
         try:
             self.check_pending()
         except pluggy.PluginValidationError as exc:
-            raise PluginError(str(exc), plugin=exc.plugin_name) from None
+            raise PluginError(str(exc), plugin=self.get_name(exc.plugin)) from None
 
     def import_plugin(self, name: str, entry_points: dict[str, Any] | None = None) -> None:
         """Load ``name`` as with ``-p NAME``: an entry point of that name, else a module."""
@@ -124,8 +124,7 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
         except ModuleNotFoundError as exc:
             if exc.name and module_name.startswith(exc.name):
                 raise PluginError(
-                    f"no plugin module named {module_name!r} (is it installed? is -p spelt "
-                    "right?)",
+                    f"no plugin module named {module_name!r} (is it installed? is -p spelt right?)",
                     plugin=name,
                 ) from None
             raise PluginError(f"error importing plugin: {exc}", plugin=name) from exc

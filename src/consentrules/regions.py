@@ -68,9 +68,7 @@ class RegionRegistry:
             )
             self.groups[name] = Group(name, str(spec.get("title", name)), leaves)
         # Largest first, so that collapse prefers the broadest name that fits.
-        self._collapse_order = sorted(
-            self.groups.values(), key=lambda g: (-len(g.leaves), g.name)
-        )
+        self._collapse_order = sorted(self.groups.values(), key=lambda g: (-len(g.leaves), g.name))
 
     # Expansion --------------------------------------------------------------------------------
     def _expand_terms(
@@ -159,14 +157,18 @@ class RegionRegistry:
         leaves = set(leaves)
         terms = self.collapse(leaves)
         if len(terms) <= limit:
-            if len(terms) == 1:
-                return terms[0]
-            return ", ".join(terms[:-1]) + " and " + terms[-1]
+            return _and_list(terms)
         count = self.count_countries(leaves)
         complement = self.collapse(self.all_leaves - leaves)
         if len(complement) <= limit:
-            return f"{count} regions (everywhere except {', '.join(complement)})"
+            return f"{count} regions (everywhere except {_and_list(complement)})"
         return f"{count} regions ({', '.join(terms[:limit])}, ...)"
+
+
+def _and_list(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 @lru_cache(maxsize=8192)

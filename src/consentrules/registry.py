@@ -117,9 +117,7 @@ class Registry(Generic[T]):
     def add(self, item: T) -> T:
         name = getattr(item, "name", None)
         if not isinstance(name, str) or not name:
-            raise PluginError(
-                f"{self.what} {item!r} has no name", plugin=self.current_plugin
-            )
+            raise PluginError(f"{self.what} {item!r} has no name", plugin=self.current_plugin)
         if name in self._items:
             raise PluginError(
                 f"{self.what} {name!r} is registered twice: by plugin "
@@ -165,16 +163,21 @@ class CheckKindRegistry(Registry["CheckKind"]):
     what = "check kind"
 
     def _check(self, item: CheckKind) -> None:
-        _require(item, ("description", "params_schema", "prepare", "evaluate"), self.what,
-                 self.current_plugin)
+        _require(
+            item,
+            ("description", "params_schema", "prepare", "evaluate"),
+            self.what,
+            self.current_plugin,
+        )
 
 
 class AdapterRegistry(Registry["Adapter"]):
     what = "adapter"
 
     def _check(self, item: Adapter) -> None:
-        _require(item, ("description", "suffixes", "recognizes", "load"), self.what,
-                 self.current_plugin)
+        _require(
+            item, ("description", "suffixes", "recognizes", "load"), self.what, self.current_plugin
+        )
 
 
 class ReporterRegistry(Registry["Reporter"]):

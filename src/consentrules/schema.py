@@ -10,7 +10,7 @@ import difflib
 import json
 from collections.abc import Iterable
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -21,15 +21,17 @@ from consentrules.yamlsource import pointer as make_pointer
 SCHEMA_NAMES = ("snapshot", "rules")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict[str, Any]:
     """A schema shipped in the package, by short name (``snapshot`` or ``rules``)."""
-    text = resources.files("consentrules").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    text = (
+        resources.files("consentrules").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    )
     schema: dict[str, Any] = json.loads(text)
     return schema
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(schema_json: str) -> Any:
     import jsonschema
 
@@ -57,12 +59,37 @@ def validate(
     ``base`` is where ``data`` sits inside the file (for a rule's check parameters, say), so that
     positions are found in the whole document.
     """
+    return [
+        problem
+        for _, problem in validate_with_paths(
+            data, schema, path=path, source_map=source_map, base=base, rule_id=rule_id
+        )
+    ]
+
+
+def validate_with_paths(
+    data: Any,
+    schema: Mapping[str, Any],
+    *,
+    path: str,
+    source_map: SourceMap,
+    base: tuple[str | int, ...] = (),
+    rule_id: str | None = None,
+) -> list[tuple[tuple[str | int, ...], Problem]]:
+    """Like :func:`validate`, with the data path of each error (to skip only the bad parts)."""
     validator = validator_for(schema)
-    problems = []
+    found = []
     for error in _leaf_errors(validator.iter_errors(data)):
-        problems.append(_problem(error, path, source_map, base, rule_id))
-    problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.message))
-    return _dedupe(problems)
+        found.append((tuple(error.absolute_path), _problem(error, path, source_map, base, rule_id)))
+    found.sort(key=lambda item: (item[1].line or 0, item[1].column or 0, item[1].message))
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for data_path, problem in found:
+        key = (problem.line, problem.column, problem.message)
+        if key not in seen:
+            seen.add(key)
+            out.append((data_path, problem))
+    return out
 
 
 def _leaf_errors(errors: Iterable[Any]) -> Iterable[Any]:
@@ -73,17 +100,6 @@ def _leaf_errors(errors: Iterable[Any]) -> Iterable[Any]:
             yield best
         else:
             yield error
-
-
-def _dedupe(problems: list[Problem]) -> list[Problem]:
-    seen: set[tuple[Any, ...]] = set()
-    out = []
-    for p in problems:
-        key = (p.line, p.column, p.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(p)
-    return out
 
 
 def describe_path(parts: Iterable[str | int]) -> str:
@@ -111,7 +127,9 @@ def _problem(
     validator = error.validator
     if validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        extra = (
+            sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        )
         key = extra[0] if extra else "?"
         position = locate_key(make_pointer(*parts, key)) or position
         names = ", ".join(repr(k) for k in extra)
@@ -124,7 +142,9 @@ def _problem(
     elif validator == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
         message = f"{error.instance!r} is not allowed for {where}"
-        close = difflib.get_close_matches(str(error.instance), [str(c) for c in error.validator_value], n=1)
+        close = difflib.get_close_matches(
+            str(error.instance), [str(c) for c in error.validator_value], n=1
+        )
         hint = f"did you mean {close[0]!r}?" if close else f"choose one of: {choices}"
     elif validator == "const":
         message = f"{where} must be {error.validator_value!r}, not {error.instance!r}"

@@ -142,7 +142,9 @@ class _Builder:
             data_categories=tuple(raw.get("data_categories") or ()),
             recipients=tuple(raw.get("recipients") or ()),
             default=raw.get("default"),
-            region_defaults=self.region_defaults(raw.get("region_defaults"), ptr + "/region_defaults"),
+            region_defaults=self.region_defaults(
+                raw.get("region_defaults"), ptr + "/region_defaults"
+            ),
             regions=self.scope(raw.get("regions"), ptr + "/regions"),
             activated_at=self.date(raw.get("activated_at"), ptr + "/activated_at"),
             history=tuple(history),
@@ -219,7 +221,9 @@ def snapshot_from_document(
     builder = _Builder(doc, registry or default_registry())
     taken_at = builder.date(data["taken_at"], "/taken_at")
     settings = [builder.setting(raw, i) for i, raw in enumerate(data["settings"])]
-    disclosures = [builder.disclosure(raw, i) for i, raw in enumerate(data.get("disclosures") or ())]
+    disclosures = [
+        builder.disclosure(raw, i) for i, raw in enumerate(data.get("disclosures") or ())
+    ]
     builder.unique(settings, "setting", "settings")
     builder.unique(disclosures, "disclosure", "disclosures")
     if builder.problems or taken_at is None:

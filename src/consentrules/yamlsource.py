@@ -38,13 +38,14 @@ def _loader() -> Any:
     import yaml
 
     _yaml = yaml
-    parser_base = getattr(yaml, "CParser", None) or yaml.parser.Parser
 
     class Resolver(yaml.resolver.BaseResolver):
         pass
 
     Resolver.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
     )
     Resolver.add_implicit_resolver(
         "tag:yaml.org,2002:int",
@@ -90,15 +91,19 @@ def _loader() -> Any:
             return mapping
 
     # Only the safe tags: no python/object construction of any kind.
-    class Loader(parser_base, Constructor, Resolver):  # type: ignore[misc, valid-type]
-        def __init__(self, stream: str) -> None:
-            parser_base.__init__(self, stream)
-            Constructor.__init__(self)
-            Resolver.__init__(self)
+    c_parser: Any = getattr(yaml, "CParser", None)
+    if c_parser is not None:
 
-    if parser_base is yaml.parser.Parser:  # pure-Python fallback needs the other stages too
+        class Loader(c_parser, Constructor, Resolver):  # type: ignore[misc]
+            def __init__(self, stream: str) -> None:
+                c_parser.__init__(self, stream)
+                Constructor.__init__(self)
+                Resolver.__init__(self)
 
-        class PyLoader(  # type: ignore[misc]
+        _loader_cls = Loader
+    else:  # PyYAML built without libyaml: the pure-Python stages
+
+        class PyLoader(
             yaml.reader.Reader,
             yaml.scanner.Scanner,
             yaml.parser.Parser,
@@ -115,8 +120,6 @@ def _loader() -> Any:
                 Resolver.__init__(self)
 
         _loader_cls = PyLoader
-    else:
-        _loader_cls = Loader
     return _loader_cls
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class NativeAdapter:
     name = "native"
     description = "consentrules snapshot format v1 (YAML or JSON)"
-    suffixes = (".yaml", ".yml", ".json")
+    suffixes: tuple[str, ...] = (".yaml", ".yml", ".json")
 
     def recognizes(self, path: Path, head: str) -> bool:
         return path.suffix.lower() in self.suffixes

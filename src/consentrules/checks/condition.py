@@ -52,8 +52,18 @@ from consentrules.registry import CheckKindRegistry
 from consentrules.registry import ParamError
 
 OPERATORS = (
-    "equals", "not_equals", "in", "contains", "matches", "exists",
-    "before", "after", "lt", "le", "gt", "ge",
+    "equals",
+    "not_equals",
+    "in",
+    "contains",
+    "matches",
+    "exists",
+    "before",
+    "after",
+    "lt",
+    "le",
+    "gt",
+    "ge",
 )
 SUBJECTS = ("setting", "disclosure_version")
 _MISSING = object()
@@ -146,14 +156,22 @@ class Condition:
         prepared: Prepared = rule.prepared
         if prepared.subject == "setting":
             for setting in settings:
-                yield from self._judge(rule, prepared, ctx, _setting_view(setting, ctx),
-                                       "setting", setting.id, setting.pointer)
+                yield from self._judge(
+                    rule,
+                    prepared,
+                    ctx,
+                    _setting_view(setting, ctx),
+                    "setting",
+                    setting.id,
+                    setting.pointer,
+                )
         elif settings:
             for document in ctx.snapshot.disclosures:
                 for version in document.versions:
                     view = _version_view(version, document)
-                    yield from self._judge(rule, prepared, ctx, view, "disclosure",
-                                           document.id, version.pointer)
+                    yield from self._judge(
+                        rule, prepared, ctx, view, "disclosure", document.id, version.pointer
+                    )
 
     def _judge(
         self,
@@ -170,17 +188,26 @@ class Condition:
         described = _describe(prepared.condition)
         if result is None:
             yield ctx.finding(
-                rule, target_kind=target_kind, target_id=target_id, pointer=pointer,
+                rule,
+                target_kind=target_kind,
+                target_id=target_id,
+                pointer=pointer,
                 message=f"not evaluable: a field the condition needs is missing ({described})",
                 status=Status.NOT_EVALUABLE,
             )
         elif result == prepared.forbid:
             label = f" version {view.get('version')}" if target_kind == "disclosure" else ""
             yield ctx.finding(
-                rule, target_kind=target_kind, target_id=target_id, pointer=pointer,
+                rule,
+                target_kind=target_kind,
+                target_id=target_id,
+                pointer=pointer,
                 message=f"{target_kind}{label} "
-                + ("meets the forbidden condition" if prepared.forbid
-                   else "does not meet the required condition")
+                + (
+                    "meets the forbidden condition"
+                    if prepared.forbid
+                    else "does not meet the required condition"
+                )
                 + f" ({verb}: {described})",
             )
 
@@ -241,7 +268,7 @@ def _eval(node: Node | Test, view: Mapping[str, Any]) -> bool | None:
         return None if None in results else False
     value = _lookup(view, node.field)
     if node.op == "exists":
-        return (value is not _MISSING and value is not None) == node.value
+        return bool((value is not _MISSING and value is not None) == node.value)
     if value is _MISSING or value is None:
         return None
     return _test(node.op, value, node.value)
@@ -253,18 +280,16 @@ def _test(op: str, value: Any, wanted: Any) -> bool | None:
     if op == "not_equals":
         return bool(value != wanted)
     if op == "in":
-        return value in wanted
+        return bool(value in wanted)
     if op == "contains":
         if isinstance(value, (list, tuple, frozenset, set)):
-            return wanted in value
+            return bool(wanted in value)
         if isinstance(value, str):
             return str(wanted) in value
         return False
     if op == "matches":
         if isinstance(value, (list, tuple)):
-            return any(
-                isinstance(v, str) and wanted.search(v[:MAX_MATCH_LENGTH]) for v in value
-            )
+            return any(isinstance(v, str) and wanted.search(v[:MAX_MATCH_LENGTH]) for v in value)
         return isinstance(value, str) and wanted.search(value[:MAX_MATCH_LENGTH]) is not None
     if op in ("before", "after"):
         if not isinstance(value, PartialDate):
@@ -272,14 +297,19 @@ def _test(op: str, value: Any, wanted: Any) -> bool | None:
                 value = parse_date(value)
             except DateFormatError:
                 return False
-        return value.is_before(wanted) if op == "before" else value.is_after(wanted)
+        result: bool | None = value.is_before(wanted) if op == "before" else value.is_after(wanted)
+        return result
     number = len(value) if isinstance(value, (list, tuple)) else value
     if isinstance(number, bool) or not isinstance(number, (int, float)):
         return False
-    return {
-        "lt": number < wanted, "le": number <= wanted,
-        "gt": number > wanted, "ge": number >= wanted,
-    }[op]
+    return bool(
+        {
+            "lt": number < wanted,
+            "le": number <= wanted,
+            "gt": number > wanted,
+            "ge": number >= wanted,
+        }[op]
+    )
 
 
 def _describe(node: Node | Test) -> str:
@@ -288,8 +318,13 @@ def _describe(node: Node | Test) -> str:
         return f"{'.'.join(node.field)} {node.op} {value}"
     if node.op == "not":
         return f"not ({_describe(node.children[0])})"
-    return "(" + f" {node.op} ".join(_describe(c) for c in node.children).replace(
-        " all ", " and ").replace(" any ", " or ") + ")"
+    return (
+        "("
+        + f" {node.op} ".join(_describe(c) for c in node.children)
+        .replace(" all ", " and ")
+        .replace(" any ", " or ")
+        + ")"
+    )
 
 
 def _setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:

@@ -98,7 +98,7 @@ class DisclosureTiming:
         kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
         retain = tuple(params.get("retain") or ())
         for index, token in enumerate(retain):
-            if token.startswith("purpose:") and not token[len("purpose:"):]:
+            if token.startswith("purpose:") and not token[len("purpose:") :]:
                 raise ParamError("'purpose:' needs a purpose name", ("retain", index))
         purposes = params.get("purposes")
         return Prepared(
@@ -195,7 +195,9 @@ class DisclosureTiming:
                 if low >= 0:
                     relation = f"{gap} later"
                 elif high < 0:
-                    relation = f"{_days(-high) if low == high else f'{-high} to {-low} days'} before"
+                    relation = (
+                        f"{_days(-high) if low == high else f'{-high} to {-low} days'} before"
+                    )
                 else:
                     relation = f"{gap} from activation"
                 text = f"the {kind_text} first disclosed {purpose} on {day}, {relation}"
@@ -288,7 +290,7 @@ class DisclosureTiming:
 
 def _states(version: DisclosureVersion, token: str) -> bool:
     if token.startswith("purpose:"):
-        return token[len("purpose:"):] in version.purposes
+        return token[len("purpose:") :] in version.purposes
     return token in version.all_statements
 
 
@@ -296,7 +298,7 @@ def _token_text(token: str) -> str:
     if token == "opt_out":
         return "how to opt out"
     if token.startswith("purpose:"):
-        return f"the purpose {token[len('purpose:'):]}"
+        return f"the purpose {token[len('purpose:') :]}"
     return repr(token)
 
 

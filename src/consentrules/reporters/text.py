@@ -73,9 +73,7 @@ class TextReporter:
             info = by_snapshot.get(path)
             header = f"{path}"
             if info is not None:
-                header += (
-                    f" ({info.platform}; taken {info.taken_at}, evaluated as of {info.as_of})"
-                )
+                header += f" ({info.platform}; taken {info.taken_at}, evaluated as of {info.as_of})"
             lines.append(paint(_BOLD, header))
             findings = list(group)
             lines.extend(self._violations(report, findings, paint))
@@ -109,8 +107,10 @@ class TextReporter:
             if rule is not None:
                 lines.extend(self._rule_notes(rule.description, rule.remediation, paint))
                 for ref in rule.references:
-                    lines.append(f"      {paint(_DIM, 'see:')} {ref.title}"
-                                 + (f" <{ref.url}>" if ref.url else ""))
+                    lines.append(
+                        f"      {paint(_DIM, 'see:')} {ref.title}"
+                        + (f" <{ref.url}>" if ref.url else "")
+                    )
         return lines
 
     def _rule_notes(self, why: str, fix: str, paint: _Painter) -> Iterable[str]:

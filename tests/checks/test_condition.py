@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import pytest
+
+from consentrules.errors import InputError
+from consentrules.model import Status
+from consentrules.testing import evaluate
+
+
+def rule(condition, key="forbid", **extra):
+    return {"id": "C", "check": {"kind": "condition", key: condition, **extra}}
+
+
+SETTING = {
+    "id": "msgs",
+    "title": "Message insights",
+    "purposes": ["ai_training"],
+    "data_categories": ["private_messages"],
+    "recipients": ["first_party", "third_parties"],
+    "default": True,
+    "activated_at": "2024-08-01",
+    "metadata": {"owner": "ml-team", "retention_days": 400},
+}
+
+
+def run(condition, key="forbid", snapshot=None, **extra):
+    return evaluate(rule(condition, key, **extra), snapshot or {"settings": [SETTING]})
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        ({"field": "recipients", "contains": "third_parties"}, True),
+        ({"field": "recipients", "contains": "affiliates"}, False),
+        ({"field": "default", "equals": True}, True),
+        ({"field": "default", "not_equals": True}, False),
+        ({"field": "id", "in": ["msgs", "other"]}, True),
+        ({"field": "title", "matches": "^Message"}, True),
+        ({"field": "title", "contains": "insight"}, True),
+        ({"field": "metadata.owner", "exists": True}, True),
+        ({"field": "metadata.cost_centre", "exists": True}, False),
+        ({"field": "activated_at", "before": "2024-09-01"}, True),
+        ({"field": "activated_at", "after": "2024-09-01"}, False),
+        ({"field": "metadata.retention_days", "gt": 365}, True),
+        ({"field": "metadata.retention_days", "le": 365}, False),
+        ({"field": "purposes", "ge": 1}, True),
+        (
+            {
+                "all": [
+                    {"field": "default", "equals": True},
+                    {"field": "data_categories", "contains": "private_messages"},
+                ]
+            },
+            True,
+        ),
+        (
+            {
+                "any": [
+                    {"field": "default", "equals": False},
+                    {"field": "recipients", "contains": "affiliates"},
+                ]
+            },
+            False,
+        ),
+        ({"not": {"field": "default", "equals": False}}, True),
+    ],
+)
+def test_operators(condition, fires):
+    findings = run(condition)
+    assert bool(findings) is fires
+    if fires:
+        assert findings[0].status is Status.VIOLATION
+
+
+def test_require_reports_when_condition_fails():
+    (f,) = run({"field": "recipients", "contains": "affiliates"}, key="require")
+    assert "does not meet the required condition" in f.message
+
+
+def test_missing_field_is_not_evaluable_not_false():
+    (f,) = run({"field": "metadata.region_owner", "equals": "x"})
+    assert f.status is Status.NOT_EVALUABLE
+
+
+def test_three_valued_logic_short_circuits():
+    # false AND unknown -> false: no finding; true OR unknown -> true: a violation
+    assert (
+        run(
+            {
+                "all": [
+                    {"field": "default", "equals": False},
+                    {"field": "metadata.nope", "equals": 1},
+                ]
+            }
+        )
+        == []
+    )
+    (f,) = run(
+        {"any": [{"field": "default", "equals": True}, {"field": "metadata.nope", "equals": 1}]}
+    )
+    assert f.status is Status.VIOLATION
+
+
+def test_month_dates_compare_only_when_every_day_agrees():
+    s = {**SETTING, "activated_at": "2024-08"}
+    (f,) = run({"field": "activated_at", "before": "2024-08-15"}, snapshot={"settings": [s]})
+    assert f.status is Status.NOT_EVALUABLE
+
+
+def test_disclosure_version_subject():
+    snapshot = {
+        "settings": [SETTING],
+        "disclosures": [
+            {
+                "id": "pp",
+                "kind": "privacy_policy",
+                "versions": [
+                    {"version": "1", "published_at": "2024-01-01", "purposes": ["ads"]},
+                    {
+                        "version": "2",
+                        "published_at": "2024-09-01",
+                        "purposes": ["ads", "ai_training"],
+                    },
+                ],
+            }
+        ],
+    }
+    findings = run(
+        {
+            "all": [
+                {"field": "document.kind", "equals": "privacy_policy"},
+                {"field": "purposes", "contains": "ai_training"},
+            ]
+        },
+        key="require",
+        snapshot=snapshot,
+        subject="disclosure_version",
+    )
+    assert [(f.target_id, f.pointer) for f in findings] == [("pp", "/disclosures/0/versions/0")]
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ({"field": "title", "matches": "(unclosed"}, "invalid regular expression"),
+        ({"field": "activated_at", "before": "soon"}, "is not a date"),
+        ({"field": "x", "gt": "ten"}, "needs a number"),
+        ({"field": "x", "in": "abc"}, "needs a list"),
+    ],
+)
+def test_bad_parameters_are_input_errors(condition, message):
+    with pytest.raises(InputError) as info:
+        run(condition)
+    assert message in info.value.format()
+
+
+def test_unknown_operator_is_a_schema_error():
+    with pytest.raises(InputError):
+        run({"field": "title", "startswith": "M"})

@@ -1,0 +1,295 @@
+"""Plugins: loading, blocking, entry points, and blame when one fails."""
+
+from __future__ import annotations
+
+import textwrap
+from importlib import metadata
+
+import pytest
+
+from conftest import EXAMPLES
+from consentrules.config import make_config
+from consentrules.errors import PluginError
+from consentrules.pluginmanager import BUILTIN_PLUGINS
+
+COMPLIANT = str(EXAMPLES / "ai-training-2024" / "compliant.yaml")
+
+
+@pytest.fixture
+def plugin_dir(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def write(name, source):
+        (tmp_path / f"{name}.py").write_text(textwrap.dedent(source))
+        return name
+
+    return write
+
+
+REPORTER = """
+    from consentrules import hookimpl
+
+    class CountReporter:
+        name = "count"
+        description = "number of findings"
+        extension = ".txt"
+
+        def render(self, report, stream, config):
+            stream.write(f"{len(report.findings)} findings\\n")
+
+    @hookimpl
+    def consentrules_register_reporters(registry):
+        registry.add(CountReporter())
+"""
+
+
+def test_builtins_are_plugins_registered_under_short_names():
+    config = make_config(autoload=False)
+    names = {info.name for info in config.pluginmanager.plugin_infos()}
+    assert set(BUILTIN_PLUGINS) <= names
+    assert set(config.check_kinds.names()) == {
+        "opt_in_default",
+        "regional_exclusion",
+        "disclosure_timing",
+        "condition",
+    }
+
+
+def test_block_a_builtin():
+    config = make_config(["no:json"], autoload=False)
+    assert "json" not in config.reporters and "text" in config.reporters
+
+
+def test_p_loads_a_module_plugin(plugin_dir, consentrules_run):
+    plugin_dir("count_plugin", REPORTER)
+    result = consentrules_run("check", COMPLIANT, "-p", "count_plugin", "--format", "count")
+    assert (result.exit_code, result.stdout) == (0, "0 findings\n")
+
+
+def test_env_var_loads_plugins(plugin_dir, monkeypatch, consentrules_run):
+    plugin_dir("count_plugin2", REPORTER)
+    monkeypatch.setenv("CONSENTRULES_PLUGINS", "count_plugin2")
+    assert consentrules_run("check", COMPLIANT, "--format", "count").stdout == "0 findings\n"
+
+
+def test_duplicate_name_blames_both_plugins(plugin_dir):
+    plugin_dir("dup_json", REPORTER.replace('name = "count"', 'name = "json"'))
+    with pytest.raises(PluginError) as info:
+        make_config(["dup_json"], autoload=False)
+    message = str(info.value)
+    assert "reporter 'json' is registered twice" in message
+    assert "plugin 'json'" in message and "plugin 'dup_json'" in message
+
+
+def test_misspelt_hook_is_an_error(plugin_dir):
+    plugin_dir(
+        "typo_plugin",
+        """
+        from consentrules import hookimpl
+
+        @hookimpl
+        def consentrules_register_reporter(registry):
+            pass
+    """,
+    )
+    with pytest.raises(PluginError) as info:
+        make_config(["typo_plugin"], autoload=False)
+    assert "consentrules_register_reporter" in str(info.value)
+    assert info.value.plugin == "typo_plugin"
+
+
+def test_wrong_hook_arguments_are_an_error(plugin_dir):
+    plugin_dir(
+        "argy_plugin",
+        """
+        from consentrules import hookimpl
+
+        @hookimpl
+        def consentrules_register_reporters(registry, colour):
+            pass
+    """,
+    )
+    with pytest.raises(PluginError) as info:
+        make_config(["argy_plugin"], autoload=False)
+    assert "colour" in str(info.value)
+
+
+def test_plugin_import_error_names_the_plugin(plugin_dir, consentrules_run):
+    plugin_dir("broken_import", "import not_a_module_anywhere\n")
+    result = consentrules_run("check", COMPLIANT, "-p", "broken_import")
+    assert result.exit_code == 2
+    assert "plugin 'broken_import'" in result.stderr and "not_a_module_anywhere" in result.stderr
+
+
+def test_reporter_that_raises_names_itself_and_leaves_no_file(
+    plugin_dir, consentrules_run, tmp_path
+):
+    plugin_dir(
+        "bad_reporter",
+        REPORTER.replace(
+            'stream.write(f"{len(report.findings)} findings\\n")',
+            'stream.write("partial"); raise ValueError("disk full")',
+        ),
+    )
+    out = tmp_path / "out.txt"
+    result = consentrules_run(
+        "check", COMPLIANT, "-p", "bad_reporter", "--format", "count", "-o", str(out)
+    )
+    assert result.exit_code == 2
+    assert "reporter 'count' failed: ValueError: disk full" in result.stderr
+    assert "plugin 'bad_reporter'" in result.stderr
+    assert not out.exists() and not list(tmp_path.glob(".out.txt*"))
+
+
+def test_check_kind_plugin_and_its_failure(plugin_dir, consentrules_run, tmp_path):
+    plugin_dir(
+        "kind_plugin",
+        """
+        from consentrules import hookimpl
+
+        class Always:
+            name = "always"
+            description = "fires for every selected setting"
+            params_schema = {"properties": {"explode": {"type": "boolean"}}}
+
+            def prepare(self, params, regions):
+                return params.get("explode", False)
+
+            def evaluate(self, rule, settings, ctx):
+                if rule.prepared:
+                    raise RuntimeError("kaboom")
+                for s in settings:
+                    yield ctx.setting_finding(rule, s, "always fires")
+
+        @hookimpl
+        def consentrules_register_check_kinds(registry):
+            registry.add(Always())
+    """,
+    )
+    rules = tmp_path / "r.yaml"
+    rules.write_text("rules:\n  - {id: A, title: t, severity: low, check: {kind: always}}\n")
+    result = consentrules_run("check", COMPLIANT, "--rules", str(rules), "-p", "kind_plugin")
+    assert result.exit_code == 1 and "always fires" in result.stdout
+    rules.write_text(
+        "rules:\n  - {id: A, title: t, severity: low, check: {kind: always, explode: true}}\n"
+    )
+    result = consentrules_run("check", COMPLIANT, "--rules", str(rules), "-p", "kind_plugin")
+    assert result.exit_code == 2
+    assert "plugin 'kind_plugin'" in result.stderr and "kaboom" in result.stderr
+    assert "rule 'A'" in result.stderr
+
+
+def test_plugin_options_reach_config(plugin_dir, consentrules_run):
+    plugin_dir(
+        "opt_plugin",
+        """
+        from consentrules import hookimpl
+
+        @hookimpl
+        def consentrules_addoption(parser):
+            parser.add_argument("--opt-greeting", default="hi")
+
+        @hookimpl
+        def consentrules_sessionfinish(config, report, exitstatus):
+            print("greeting", config.getoption("opt_greeting"), exitstatus)
+    """,
+    )
+    result = consentrules_run("check", COMPLIANT, "-p", "opt_plugin", "--opt-greeting", "hello")
+    assert result.stdout.rstrip().endswith("greeting hello 0")
+
+
+def test_modify_hooks_can_filter(plugin_dir, consentrules_run):
+    plugin_dir(
+        "filter_plugin",
+        """
+        from consentrules import hookimpl
+
+        @hookimpl
+        def consentrules_modify_rules(rules):
+            rules[:] = [r for r in rules if r.id == "AI-TRAIN-003"]
+
+        @hookimpl
+        def consentrules_modify_findings(findings):
+            findings.append(findings[0])
+    """,
+    )
+    violating = str(EXAMPLES / "ai-training-2024" / "violating.yaml")
+    result = consentrules_run("check", violating, "-p", "filter_plugin", "--format", "json")
+    ids = [f["rule_id"] for f in result.json["findings"]]
+    assert ids == ["AI-TRAIN-003", "AI-TRAIN-003"]
+
+
+def test_rule_paths_hook_must_return_paths(plugin_dir, consentrules_run):
+    plugin_dir(
+        "paths_plugin",
+        """
+        from consentrules import hookimpl
+
+        @hookimpl
+        def consentrules_rule_paths():
+            return 42
+    """,
+    )
+    result = consentrules_run("check", COMPLIANT, "-p", "paths_plugin")
+    assert result.exit_code == 2
+    assert "plugin 'paths_plugin', hook consentrules_rule_paths" in result.stderr
+
+
+# Entry points ----------------------------------------------------------------------------------
+class _Dist:
+    name = "consentrules-fake"
+    version = "9.9"
+
+
+class _EntryPoint:
+    def __init__(self, name, value):
+        self.name, self.value, self.group, self.dist = name, value, "consentrules", _Dist()
+
+    def load(self):
+        import importlib
+
+        return importlib.import_module(self.value)
+
+
+@pytest.fixture
+def fake_entry_points(monkeypatch):
+    points = []
+
+    def entry_points(group=None, **kwargs):
+        return [ep for ep in points if group in (None, ep.group)]
+
+    monkeypatch.setattr(metadata, "entry_points", entry_points)
+    return points
+
+
+def test_entry_points_autoload_with_version(
+    plugin_dir, fake_entry_points, monkeypatch, consentrules_run
+):
+    plugin_dir("ep_count", REPORTER)
+    fake_entry_points.append(_EntryPoint("count", "ep_count"))
+    monkeypatch.delenv("CONSENTRULES_DISABLE_PLUGIN_AUTOLOAD")
+    result = consentrules_run("plugins")
+    assert "consentrules-fake 9.9" in result.stdout
+    assert consentrules_run("check", COMPLIANT, "--format", "count").exit_code == 0
+    blocked = consentrules_run("check", COMPLIANT, "--format", "count", "-p", "no:count")
+    assert blocked.exit_code == 2 and "unknown format 'count'" in blocked.stderr
+    off = consentrules_run("check", COMPLIANT, "--format", "count", "--disable-plugin-autoload")
+    assert off.exit_code == 2
+
+
+def test_entry_point_by_name_with_p_even_when_autoload_is_off(
+    plugin_dir, fake_entry_points, consentrules_run
+):
+    plugin_dir("ep_count2", REPORTER)
+    fake_entry_points.append(_EntryPoint("count", "ep_count2"))
+    assert consentrules_run("check", COMPLIANT, "-p", "count", "--format", "count").exit_code == 0
+
+
+def test_broken_entry_point_names_its_distribution(
+    fake_entry_points, monkeypatch, consentrules_run
+):
+    fake_entry_points.append(_EntryPoint("ghost", "ghost_module_that_is_missing"))
+    monkeypatch.delenv("CONSENTRULES_DISABLE_PLUGIN_AUTOLOAD")
+    result = consentrules_run("check", COMPLIANT)
+    assert result.exit_code == 2
+    assert "plugin 'ghost'" in result.stderr and "consentrules-fake 9.9" in result.stderr

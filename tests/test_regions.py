@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pytest
+
+from consentrules.regions import UnknownRegionError
+
+
+def test_groups_expand_to_their_members(regions):
+    assert len(regions.expand("EU")) == 27
+    assert regions.expand("EEA") == regions.expand("EU") | {"IS", "LI", "NO"}
+    assert regions.expand("UK") == {"GB"}
+    assert regions.expand("CH") == {"CH"}
+
+
+def test_us_expands_to_states_and_dc(regions):
+    us = regions.expand("US")
+    assert len(us) == 51 and "US-CA" in us and "US-DC" in us and "US" not in us
+    assert regions.expand("US-CA") == {"US-CA"}
+
+
+def test_all_covers_every_country(regions):
+    assert regions.count_countries(regions.expand("ALL")) == 249
+
+
+def test_outlying_area_alias_maps_to_country(regions):
+    assert regions.expand("US-PR") == {"PR"}
+
+
+@pytest.mark.parametrize(
+    ("term", "suggestion"),
+    [("EAA", "EEA"), ("Germany", "DE"), ("uk", "UK"), ("US-CX", None)],
+)
+def test_unknown_region_suggests(regions, term, suggestion):
+    with pytest.raises(UnknownRegionError) as info:
+        regions.expand(term)
+    if suggestion:
+        assert suggestion in info.value.suggestions
+        assert f"did you mean '{suggestion}'" in str(info.value) or suggestion in str(info.value)
+
+
+def test_collapse_names_whole_groups(regions):
+    leaves = regions.expand_all(["EEA", "CH", "GB"])
+    assert regions.collapse(leaves) == ["EEA", "CH", "GB"]
+    assert regions.collapse(regions.expand("EU") | {"NO"}) == ["EU", "NO"]
+    assert regions.collapse(regions.expand("US") - {"US-CA"})[:2] == ["US-AK", "US-AL"]
+    assert regions.collapse(regions.expand("US")) == ["US"]
+
+
+def test_describe_uses_complement_for_large_sets(regions):
+    leaves = regions.all_leaves - regions.expand_all(["EEA", "CH", "GB"])
+    assert regions.describe(leaves) == "217 regions (everywhere except EEA, CH and GB)"
+    assert regions.describe({"GB"}) == "GB"
+    assert regions.describe({"GB", "CH"}) == "CH and GB"

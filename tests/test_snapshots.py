@@ -1,0 +1,129 @@
+"""Snapshot files: YAML and JSON, schema and semantic errors with file and line."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from consentrules.errors import InputError
+from consentrules.snapshots import snapshot_from_document
+from consentrules.yamlsource import load_document
+
+GOOD = """\
+platform: Acme
+taken_at: 2024-11-20
+settings:
+  - id: ai
+    purposes: [ai_training]
+    default: true
+    regions: {include: [ALL], exclude: [EEA, NO]}
+    region_defaults: {US-CA: false}
+    activated_at: 2024-08
+disclosures:
+  - id: pp
+    kind: privacy_policy
+    versions:
+      - {published_at: 2024-09-18, purposes: [ai_training]}
+"""
+
+
+def load(tmp_path, text, name="s.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text) if isinstance(text, str) else text)
+    return snapshot_from_document(load_document(path))
+
+
+def problems(tmp_path, text, name="s.yaml"):
+    with pytest.raises(InputError) as info:
+        load(tmp_path, text, name)
+    return info.value.problems
+
+
+def test_yaml_snapshot_builds_model(tmp_path):
+    snap = load(tmp_path, GOOD)
+    (setting,) = snap.settings
+    assert snap.platform == "Acme" and str(snap.taken_at) == "2024-11-20"
+    # "NO" is Norway, not a YAML 1.1 boolean
+    assert setting.regions.exclude == ("EEA", "NO")
+    assert setting.region_defaults == (("US-CA", False),)
+    assert not setting.activated_at.precise
+    assert snap.disclosures[0].versions[0].purposes == ("ai_training",)
+    assert snap.source_map.locate(setting.pointer) == (4, 5)
+
+
+def test_json_snapshot_has_positions_too(tmp_path):
+    from consentrules.yamlsource import load_yaml_text
+
+    data = load_yaml_text(GOOD, "s.yaml").data
+    snap = load(tmp_path, json.dumps(data, indent=2), "s.json")
+    line, _ = snap.source_map.locate(snap.settings[0].pointer)
+    assert line == 5
+
+
+def test_unknown_region_with_suggestion_and_line(tmp_path):
+    (p,) = problems(tmp_path, GOOD.replace("exclude: [EEA, NO]", "exclude: [EEA, Swiss]"))
+    assert p.line == 7 and "unknown region 'Swiss'" in p.message
+
+
+def test_impossible_date_names_value_and_line(tmp_path):
+    (p,) = problems(tmp_path, GOOD.replace("2024-09-18", "2024-02-30"))
+    assert p.line == 14 and "'2024-02-30' is not a valid calendar date" in p.message
+
+
+def test_unknown_key_in_setting(tmp_path):
+    (p,) = problems(tmp_path, GOOD.replace("    default: true\n", "    defualt: true\n"))
+    assert p.line == 6 and p.hint == "did you mean 'default'?"
+
+
+def test_wrong_type(tmp_path):
+    (p,) = problems(tmp_path, GOOD.replace("default: true", "default: 'yes'"))
+    assert p.line == 6 and "must be of type boolean or null, not string" in p.message
+
+
+def test_duplicate_setting_ids(tmp_path):
+    text = GOOD.replace("disclosures:", "  - id: ai\n    default: false\ndisclosures:")
+    (p,) = problems(tmp_path, text)
+    assert "setting id 'ai' is used twice" in p.message and p.line == 10
+
+
+def test_history_out_of_order(tmp_path):
+    text = GOOD.replace(
+        "    activated_at: 2024-08\n",
+        "    activated_at: 2024-08\n    history:\n"
+        "      - {date: 2024-10-01, default: false}\n      - {date: 2024-09-01, default: true}\n",
+    )
+    (p,) = problems(tmp_path, text)
+    assert "history entry dated 2024-09-01 comes after one dated 2024-10-01" in p.message
+
+
+def test_overlapping_equal_region_defaults_disagreeing(tmp_path):
+    text = GOOD.replace("{US-CA: false}", "{DE: false, EU: true, EEA: false}")
+    assert load(tmp_path, text)  # different specificity: fine, most specific wins
+
+
+def test_a_list_is_not_a_snapshot(tmp_path):
+    (p,) = problems(tmp_path, "- a\n- b\n")
+    assert "not a list" in p.message
+
+
+def test_non_utf8_file(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("platform: Caf\xe9\n".encode("latin-1"))
+    with pytest.raises(InputError) as info:
+        load_document(path)
+    assert "not valid UTF-8" in info.value.problems[0].message
+
+
+def test_bom_is_accepted(tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + textwrap.dedent(GOOD).encode())
+    assert snapshot_from_document(load_document(path)).platform == "Acme"
+
+
+def test_examples_are_valid():
+    from conftest import EXAMPLES
+
+    for path in sorted(EXAMPLES.rglob("*.yaml")):
+        snapshot_from_document(load_document(path))
