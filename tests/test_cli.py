@@ -147,7 +147,7 @@ def test_folder_of_snapshots(tmp_path):
     assert len(report["snapshots"]) == 2 and result.returncode == 1
 
 
-def test_internal_error_exits_3_without_traceback(tmp_path):
+def test_plugin_failure_exits_2_naming_plugin_and_hook(tmp_path):
     plugin = tmp_path / "crashy_reporter.py"
     plugin.write_text(
         "from consentrules import hookimpl\n"
@@ -198,3 +198,28 @@ def test_plugins_lists_builtins():
 def test_colour_only_when_asked_and_never_with_no_color():
     assert "\033[" in cli("check", VIOLATING, "--color", "always").stdout
     assert "\033[" not in cli("check", VIOLATING, env={"NO_COLOR": "1"}).stdout
+
+
+def test_internal_error_exits_3_without_traceback(monkeypatch, consentrules_run):
+    from consentrules import commands
+
+    def broken(config, options):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(commands, "cmd_check", broken)
+    result = consentrules_run("check", COMPLIANT)
+    assert result.exit_code == 3
+    assert "internal error: ZeroDivisionError: a bug" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Traceback" in consentrules_run("check", COMPLIANT, "--debug").stderr
+
+
+def test_interrupt_exits_130(monkeypatch, consentrules_run):
+    from consentrules import commands
+
+    def interrupted(config, options):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(commands, "cmd_check", interrupted)
+    result = consentrules_run("check", COMPLIANT)
+    assert result.exit_code == 130 and "interrupted" in result.stderr

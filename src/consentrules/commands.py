@@ -124,30 +124,15 @@ def load_snapshot(config: Config, path: Path) -> Snapshot:
 
 
 def _recognizes(config: Config, adapter: Any, path: Path, head: str) -> bool:
-    from consentrules.errors import PluginError
-
-    try:
+    with config.adapters.blame(adapter.name, f"failed while sniffing {path}"):
         return bool(adapter.recognizes(path, head))
-    except Exception as exc:
-        raise PluginError(
-            f"adapter {adapter.name!r} failed while sniffing {path}: {type(exc).__name__}: {exc}",
-            plugin=config.adapters.provider(adapter.name),
-        ) from exc
 
 
 def _call_adapter(config: Config, adapter: Any, path: Path) -> Snapshot:
-    from consentrules.errors import ConsentrulesError
     from consentrules.errors import PluginError
 
-    try:
+    with config.adapters.blame(adapter.name, f"failed to read {path}"):
         snapshot = adapter.load(path, config)
-    except ConsentrulesError:
-        raise
-    except Exception as exc:
-        raise PluginError(
-            f"adapter {adapter.name!r} failed to read {path}: {type(exc).__name__}: {exc}",
-            plugin=config.adapters.provider(adapter.name),
-        ) from exc
     if not isinstance(snapshot, Snapshot):
         raise PluginError(
             f"adapter {adapter.name!r} returned {type(snapshot).__name__}, not a Snapshot",
@@ -234,19 +219,10 @@ def cmd_check(config: Config, options: dict[str, Any]) -> int:
 
 
 def _render(config: Config, reporter: Any, report: Report, output: str | None) -> None:
-    from consentrules.errors import ConsentrulesError
-    from consentrules.errors import PluginError
 
     def run(stream: IO[str]) -> None:
-        try:
+        with config.reporters.blame(reporter.name, "failed"):
             reporter.render(report, stream, config)
-        except ConsentrulesError:
-            raise
-        except Exception as exc:
-            raise PluginError(
-                f"reporter {reporter.name!r} failed: {type(exc).__name__}: {exc}",
-                plugin=config.reporters.provider(reporter.name),
-            ) from exc
 
     if output:
         with atomic_writer(Path(output)) as stream:

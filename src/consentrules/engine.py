@@ -13,7 +13,6 @@ from dataclasses import replace
 from typing import Any
 
 from consentrules.dates import PartialDate
-from consentrules.errors import ConsentrulesError
 from consentrules.errors import PluginError
 from consentrules.evaluation import EvalContext
 from consentrules.evaluation import selects
@@ -55,16 +54,8 @@ class Engine:
 
     def _run(self, rule: Rule, selected: Sequence[Any], ctx: EvalContext) -> Iterable[Finding]:
         kind = self.kinds.get(rule.check_kind)
-        try:
+        with self.kinds.blame(rule.check_kind, f"failed on rule {rule.id!r} ({ctx.snapshot.path})"):
             found = list(kind.evaluate(rule, selected, ctx))
-        except ConsentrulesError:
-            raise
-        except Exception as exc:
-            raise PluginError(
-                f"check kind {rule.check_kind!r} failed on rule {rule.id!r} "
-                f"({ctx.snapshot.path}): {type(exc).__name__}: {exc}",
-                plugin=self.kinds.provider(rule.check_kind),
-            ) from exc
         for item in found:
             if not isinstance(item, Finding):
                 raise PluginError(

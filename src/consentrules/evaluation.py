@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
+from collections.abc import Iterator
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from functools import lru_cache
@@ -221,6 +223,68 @@ def _any_in(wanted: tuple[str, ...], have: tuple[str, ...]) -> bool:
 
 def join_periods(parts: list[str]) -> str:
     return "; ".join(p for p in parts if p)
+
+
+# Building findings -----------------------------------------------------------------------------
+class PerSettingCheck:
+    """Base for check kinds that judge one selected setting at a time."""
+
+    def evaluate(
+        self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
+    ) -> Iterator[Finding]:
+        for setting in settings:
+            finding = self.check_setting(rule, setting, ctx)
+            if finding is not None:
+                yield finding
+
+    def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+        raise NotImplementedError
+
+
+def uncertain_span_gap(span: Span, ctx: EvalContext) -> str:
+    return (
+        f"a change dated {span.start} may or may not precede the evaluation date "
+        f"{ctx.as_of.describe_range()}"
+    )
+
+
+def gap_finding(
+    ctx: EvalContext, rule: Rule, setting: Setting, gaps: Iterable[str]
+) -> Finding | None:
+    """A not-evaluable finding listing what is missing, or None when nothing is."""
+    unique = list(dict.fromkeys(gaps))
+    if not unique:
+        return None
+    return ctx.setting_finding(
+        rule, setting, "not evaluable: " + "; ".join(unique), status=Status.NOT_EVALUABLE
+    )
+
+
+def region_finding(
+    ctx: EvalContext,
+    rule: Rule,
+    setting: Setting,
+    lead: str,
+    offending: list[tuple[str, frozenset[str]]],
+    tail: str = "",
+) -> Finding:
+    """A violation naming each offending set of regions with its period.
+
+    ``offending`` pairs a period text (see :meth:`Span.describe`) with the leaves at fault.
+    """
+    registry = ctx.regions
+    parts = [f"in {registry.describe(leaves)} {period}".strip() for period, leaves in offending]
+    union = frozenset().union(*(leaves for _, leaves in offending))
+    return ctx.setting_finding(
+        rule,
+        setting,
+        f"{lead} {join_periods(parts)}{tail}",
+        regions=registry.collapse(union),
+        evidence={
+            "regions_count": registry.count_countries(union),
+            "periods": [period for period, _ in offending],
+        },
+    )
 
 
 def prepare_regions(

@@ -6,6 +6,7 @@ twice is a :class:`PluginError` naming both plugins: never "last one wins".
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ from typing import Protocol
 from typing import TypeVar
 from typing import runtime_checkable
 
+from consentrules.errors import ConsentrulesError
 from consentrules.errors import PluginError
 
 if TYPE_CHECKING:
@@ -149,6 +151,21 @@ class Registry(Generic[T]):
 
     def provider(self, name: str) -> str:
         return self._providers[name]
+
+    @contextlib.contextmanager
+    def blame(self, name: str, action: str) -> Iterator[None]:
+        """Turn an unexpected exception raised by item ``name`` into a :class:`PluginError`
+        that names the item and the plugin that provided it (the project's own errors, such as
+        an adapter's :class:`InputError`, pass through)."""
+        try:
+            yield
+        except ConsentrulesError:
+            raise
+        except Exception as exc:
+            raise PluginError(
+                f"{self.what} {name!r} {action}: {type(exc).__name__}: {exc}",
+                plugin=self.provider(name),
+            ) from exc
 
 
 def _require(item: object, attrs: Iterable[str], what: str, plugin: str) -> None:

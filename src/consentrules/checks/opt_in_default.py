@@ -17,9 +17,7 @@ or when the rule names regions and the setting has no region data.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from collections.abc import Mapping
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,15 +25,18 @@ from consentrules import hookimpl
 from consentrules.evaluation import REGIONS_PARAM
 from consentrules.evaluation import WHEN_PARAM
 from consentrules.evaluation import EvalContext
+from consentrules.evaluation import PerSettingCheck
 from consentrules.evaluation import applicable_leaves
 from consentrules.evaluation import default_on_leaves
+from consentrules.evaluation import gap_finding
 from consentrules.evaluation import join_periods
 from consentrules.evaluation import prepare_regions
+from consentrules.evaluation import region_finding
 from consentrules.evaluation import spans
+from consentrules.evaluation import uncertain_span_gap
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Setting
-from consentrules.model import Status
 from consentrules.regions import RegionRegistry
 from consentrules.registry import CheckKindRegistry
 
@@ -46,7 +47,7 @@ class Prepared:
     when: str
 
 
-class OptInDefault:
+class OptInDefault(PerSettingCheck):
     name = "opt_in_default"
     description = "Selected settings must not enroll users by default (everywhere or in regions)."
     params_schema: Mapping[str, Any] = {
@@ -57,15 +58,7 @@ class OptInDefault:
     def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
         return Prepared(prepare_regions(params.get("regions"), regions), params.get("when", "ever"))
 
-    def evaluate(
-        self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
-    ) -> Iterator[Finding]:
-        for setting in settings:
-            finding = self._one(rule, setting, ctx)
-            if finding is not None:
-                yield finding
-
-    def _one(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+    def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         prepared: Prepared = rule.prepared
         registry = ctx.regions
         offending: list[tuple[str, frozenset[str]]] = []
@@ -88,39 +81,21 @@ class OptInDefault:
             if on and span.certain:
                 offending.append((span.describe(), on))
             elif on:
-                gaps.append(
-                    f"a change dated {span.start} may or may not precede the evaluation date "
-                    f"{ctx.as_of.describe_range()}"
-                )
+                gaps.append(uncertain_span_gap(span, ctx))
+        if offending and regions_unknown:
+            message = "enrolls users by default wherever it applies (the snapshot lists no regions)"
+            periods = join_periods([period for period, _ in offending])
+            return ctx.setting_finding(
+                rule,
+                setting,
+                f"{message} {periods}".strip(),
+                evidence={"periods": [period for period, _ in offending]},
+            )
         if offending:
-            leaves = frozenset().union(*(on for _, on in offending))
-            if regions_unknown:
-                periods = [period for period, _ in offending]
-                where = "wherever it applies (the snapshot lists no regions)"
-                message = f"enrolls users by default {where}"
-                if any(periods):
-                    message += " " + join_periods(periods)
-            else:
-                parts = [f"in {registry.describe(on)} {period}".strip() for period, on in offending]
-                message = "enrolls users by default (opt-out) " + join_periods(parts)
-            return ctx.setting_finding(
-                rule,
-                setting,
-                message,
-                regions=() if regions_unknown else registry.collapse(leaves),
-                evidence={
-                    "regions_count": None if regions_unknown else registry.count_countries(leaves),
-                    "periods": [period for period, _ in offending],
-                },
+            return region_finding(
+                ctx, rule, setting, "enrolls users by default (opt-out)", offending
             )
-        if gaps:
-            return ctx.setting_finding(
-                rule,
-                setting,
-                "not evaluable: " + "; ".join(dict.fromkeys(gaps)),
-                status=Status.NOT_EVALUABLE,
-            )
-        return None
+        return gap_finding(ctx, rule, setting, gaps)
 
 
 @hookimpl

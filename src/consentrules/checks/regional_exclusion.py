@@ -18,9 +18,7 @@ Not evaluable when the setting has no region data (or, for ``default_on``, no de
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from collections.abc import Mapping
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,15 +26,17 @@ from consentrules import hookimpl
 from consentrules.evaluation import REGIONS_PARAM
 from consentrules.evaluation import WHEN_PARAM
 from consentrules.evaluation import EvalContext
+from consentrules.evaluation import PerSettingCheck
 from consentrules.evaluation import applicable_leaves
 from consentrules.evaluation import default_on_leaves
-from consentrules.evaluation import join_periods
+from consentrules.evaluation import gap_finding
 from consentrules.evaluation import prepare_regions
+from consentrules.evaluation import region_finding
 from consentrules.evaluation import spans
+from consentrules.evaluation import uncertain_span_gap
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Setting
-from consentrules.model import Status
 from consentrules.regions import RegionRegistry
 from consentrules.registry import CheckKindRegistry
 
@@ -50,7 +50,7 @@ class Prepared:
     when: str
 
 
-class RegionalExclusion:
+class RegionalExclusion(PerSettingCheck):
     name = "regional_exclusion"
     description = "Selected practices must not be active (or on by default) in listed regions."
     params_schema: Mapping[str, Any] = {
@@ -68,15 +68,7 @@ class RegionalExclusion:
         assert leaves is not None  # required by the schema
         return Prepared(leaves, params.get("mode", "active"), params.get("when", "ever"))
 
-    def evaluate(
-        self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
-    ) -> Iterator[Finding]:
-        for setting in settings:
-            finding = self._one(rule, setting, ctx)
-            if finding is not None:
-                yield finding
-
-    def _one(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+    def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         prepared: Prepared = rule.prepared
         registry = ctx.regions
         offending: list[tuple[str, frozenset[str]]] = []
@@ -91,37 +83,16 @@ class RegionalExclusion:
                 hit, unknown = default_on_leaves(span.state, registry, hit)
                 if unknown and not hit:
                     gaps.append("the snapshot does not say whether users are enrolled by default")
-            if not hit:
-                continue
-            if span.certain:
+            if hit and span.certain:
                 offending.append((span.describe(), hit))
-            else:
-                gaps.append(
-                    f"a change dated {span.start} may or may not precede the evaluation date "
-                    f"{ctx.as_of.describe_range()}"
-                )
+            elif hit:
+                gaps.append(uncertain_span_gap(span, ctx))
         if offending:
             verb = "enrolls users by default" if prepared.mode == "default_on" else "applies"
-            parts = [f"in {registry.describe(hit)} {period}".strip() for period, hit in offending]
-            leaves = frozenset().union(*(hit for _, hit in offending))
-            return ctx.setting_finding(
-                rule,
-                setting,
-                f"{verb} " + join_periods(parts) + ", where the rule excludes it",
-                regions=registry.collapse(leaves),
-                evidence={
-                    "regions_count": registry.count_countries(leaves),
-                    "periods": [period for period, _ in offending],
-                },
+            return region_finding(
+                ctx, rule, setting, verb, offending, tail=", where the rule excludes it"
             )
-        if gaps:
-            return ctx.setting_finding(
-                rule,
-                setting,
-                "not evaluable: " + "; ".join(dict.fromkeys(gaps)),
-                status=Status.NOT_EVALUABLE,
-            )
-        return None
+        return gap_finding(ctx, rule, setting, gaps)
 
 
 @hookimpl
