@@ -125,5 +125,5 @@ def test_bom_is_accepted(tmp_path):
 def test_examples_are_valid():
     from conftest import EXAMPLES
 
-    for path in sorted(EXAMPLES.rglob("*.yaml")):
-        snapshot_from_document(load_document(path))
+    for name in ("violating.yaml", "compliant.yaml"):
+        snapshot_from_document(load_document(EXAMPLES / "ai-training-2024" / name))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
 from typing import Any
 
 from consentrules.__about__ import __version__
@@ -61,20 +60,20 @@ def load_rules(config: Config, paths: Iterable[Path] | None = None) -> list[Rule
 
 # Snapshots -------------------------------------------------------------------------------------
 def snapshot_files(config: Config, args: Iterable[str]) -> list[Path]:
-    """Files named on the command line; folders give every file some adapter reads."""
-    suffixes = {s for adapter in config.adapters for s in adapter.suffixes}
+    """Files named on the command line; in folders, every file some adapter recognises."""
     files: list[Path] = []
     problems = []
+    forced = config.getoption("adapter")
     for arg in args:
         path = Path(arg)
         if path.is_dir():
-            found = sorted(
+            found = [
                 p
-                for p in path.rglob("*")
+                for p in sorted(path.rglob("*"))
                 if p.is_file()
-                and p.suffix.lower() in suffixes
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+                and (forced or _pick_adapter(config, p) is not None)
+            ]
             if not found:
                 problems.append(Problem(arg, "the folder holds no snapshot files"))
             files.extend(found)
@@ -103,11 +102,7 @@ def load_snapshot(config: Config, path: Path) -> Snapshot:
             raise UsageError(f"unknown adapter {forced!r}; installed adapters: {known}")
         adapter = config.adapters.get(forced)
     else:
-        head = _head(path)
-        candidates = [a for a in config.adapters if a.name != "native"]
-        if "native" in config.adapters:
-            candidates.append(config.adapters.get("native"))
-        found = next((a for a in candidates if _recognizes(config, a, path, head)), None)
+        found = _pick_adapter(config, path)
         if found is None:
             raise InputError(
                 [
@@ -121,6 +116,15 @@ def load_snapshot(config: Config, path: Path) -> Snapshot:
             )
         adapter = found
     return _call_adapter(config, adapter, path)
+
+
+def _pick_adapter(config: Config, path: Path) -> Any:
+    """The first adapter that recognises the file: plugins' first, the native one last."""
+    head = _head(path)
+    candidates = [a for a in config.adapters if a.name != "native"]
+    if "native" in config.adapters:
+        candidates.append(config.adapters.get("native"))
+    return next((a for a in candidates if _recognizes(config, a, path, head)), None)
 
 
 def _recognizes(config: Config, adapter: Any, path: Path, head: str) -> bool:
@@ -165,27 +169,27 @@ def parse_as_of(text: str | None) -> PartialDate | None:
 
 
 # check -----------------------------------------------------------------------------------------
-def cmd_check(config: Config, options: dict[str, Any]) -> int:
-    setup(config, options)
-    reporter_name = options.get("format") or "text"
-    if reporter_name not in config.reporters:
-        known = ", ".join(sorted(config.reporters.names()))
-        raise UsageError(f"unknown format {reporter_name!r}; available formats: {known}")
-    reporter = config.reporters.get(reporter_name)
+def _snapshot_args(options: dict[str, Any]) -> list[str]:
+    args = options.get("snapshots") or []
+    if not args:
+        raise UsageError(
+            "no snapshots to check: give SNAPSHOT paths, or set 'snapshots' in the project "
+            "configuration (.consentrules.yaml or [tool.consentrules] in pyproject.toml)"
+        )
+    return list(args)
+
+
+def run_checks(config: Config, options: dict[str, Any], *, modify: bool = True) -> Report:
+    """Load rules and snapshots, evaluate, and (with ``modify``) let plugins adjust findings."""
     as_of = parse_as_of(options.get("as_of"))
-    fail_on = options.get("fail_on") or "low"
-    files = snapshot_files(config, options["snapshots"])
-    output = options.get("output")
-    if output:
-        ensure_not_input(Path(output), [*files, *map(Path, options.get("rules") or ())])
+    files = snapshot_files(config, _snapshot_args(options))
     rules = load_rules(config)
     snapshots = load_snapshots(config, files)
     engine = Engine(config.check_kinds, config.regions)
     findings = []
     summaries = []
     for snapshot in snapshots:
-        found = engine.evaluate(rules, snapshot, as_of=as_of, options=options)
-        findings.extend(found)
+        findings.extend(engine.evaluate(rules, snapshot, as_of=as_of, options=options))
         summaries.append(
             SnapshotSummary(
                 path=snapshot.path,
@@ -197,8 +201,13 @@ def cmd_check(config: Config, options: dict[str, Any]) -> int:
                 adapter=snapshot.adapter,
             )
         )
-    config.pluginmanager.call_each("consentrules_modify_findings", config=config, findings=findings)
-    report = Report(
+    config.rules, config.snapshots = rules, summaries
+    if modify:
+        config.pluginmanager.call_each(
+            "consentrules_modify_findings", config=config, findings=findings
+        )
+    fail_on = options.get("fail_on") or "low"
+    return Report(
         findings=findings,
         rules={rule.id: rule for rule in rules},
         snapshots=summaries,
@@ -209,26 +218,105 @@ def cmd_check(config: Config, options: dict[str, Any]) -> int:
             for info in config.pluginmanager.plugin_infos()
             if not info.builtin
         ],
+        notices=list(config.notices),
     )
+
+
+def plan_outputs(config: Config, options: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """``(format, path)`` pairs; path None is standard output. Formats are checked first."""
+    known = config.reporters.names()
+    main_format = options.get("format") or "text"
+    main_path: str | None = None
+    extra: list[tuple[str, str | None]] = []
+    for spec in options.get("output") or []:
+        head, sep, tail = spec.partition("=")
+        if sep and head in known:
+            extra.append((head, None if tail == "-" else tail))
+        elif sep and "/" not in head and "\\" not in head and "." not in head:
+            raise UsageError(
+                f"--output {spec}: unknown format {head!r}; available formats: "
+                + ", ".join(sorted(known))
+            )
+        elif main_path is not None:
+            raise UsageError(
+                f"--output {spec}: only one plain PATH may be given (it takes the --format "
+                "output); write other formats as FORMAT=PATH"
+            )
+        else:
+            main_path = None if spec == "-" else spec
+    outputs = [(main_format, main_path), *extra]
+    for name, _ in outputs:
+        if name not in config.reporters:
+            raise UsageError(
+                f"unknown format {name!r}; available formats: {', '.join(sorted(known))}"
+            )
+    if sum(1 for _, path in outputs if path is None) > 1:
+        raise UsageError("only one output can go to standard output; give the others a PATH")
+    paths = [path for _, path in outputs if path is not None]
+    if len(set(paths)) != len(paths):
+        raise UsageError("two outputs name the same file")
+    return outputs
+
+
+def cmd_check(config: Config, options: dict[str, Any]) -> int:
+    setup(config, options)
+    outputs = plan_outputs(config, options)
+    inputs = [Path(p) for p in (options.get("snapshots") or []) + (options.get("rules") or [])]
+    for key in ("baseline", "waivers"):
+        if options.get(key):
+            inputs.append(Path(options[key]))
+    for _, path in outputs:
+        if path is not None:
+            ensure_not_input(Path(path), inputs)
+    report = run_checks(config, options)
     exit_code = ExitCode.FINDINGS if report.failing else ExitCode.OK
-    _render(config, reporter, report, output)
+    write_outputs(config, outputs, report)
     config.pluginmanager.call_each(
         "consentrules_sessionfinish", config=config, report=report, exitstatus=int(exit_code)
     )
     return exit_code
 
 
-def _render(config: Config, reporter: Any, report: Report, output: str | None) -> None:
+def write_outputs(config: Config, outputs: list[tuple[str, str | None]], report: Report) -> None:
+    """Render every output; one that fails does not stop or damage the others."""
+    from consentrules.errors import PluginError
 
-    def run(stream: IO[str]) -> None:
-        with config.reporters.blame(reporter.name, "failed"):
-            reporter.render(report, stream, config)
+    failures: list[PluginError] = []
+    for name, path in outputs:
+        reporter = config.reporters.get(name)
+        try:
+            if path is None:
+                with config.reporters.blame(name, "failed"):
+                    reporter.render(report, sys.stdout, config)
+            else:
+                with atomic_writer(Path(path)) as stream, config.reporters.blame(name, "failed"):
+                    reporter.render(report, stream, config)
+        except PluginError as exc:
+            failures.append(exc)
+    if failures:
+        if len(failures) == 1:
+            raise failures[0]
+        raise PluginError("; ".join(f"{e.plugin}: {e}" for e in failures))
 
-    if output:
-        with atomic_writer(Path(output)) as stream:
-            run(stream)
-    else:
-        run(sys.stdout)
+
+def cmd_baseline_create(config: Config, options: dict[str, Any]) -> int:
+    import json
+
+    from consentrules.baseline import baseline_dict
+
+    setup(config, options)
+    target = Path(options["baseline_output"])
+    ensure_not_input(target, [Path(p) for p in options.get("snapshots") or []])
+    report = run_checks(config, options, modify=False)
+    data = baseline_dict(report.findings)
+    with atomic_writer(target) as stream:
+        json.dump(data, stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+    sys.stdout.write(
+        f"baseline: {len(data['findings'])} findings of {len(report.snapshots)} snapshot(s) "
+        f"recorded in {target}\n"
+    )
+    return ExitCode.OK
 
 
 # rules -----------------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from consentrules.errors import PluginError
+from consentrules.model import Notice
+from consentrules.model import Rule
+from consentrules.model import SnapshotSummary
 from consentrules.pluginmanager import ConsentrulesPluginManager
 from consentrules.regions import RegionRegistry
 from consentrules.regions import default_registry
@@ -28,6 +31,11 @@ class Config:
     reporters: ReporterRegistry = field(default_factory=ReporterRegistry)
     regions: RegionRegistry = field(default_factory=default_registry)
     cwd: Path = field(default_factory=Path.cwd)
+    #: Warnings for the report (expired waivers, stale baseline entries...); plugins may add.
+    notices: list[Notice] = field(default_factory=list)
+    #: What ``check`` evaluates, set before ``consentrules_modify_findings`` is called.
+    rules: list[Rule] = field(default_factory=list)
+    snapshots: list[SnapshotSummary] = field(default_factory=list)
 
     def getoption(self, name: str, default: Any = None) -> Any:
         return self.options.get(name, default)

@@ -26,32 +26,66 @@ entry points in the 'consentrules' group load automatically unless
 """
 
 SEVERITY_CHOICES = ("info", "low", "medium", "high", "critical", "never")
+#: Defaults applied after the command line and the project configuration are merged.
+DEFAULTS = {"fail_on": "low", "format": "text", "color": "auto"}
 
 
 def _global_options(parser: Any, suppress: bool) -> None:
     import argparse
 
-    default: Any = argparse.SUPPRESS if suppress else None
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if suppress else value
+
     parser.add_argument(
         "-p",
         dest="plugins",
         action="append",
         metavar="NAME",
-        default=default,
+        default=default(None),
         help="load plugin module or entry point NAME; -p no:NAME blocks a plugin",
     )
     parser.add_argument(
         "--disable-plugin-autoload",
         action="store_true",
-        default=argparse.SUPPRESS if suppress else False,
+        default=default(None),
         help="do not load plugins from the 'consentrules' entry-point group",
     )
     parser.add_argument(
-        "--debug",
-        action="store_true",
-        default=argparse.SUPPRESS if suppress else False,
-        help="show tracebacks for errors",
+        "--config",
+        metavar="FILE",
+        default=default(None),
+        help="project configuration file (default: .consentrules.yaml or pyproject.toml "
+        "[tool.consentrules], looked for upwards from here)",
     )
+    parser.add_argument(
+        "--no-config",
+        action="store_true",
+        default=default(False),
+        help="ignore any project configuration file",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", default=default(False), help="show tracebacks for errors"
+    )
+
+
+def _run_options(parser: Any) -> None:
+    """Options shared by ``check`` and ``baseline create``."""
+    parser.add_argument(
+        "snapshots",
+        nargs="*",
+        metavar="SNAPSHOT",
+        help="snapshot files or folders (default: 'snapshots' from the project configuration)",
+    )
+    parser.add_argument(
+        "--rules",
+        action="append",
+        metavar="PATH",
+        help="rule file or folder (repeatable); default: the bundled rules",
+    )
+    parser.add_argument(
+        "--as-of", metavar="DATE", help="evaluation date (default: each snapshot's taken_at)"
+    )
+    parser.add_argument("--adapter", metavar="NAME", help="read snapshots with this adapter")
 
 
 def build_parser(plugin_options: Any = None) -> Any:
@@ -82,42 +116,40 @@ def build_parser(plugin_options: Any = None) -> Any:
         return p
 
     check = sub("check", "evaluate rules against snapshots")
+    _run_options(check)
     check.add_argument(
-        "snapshots", nargs="+", metavar="SNAPSHOT", help="snapshot files, or folders of them"
-    )
-    check.add_argument(
-        "--rules",
-        action="append",
-        metavar="PATH",
-        help="rule file or folder (repeatable); default: the bundled rules",
-    )
-    check.add_argument(
-        "--format", metavar="NAME", help="output format: text (default), json, or one a plugin adds"
+        "--format",
+        metavar="NAME",
+        help="format for standard output (or a plain --output PATH): text (default), json, "
+        "sarif, junit, markdown, github, or one a plugin adds",
     )
     check.add_argument(
         "--output",
         "-o",
-        metavar="FILE",
-        help="write the report to FILE (atomically) instead of standard output",
-    )
-    check.add_argument(
-        "--as-of", metavar="DATE", help="evaluation date (default: each snapshot's taken_at)"
+        action="append",
+        metavar="[FORMAT=]PATH",
+        help="write FORMAT to PATH (repeatable, e.g. -o sarif=results.sarif); a plain PATH "
+        "takes the --format output instead of standard output; files are written atomically",
     )
     check.add_argument(
         "--fail-on",
         choices=SEVERITY_CHOICES,
-        default="low",
-        help="exit 1 when a violation is at or above this severity (default: low)",
+        help="exit 1 when an unsuppressed violation is at or above this severity (default: low)",
     )
-    check.add_argument("--adapter", metavar="NAME", help="read snapshots with this adapter")
     check.add_argument(
         "--color",
         choices=("auto", "always", "never"),
-        default="auto",
         help="colour in text output (default: auto; NO_COLOR disables)",
     )
     if plugin_options is not None:
         plugin_options(check)
+
+    baseline = sub("baseline", "record today's findings so that only new ones fail")
+    baseline_cmds = baseline.add_subparsers(dest="baseline_command", metavar="ACTION")
+    baseline_cmds.required = True
+    create = sub("create", "write a baseline file of the current findings", baseline_cmds)
+    _run_options(create)
+    create.add_argument("-o", "--output", dest="baseline_output", metavar="FILE", required=True)
 
     rules = sub("rules", "list, show and validate rules")
     rules_cmds = rules.add_subparsers(dest="rules_command", metavar="ACTION")
@@ -143,43 +175,123 @@ def build_parser(plugin_options: Any = None) -> Any:
     snap_validate.add_argument("--adapter", metavar="NAME", help="read with this adapter")
 
     sub("plugins", "list loaded plugins, their versions and hooks")
+    parser.set_defaults(_check_parser=check)  # for the project configuration's key check
     return parser
 
 
-def _prescan(argv: Sequence[str]) -> tuple[list[str], bool]:
-    """Find ``-p`` and ``--disable-plugin-autoload`` before parsing (plugins add options)."""
-    plugins: list[str] = []
-    no_autoload = False
+def _prescan(argv: Sequence[str]) -> dict[str, Any]:
+    """Options needed before parsing: plugins (they add options) and the config file."""
+    found: dict[str, Any] = {
+        "plugins": [],
+        "no_autoload": False,
+        "config": None,
+        "no_config": False,
+    }
     args = list(argv)
     for index, arg in enumerate(args):
         if arg == "--":
             break
-        if arg == "-p" and index + 1 < len(args):
-            plugins.append(args[index + 1])
+        following = args[index + 1] if index + 1 < len(args) else None
+        if arg == "-p" and following is not None:
+            found["plugins"].append(following)
         elif arg.startswith("-p") and len(arg) > 2 and not arg.startswith("--"):
-            plugins.append(arg[2:])
+            found["plugins"].append(arg[2:])
         elif arg == "--disable-plugin-autoload":
-            no_autoload = True
-    return plugins, no_autoload
+            found["no_autoload"] = True
+        elif arg == "--config" and following is not None:
+            found["config"] = following
+        elif arg.startswith("--config="):
+            found["config"] = arg.split("=", 1)[1]
+        elif arg == "--no-config":
+            found["no_config"] = True
+    return found
+
+
+def _project_config(early: dict[str, Any]) -> Any:
+    from pathlib import Path
+
+    from consentrules.errors import UsageError
+    from consentrules.projectconfig import ProjectConfig
+    from consentrules.projectconfig import find_config
+    from consentrules.projectconfig import load_project_config
+
+    if early["no_config"]:
+        return ProjectConfig()
+    if early["config"]:
+        path = Path(early["config"])
+        if not path.is_file():
+            raise UsageError(f"--config: no such file {early['config']}")
+        return load_project_config(path)
+    found = find_config(Path.cwd())
+    return load_project_config(found) if found else ProjectConfig()
+
+
+def _option_keys(parser: Any) -> set[str]:
+    keys = {"snapshots", "plugins"}
+    for action in parser._actions:
+        for option in action.option_strings:
+            if option.startswith("--"):
+                keys.add(option[2:])
+    return keys - {"help", "config", "no-config", "debug"}
+
+
+def _walk_parsers(parser: Any) -> list[Any]:
+    import argparse
+
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                found.extend(_walk_parsers(sub))
+    return found
+
+
+def _apply_file_defaults(parser: Any, file_options: dict[str, Any]) -> None:
+    """Make the project configuration the default of every option it sets.
+
+    Repeatable options (``--rules``, ``--output``, ``-p``) are merged after parsing instead,
+    so that giving them on the command line replaces the file's list rather than extending it.
+    """
+    import argparse
+
+    for sub in _walk_parsers(parser):
+        for action in sub._actions:
+            if action.dest in file_options and not isinstance(action, argparse._AppendAction):
+                sub.set_defaults(**{action.dest: file_options[action.dest]})
 
 
 def _dispatch(argv: Sequence[str]) -> int:
     from consentrules import commands
     from consentrules.config import make_config
 
-    plugins, no_autoload = _prescan(argv)
+    early = _prescan(argv)
+    project = _project_config(early)
+    file_options = project.options()
+    plugins = [*(file_options.get("plugins") or []), *early["plugins"]]
+    no_autoload = early["no_autoload"] or bool(file_options.get("disable_plugin_autoload"))
     config = make_config(plugins, autoload=False if no_autoload else None)
 
     def plugin_options(check_parser: Any) -> None:
         config.pluginmanager.call_each("consentrules_addoption", parser=check_parser)
 
     parser = build_parser(plugin_options)
+    if project.path:
+        project.check_keys(_option_keys(parser.get_default("_check_parser")))
+        _apply_file_defaults(parser, file_options)
     try:
         namespace = parser.parse_args(list(argv))
     except SystemExit as exc:  # argparse: --help, --version or a usage error
         code = exc.code if isinstance(exc.code, int) else 2
         return 0 if code == 0 else 2
     options = vars(namespace)
+    options.pop("_check_parser", None)
+    for name, value in file_options.items():  # the command line wins over the file
+        if options.get(name) in (None, []):
+            options[name] = value
+    for name, value in DEFAULTS.items():
+        if options.get(name) is None:
+            options[name] = value
+    options["config_path"] = project.path
     command = options.get("command")
     if command is None:
         parser.print_help()
@@ -187,16 +299,15 @@ def _dispatch(argv: Sequence[str]) -> int:
     handlers = {
         "check": commands.cmd_check,
         "plugins": commands.cmd_plugins,
+        ("baseline", "create"): commands.cmd_baseline_create,
         ("rules", "list"): commands.cmd_rules_list,
         ("rules", "show"): commands.cmd_rules_show,
         ("rules", "validate"): commands.cmd_rules_validate,
         ("snapshot", "validate"): commands.cmd_snapshot_validate,
     }
     key: Any = command
-    if command == "rules":
-        key = ("rules", options["rules_command"])
-    elif command == "snapshot":
-        key = ("snapshot", options["snapshot_command"])
+    if command in ("rules", "snapshot", "baseline"):
+        key = (command, options[f"{command}_command"])
     return int(handlers[key](config, options))
 
 

@@ -223,6 +223,27 @@ class Rule:
 
 # Findings --------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
+class Suppression:
+    """Why a finding does not fail the run: a waiver, or an entry in the baseline."""
+
+    kind: str  # "waiver" or "baseline"
+    justification: str
+    owner: str | None = None
+    expires: str | None = None
+    source: str | None = None  # "path:line" of the waiver or the baseline file
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should know that is not a finding (an expired or unused waiver...)."""
+
+    level: str  # "warning" or "note"
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a rule found about one setting or disclosure of one snapshot."""
 
@@ -239,6 +260,11 @@ class Finding:
     line: int | None = None
     column: int | None = None
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    suppression: Suppression | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppression is not None
 
     @property
     def fingerprint(self) -> str:
@@ -281,14 +307,20 @@ class Report:
     fail_on: Severity | None = Severity.LOW
     tool_version: str = ""
     plugins: list[tuple[str, str]] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Finding]:
-        return [f for f in self.findings if f.status is Status.VIOLATION]
+        """Violations that are not suppressed."""
+        return [f for f in self.findings if f.status is Status.VIOLATION and not f.suppressed]
+
+    @property
+    def suppressed(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppressed]
 
     @property
     def not_evaluable(self) -> list[Finding]:
-        return [f for f in self.findings if f.status is Status.NOT_EVALUABLE]
+        return [f for f in self.findings if f.status is Status.NOT_EVALUABLE and not f.suppressed]
 
     @property
     def failing(self) -> list[Finding]:

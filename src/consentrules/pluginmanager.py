@@ -39,11 +39,17 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "native": "consentrules.adapters.native",
     "text": "consentrules.reporters.text",
     "json": "consentrules.reporters.json_reporter",
+    "sarif": "consentrules.reporters.sarif",
+    "junit": "consentrules.reporters.junit",
+    "markdown": "consentrules.reporters.markdown",
+    "github": "consentrules.reporters.github",
     "opt_in_default": "consentrules.checks.opt_in_default",
     "regional_exclusion": "consentrules.checks.regional_exclusion",
     "disclosure_timing": "consentrules.checks.disclosure_timing",
     "condition": "consentrules.checks.condition",
     "bundled_rules": "consentrules.bundled",
+    "waivers": "consentrules.waivers",
+    "baseline": "consentrules.baseline",
 }
 
 

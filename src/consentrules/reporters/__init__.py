@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from consentrules.model import Finding
 from consentrules.model import Report
@@ -18,6 +20,7 @@ def summary(report: Report) -> dict[str, Any]:
         "rules": len(report.rules),
         "violations": len(report.violations),
         "not_evaluable": len(report.not_evaluable),
+        "suppressed": len(report.suppressed),
         "failing": len(report.failing),
         "fail_on": report.fail_on.label if report.fail_on is not None else "never",
         "by_severity": {s.label: by_severity.get(s.label, 0) for s in reversed(Severity)},
@@ -29,3 +32,32 @@ def location_text(finding: Finding) -> str:
     if finding.line is not None:
         text += f":{finding.line}"
     return text
+
+
+def relative_uri(path: str, cwd: Path) -> tuple[str, bool]:
+    """``(uri, relative)``: a forward-slash path relative to ``cwd``, or a file URI."""
+    candidate = Path(path)
+    absolute = candidate if candidate.is_absolute() else (cwd / candidate)
+    try:
+        rel = absolute.resolve().relative_to(cwd.resolve())
+    except (ValueError, OSError):
+        return absolute.resolve().as_uri(), False
+    return quote(rel.as_posix()), True
+
+
+def severity_groups(report: Report) -> list[tuple[Severity, list[Finding]]]:
+    """Unsuppressed violations by severity, most severe first."""
+    out = []
+    for severity in sorted(Severity, reverse=True):
+        items = [f for f in report.violations if f.severity is severity]
+        if items:
+            out.append((severity, items))
+    return out
+
+
+def regions_text(finding: Finding, limit: int = 6) -> str:
+    """The finding's regions for a table cell: all of them, or the first few and a count."""
+    regions = list(finding.regions)
+    if len(regions) <= limit:
+        return ", ".join(regions)
+    return f"{', '.join(regions[:limit])} and {len(regions) - limit} more"

@@ -5,7 +5,9 @@ Top-level keys: ``format``, ``version``, ``tool`` (name, version, plugins), ``su
 sorts them). Each finding has ``rule_id``, ``severity``, ``status`` (``violation`` or
 ``not_evaluable``), ``message``, ``target`` (``kind``, ``id``), ``regions``, ``location``
 (``path``, ``line``, ``column``, ``pointer``), ``fingerprint`` (stable across reformatting)
-and ``evidence`` (facts the check kind measured).
+``evidence`` (facts the check kind measured) and ``suppression`` (null, or the waiver or
+baseline that keeps it from failing the run). ``notices`` lists expired or unused waivers and
+stale baseline entries. ``schemas/report.schema.json`` defines the format.
 """
 
 from __future__ import annotations
@@ -62,6 +64,15 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         },
         "fingerprint": finding.fingerprint,
         "evidence": dict(finding.evidence),
+        "suppression": None
+        if finding.suppression is None
+        else {
+            "kind": finding.suppression.kind,
+            "justification": finding.suppression.justification,
+            "owner": finding.suppression.owner,
+            "expires": finding.suppression.expires,
+            "source": finding.suppression.source,
+        },
     }
 
 
@@ -78,6 +89,10 @@ def report_dict(report: Report) -> dict[str, Any]:
         "snapshots": [vars(s) for s in report.snapshots],
         "rules": {rule_id: rule_dict(rule) for rule_id, rule in sorted(report.rules.items())},
         "findings": [finding_dict(f) for f in report.findings],
+        "notices": [
+            {"level": n.level, "message": n.message, "path": n.path, "line": n.line}
+            for n in report.notices
+        ],
     }
 
 

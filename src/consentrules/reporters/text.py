@@ -78,6 +78,7 @@ class TextReporter:
             findings = list(group)
             lines.extend(self._violations(report, findings, paint))
             lines.extend(self._gaps(findings, paint))
+            lines.extend(self._suppressed(findings, paint))
             lines.append("")
         clean = [s for s in report.snapshots if s.path not in {f.snapshot for f in report.findings}]
         for info in clean:
@@ -87,12 +88,18 @@ class TextReporter:
             )
         if clean:
             lines.append("")
+        for notice in report.notices:
+            where = f"{notice.path}:{notice.line}: " if notice.path and notice.line else ""
+            where = where or (f"{notice.path}: " if notice.path else "")
+            lines.extend(_wrap(f"{where}{notice.level}: {notice.message}", ""))
+        if report.notices:
+            lines.append("")
         lines.append(self._summary(report, paint))
         stream.write("\n".join(lines) + "\n")
 
     def _violations(self, report: Report, findings: list[Finding], paint: _Painter) -> list[str]:
         lines: list[str] = []
-        violations = [f for f in findings if f.status is Status.VIOLATION]
+        violations = [f for f in findings if f.status is Status.VIOLATION and not f.suppressed]
         for rule_id, group in groupby(violations, key=lambda f: f.rule_id):
             items = list(group)
             rule = report.rules.get(rule_id)
@@ -121,7 +128,7 @@ class TextReporter:
             yield from _wrap(f"{paint(_DIM, 'fix:')} {fix.replace(chr(10), ' ')}", "      ")
 
     def _gaps(self, findings: list[Finding], paint: _Painter) -> list[str]:
-        gaps = [f for f in findings if f.status is Status.NOT_EVALUABLE]
+        gaps = [f for f in findings if f.status is Status.NOT_EVALUABLE and not f.suppressed]
         if not gaps:
             return []
         lines = [f"  {paint(_BOLD, 'NOT EVALUABLE')} (the snapshot lacks facts these rules need)"]
@@ -133,6 +140,24 @@ class TextReporter:
             lines.extend(_wrap(finding.message, "      "))
         return lines
 
+    def _suppressed(self, findings: list[Finding], paint: _Painter) -> list[str]:
+        quiet = [f for f in findings if f.suppression is not None]
+        if not quiet:
+            return []
+        lines = [f"  {paint(_BOLD, 'SUPPRESSED')} (do not fail the run)"]
+        for finding in quiet:
+            assert finding.suppression is not None
+            why = finding.suppression
+            detail = f"{why.kind}: {why.justification}"
+            if why.owner:
+                detail += f" (owner {why.owner}, until {why.expires})"
+            lines.append(
+                f"    {finding.rule_id}  {finding.target_kind} {finding.target_id}  "
+                f"{paint(_DIM, location_text(finding))}"
+            )
+            lines.extend(_wrap(detail, "      "))
+        return lines
+
     def _summary(self, report: Report, paint: _Painter) -> str:
         counts = summary(report)
         parts = [f"{n} {label}" for label, n in counts["by_severity"].items() if n]
@@ -140,6 +165,8 @@ class TextReporter:
         if parts:
             text += f" ({', '.join(parts)})"
         text += f", {counts['not_evaluable']} not evaluable"
+        if counts["suppressed"]:
+            text += f", {counts['suppressed']} suppressed"
         text += f"; {counts['snapshots']} snapshot{'s' if counts['snapshots'] != 1 else ''}, "
         text += f"{counts['rules']} rules"
         verdict = (

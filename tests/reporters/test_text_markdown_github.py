@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import json
+
+import jsonschema
+
+from conftest import ROOT
+from reporters.conftest import assert_golden
+
+
+def test_text_golden(render):
+    assert_golden("violating.txt", render("text", "--color", "never"))
+
+
+def test_markdown_golden(render):
+    text = render("markdown")
+    assert_golden("violating.md", text)
+    assert text.startswith("## consentrules: FAILED: 4 violations at or above low")
+    assert "<details><summary>1 suppressed" in text
+
+
+def test_github_annotations(render):
+    lines = render("github").splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    assert len(errors) == 3
+    first = errors[0]
+    assert first.startswith(
+        "::error file=examples/ai-training-2024/violating.yaml,line=12,col=5,title=AI-TRAIN-002%3A "
+    )
+    assert "::setting data-for-generative-ai-improvement: enrolls users" in first
+    assert sum(line.startswith("::warning ") for line in lines) == 3  # 1 medium + 2 notices
+    assert not any("AI-TRAIN-004" in line for line in lines if line.startswith("::"))
+
+
+def test_github_escapes_data_and_properties():
+    from consentrules.reporters.github import command
+
+    assert command("error", "a%b\nc", file="x,y:z.yaml", line=3) == (
+        "::error file=x%2Cy%3Az.yaml,line=3::a%25b%0Ac"
+    )
+
+
+def test_json_matches_its_schema(render):
+    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
+    report = json.loads(render("json"))
+    jsonschema.Draft202012Validator(schema).validate(report)
+    waived = [f for f in report["findings"] if f["suppression"]]
+    assert [f["rule_id"] for f in waived] == ["AI-TRAIN-004"]
+    assert report["summary"]["suppressed"] == 1 and report["summary"]["failing"] == 4
+    assert len(report["notices"]) == 2
