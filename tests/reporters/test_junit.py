@@ -32,7 +32,7 @@ def test_not_evaluable_only_is_skipped(tmp_path, in_root, consentrules_run):
     out = tmp_path / "r.xml"
     result = consentrules_run("check", str(snapshot), "-o", f"junit={out}")
     assert result.exit_code == 0
-    suite = list(junitparser.JUnitXml.fromfile(str(out)))[0]
+    (suite,) = list(junitparser.JUnitXml.fromfile(str(out)))
     skipped = [c for c in suite if c.is_skipped]
     assert [c.name.split(":")[0] for c in skipped] == ["AI-TRAIN-003"]
     assert "activation date" in skipped[0].result[0].message
