@@ -178,7 +178,7 @@ def default_on_leaves(
 def _default_on(
     registry: RegionRegistry,
     default: bool | None,
-    overrides: tuple[tuple[str, bool], ...],
+    overrides: tuple[tuple[str, bool | None], ...],
     within: frozenset[str],
 ) -> tuple[frozenset[str], frozenset[str]]:
     value: dict[str, bool | None] = dict.fromkeys(within, default)
@@ -239,6 +239,16 @@ class PerSettingCheck:
 
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         raise NotImplementedError
+
+
+def unknown_default_gap(
+    unknown: frozenset[str], within: frozenset[str], setting: Setting, ctx: EvalContext
+) -> str:
+    """Say where the default cannot be told, and why when the snapshot says."""
+    if unknown == within and not setting.default_note:
+        return "the snapshot does not say whether users are enrolled by default"
+    text = f"users are possibly enrolled by default in {ctx.regions.describe(unknown)}"
+    return f"{text} ({setting.default_note})" if setting.default_note else text
 
 
 def uncertain_span_gap(span: Span, ctx: EvalContext) -> str:

@@ -79,7 +79,7 @@ class SettingState:
     """The facts about a setting that may change over time."""
 
     default: bool | None
-    region_defaults: tuple[tuple[str, bool], ...] = ()
+    region_defaults: tuple[tuple[str, bool | None], ...] = ()
     regions: RegionScope | None = None
 
 
@@ -89,7 +89,7 @@ class HistoryEntry:
 
     date: PartialDate
     default: bool | None = None
-    region_defaults: tuple[tuple[str, bool], ...] | None = None
+    region_defaults: tuple[tuple[str, bool | None], ...] | None = None
     regions: RegionScope | None = None
     note: str | None = None
     pointer: str = ""
@@ -114,9 +114,11 @@ class Setting:
     data_categories: tuple[str, ...] = ()
     recipients: tuple[str, ...] = ()
     default: bool | None = None
-    region_defaults: tuple[tuple[str, bool], ...] = ()
+    region_defaults: tuple[tuple[str, bool | None], ...] = ()
     regions: RegionScope | None = None
     activated_at: PartialDate | None = None
+    #: Why the default cannot be decided where it is None (e.g. "fractional rollout").
+    default_note: str | None = None
     history: tuple[HistoryEntry, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
     pointer: str = ""
@@ -168,6 +170,9 @@ class Snapshot:
     settings: tuple[Setting, ...]
     disclosures: tuple[Disclosure, ...] = ()
     path: str = "<memory>"
+    #: False when the source carries no disclosure data at all (e.g. a feature-flag file), so
+    #: that disclosure rules say "not evaluable" instead of "never disclosed".
+    has_disclosures: bool = True
     source_map: SourceMap = field(default_factory=NoSourceMap, compare=False, repr=False)
     adapter: str = "native"
 

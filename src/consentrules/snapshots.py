@@ -74,7 +74,7 @@ class _Builder:
             exclude=self.region_terms(raw.get("exclude"), ptr + "/exclude"),
         )
 
-    def region_defaults(self, raw: Any, ptr: str) -> tuple[tuple[str, bool], ...]:
+    def region_defaults(self, raw: Any, ptr: str) -> tuple[tuple[str, bool | None], ...]:
         if not raw:
             return ()
         out = []
@@ -84,8 +84,8 @@ class _Builder:
             except UnknownRegionError as exc:
                 self.problem(pointer(*_split(ptr), term), str(exc))
                 continue
-            out.append((term, bool(value)))
-        by_weight: dict[int, dict[str, bool]] = {}
+            out.append((term, value))
+        by_weight: dict[int, dict[str, bool | None]] = {}
         for term, value in out:
             by_weight.setdefault(self.registry.weight(term), {})[term] = value
         for same in by_weight.values():
@@ -147,6 +147,7 @@ class _Builder:
             ),
             regions=self.scope(raw.get("regions"), ptr + "/regions"),
             activated_at=self.date(raw.get("activated_at"), ptr + "/activated_at"),
+            default_note=raw.get("default_note"),
             history=tuple(history),
             metadata=dict(raw.get("metadata") or {}),
             pointer=ptr,
@@ -236,4 +237,5 @@ def snapshot_from_document(
         path=doc.path,
         source_map=doc.source_map,
         adapter=adapter,
+        has_disclosures="disclosures" in data,
     )

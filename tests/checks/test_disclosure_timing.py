@@ -189,3 +189,10 @@ def test_retention_needs_a_selected_setting():
     )
     s["settings"][0]["purposes"] = ["analytics"]
     assert evaluate(faq_rule(), s) == []
+
+
+def test_snapshot_without_disclosure_data_is_not_evaluable():
+    s = snapshot(versions=[])
+    del s["disclosures"]
+    (f,) = evaluate(rule(min_days_before=0), s)
+    assert f.status is Status.NOT_EVALUABLE and "carries no disclosures" in f.message

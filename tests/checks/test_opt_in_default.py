@@ -110,3 +110,24 @@ def test_missing_regions_without_regional_rule_still_reports_default_on():
     (finding,) = evaluate(RULE, {"settings": [s]})
     assert finding.status is Status.VIOLATION
     assert "the snapshot lists no regions" in finding.message
+
+
+def test_unknown_region_default_is_possibly_on_with_the_reason():
+    s = setting(
+        default=False,
+        region_defaults={"DE": None, "FR": None},
+        default_note="a fractional rollout decides per user",
+    )
+    (finding,) = evaluate(RULE, {"settings": [s]})
+    assert finding.status is Status.NOT_EVALUABLE
+    assert finding.message == (
+        "not evaluable: users are possibly enrolled by default in DE and FR "
+        "(a fractional rollout decides per user)"
+    )
+
+
+def test_on_somewhere_and_possibly_elsewhere_is_a_violation_that_says_both():
+    s = setting(default=False, region_defaults={"US": True, "DE": None})
+    (finding,) = evaluate(RULE, {"settings": [s]})
+    assert finding.status is Status.VIOLATION and finding.regions == ("US",)
+    assert "also users are possibly enrolled by default in DE" in finding.message

@@ -35,4 +35,4 @@ def test_not_evaluable_only_is_skipped(tmp_path, in_root, consentrules_run):
     (suite,) = list(junitparser.JUnitXml.fromfile(str(out)))
     skipped = [c for c in suite if c.is_skipped]
     assert [c.name.split(":")[0] for c in skipped] == ["AI-TRAIN-003"]
-    assert "activation date" in skipped[0].result[0].message
+    assert "carries no disclosures" in skipped[0].result[0].message

@@ -162,6 +162,14 @@ class DisclosureTiming:
             purposes = tuple(p for p in setting.purposes if p in prepared.purposes)
             if not purposes:
                 return None
+        if not ctx.snapshot.has_disclosures:
+            return ctx.setting_finding(
+                rule,
+                setting,
+                f"not evaluable: the snapshot ({ctx.snapshot.adapter} format) carries no "
+                "disclosures to check",
+                status=Status.NOT_EVALUABLE,
+            )
         activated = setting.activated_at
         if activated is None:
             return ctx.setting_finding(

@@ -34,6 +34,7 @@ from consentrules.evaluation import prepare_regions
 from consentrules.evaluation import region_finding
 from consentrules.evaluation import spans
 from consentrules.evaluation import uncertain_span_gap
+from consentrules.evaluation import unknown_default_gap
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Setting
@@ -76,8 +77,8 @@ class OptInDefault(PerSettingCheck):
             if not within:
                 continue
             on, unknown = default_on_leaves(span.state, registry, within)
-            if unknown and not on:
-                gaps.append("the snapshot does not say whether users are enrolled by default")
+            if unknown:
+                gaps.append(unknown_default_gap(unknown, within, setting, ctx))
             if on and span.certain:
                 offending.append((span.describe(), on))
             elif on:

@@ -34,6 +34,7 @@ from consentrules.evaluation import prepare_regions
 from consentrules.evaluation import region_finding
 from consentrules.evaluation import spans
 from consentrules.evaluation import uncertain_span_gap
+from consentrules.evaluation import unknown_default_gap
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Setting
@@ -80,9 +81,10 @@ class RegionalExclusion(PerSettingCheck):
                 continue
             hit = applicable & prepared.leaves
             if hit and prepared.mode == "default_on":
-                hit, unknown = default_on_leaves(span.state, registry, hit)
-                if unknown and not hit:
-                    gaps.append("the snapshot does not say whether users are enrolled by default")
+                within = hit
+                hit, unknown = default_on_leaves(span.state, registry, within)
+                if unknown:
+                    gaps.append(unknown_default_gap(unknown, within, setting, ctx))
             if hit and span.certain:
                 offending.append((span.describe(), hit))
             elif hit:
