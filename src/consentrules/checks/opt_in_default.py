@@ -93,8 +93,9 @@ class OptInDefault(PerSettingCheck):
                 evidence={"periods": [period for period, _ in offending]},
             )
         if offending:
+            tail = f"; also {'; '.join(dict.fromkeys(gaps))}" if gaps else ""
             return region_finding(
-                ctx, rule, setting, "enrolls users by default (opt-out)", offending
+                ctx, rule, setting, "enrolls users by default (opt-out)", offending, tail=tail
             )
         return gap_finding(ctx, rule, setting, gaps)
 
