@@ -293,3 +293,89 @@ def test_broken_entry_point_names_its_distribution(
     result = consentrules_run("check", COMPLIANT)
     assert result.exit_code == 2
     assert "plugin 'ghost'" in result.stderr and "consentrules-fake 9.9" in result.stderr
+
+
+ADAPTER = """
+    import json
+    from consentrules import hookimpl, InputError, Problem
+    from consentrules.testing import make_snapshot
+
+    class AcmeAdapter:
+        name = "acme"
+        description = "Acme export"
+        suffixes = (".acme",)
+
+        def recognizes(self, path, head):
+            return path.suffix == ".acme" or head.startswith("ACME")
+
+        def load(self, path, config):
+            text = path.read_text()
+            if "crash" in text:
+                raise KeyError("settings")
+            if "bad" in text:
+                raise InputError([Problem(str(path), "Acme export is corrupt", line=2)])
+            if "weird" in text:
+                return {"not": "a snapshot"}
+            return make_snapshot(
+                {"platform": "Acme", "settings": [{"id": "acme-ai", "purposes": ["ai_training"],
+                 "default": True, "regions": {"include": ["ALL"]}}]},
+                path=str(path),
+            )
+
+    @hookimpl
+    def consentrules_register_adapters(registry):
+        registry.add(AcmeAdapter())
+"""
+
+
+def test_adapter_plugin_recognises_its_files(plugin_dir, consentrules_run, tmp_path):
+    plugin_dir("acme_adapter", ADAPTER)
+    export = tmp_path / "export.acme"
+    export.write_text("ACME v1\n")
+    result = consentrules_run("check", str(export), "-p", "acme_adapter")
+    assert result.exit_code == 1
+    assert result.report["snapshots"][0]["adapter"] == "native"  # built with make_snapshot
+    assert {f["target"]["id"] for f in result.findings} == {"acme-ai"}
+    # by content, whatever the name, in a folder
+    other = tmp_path / "folder"
+    other.mkdir()
+    (other / "export.txt").write_text("ACME v1\n")
+    (other / "notes.md").write_text("not a snapshot\n")
+    result = consentrules_run("check", str(other), "-p", "acme_adapter")
+    assert [s["path"] for s in result.report["snapshots"]] == [str(other / "export.txt")]
+
+
+def test_adapter_can_be_forced(plugin_dir, consentrules_run, tmp_path):
+    plugin_dir("acme_adapter2", ADAPTER)
+    export = tmp_path / "export.data"
+    export.write_text("v1\n")
+    unrecognised = consentrules_run("check", str(export), "-p", "acme_adapter2")
+    assert unrecognised.exit_code == 2 and "no adapter recognises this file" in unrecognised.stderr
+    forced = consentrules_run("check", str(export), "-p", "acme_adapter2", "--adapter", "acme")
+    assert forced.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("crash", "adapter 'acme' failed to read"),
+        ("weird", "adapter 'acme' returned dict, not a Snapshot"),
+    ],
+)
+def test_failing_adapter_names_itself(plugin_dir, consentrules_run, tmp_path, content, message):
+    plugin_dir("acme_adapter3", ADAPTER)
+    export = tmp_path / "export.acme"
+    export.write_text(content)
+    result = consentrules_run("check", str(export), "-p", "acme_adapter3")
+    assert result.exit_code == 2
+    assert message in result.stderr and "plugin 'acme_adapter3'" in result.stderr
+
+
+def test_adapter_input_error_is_the_users_not_the_plugins(plugin_dir, consentrules_run, tmp_path):
+    plugin_dir("acme_adapter4", ADAPTER)
+    export = tmp_path / "export.acme"
+    export.write_text("bad")
+    result = consentrules_run("check", str(export), "-p", "acme_adapter4")
+    assert result.exit_code == 2
+    assert f"{export}:2: error: Acme export is corrupt" in result.stderr
+    assert "plugin" not in result.stderr

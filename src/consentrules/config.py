@@ -74,10 +74,11 @@ def make_config(
     autoload: bool | None = None,
     options: dict[str, Any] | None = None,
     env: dict[str, str] | None = None,
+    extra_plugins: Iterable[Any] = (),
 ) -> Config:
     """Load plugins and fill the registries: the set-up every command shares."""
     pm = ConsentrulesPluginManager()
-    pm.load_plugins(plugin_args, autoload=autoload, env=env)
+    pm.load_plugins(plugin_args, autoload=autoload, env=env, extra=extra_plugins)
     config = Config(pluginmanager=pm, options=dict(options or {}))
     config.collect_registries()
     return config

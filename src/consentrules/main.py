@@ -260,7 +260,7 @@ def _apply_file_defaults(parser: Any, file_options: dict[str, Any]) -> None:
                 sub.set_defaults(**{action.dest: file_options[action.dest]})
 
 
-def _dispatch(argv: Sequence[str]) -> int:
+def _dispatch(argv: Sequence[str], extra_plugins: Sequence[Any] = ()) -> int:
     from consentrules import commands
     from consentrules.config import make_config
 
@@ -269,7 +269,9 @@ def _dispatch(argv: Sequence[str]) -> int:
     file_options = project.options()
     plugins = [*(file_options.get("plugins") or []), *early["plugins"]]
     no_autoload = early["no_autoload"] or bool(file_options.get("disable_plugin_autoload"))
-    config = make_config(plugins, autoload=False if no_autoload else None)
+    config = make_config(
+        plugins, autoload=False if no_autoload else None, extra_plugins=extra_plugins
+    )
 
     def plugin_options(check_parser: Any) -> None:
         config.pluginmanager.call_each("consentrules_addoption", parser=check_parser)
@@ -311,8 +313,12 @@ def _dispatch(argv: Sequence[str]) -> int:
     return int(handlers[key](config, options))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return the exit code (never raises for user errors)."""
+def main(argv: Sequence[str] | None = None, plugins: Sequence[Any] = ()) -> int:
+    """Run the command line and return the exit code (never raises for user errors).
+
+    ``plugins``: plugin objects (modules or instances) to register in addition to those the
+    command line and the environment name; for tests.
+    """
     if argv is None:
         argv = sys.argv[1:]
     if list(argv) == ["--version"]:
@@ -325,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from consentrules.errors import ExitCode
 
     try:
-        return _dispatch(argv)
+        return _dispatch(argv, plugins)
     except ConsentrulesError as exc:
         if debug:
             import traceback

@@ -79,8 +79,10 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
         *,
         autoload: bool | None = None,
         env: dict[str, str] | None = None,
+        extra: Iterable[Any] = (),
     ) -> None:
-        """Block, then load built-ins, ``-p`` plugins, entry points and env plugins, then verify."""
+        """Block, then load built-ins, ``-p`` plugins, entry points, env plugins and ``extra``
+        plugin objects (modules or instances, as tests pass them), then verify."""
         env = dict(os.environ) if env is None else env
         explicit = []
         for arg in plugin_args:
@@ -106,6 +108,9 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
                     self._load_entry_point(ep)
         for name in filter(None, (n.strip() for n in env.get(PLUGINS_ENV, "").split(","))):
             self.import_plugin(name, entry_points)
+        for plugin in extra:
+            name = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__name__
+            self._register(plugin, name)
         try:
             self.check_pending()
         except pluggy.PluginValidationError as exc:

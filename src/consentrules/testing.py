@@ -18,13 +18,16 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from consentrules.dates import parse_date
 from consentrules.engine import Engine
+from consentrules.hookspecs import hookimpl
 from consentrules.loading import RuleLoader
 from consentrules.model import Finding
 from consentrules.model import NoSourceMap
+from consentrules.model import Report
 from consentrules.model import Rule
 from consentrules.model import Snapshot
 from consentrules.regions import RegionRegistry
@@ -83,6 +86,36 @@ def evaluate(
     )
 
 
+def write_snapshot(
+    folder: Path | str, data: Mapping[str, Any], name: str = "snapshot.yaml"
+) -> Path:
+    """Write a snapshot file (YAML, or JSON when ``name`` ends in .json) with defaults filled."""
+    full = {"platform": "Test platform", "taken_at": "2025-01-01", "settings": [], **data}
+    return _write(Path(folder) / name, full)
+
+
+def write_rules(
+    folder: Path | str,
+    rules: Sequence[Mapping[str, Any]] | Mapping[str, Any],
+    name: str = "rules.yaml",
+) -> Path:
+    """Write a rule file; missing titles and severities are filled as in :func:`make_rules`."""
+    items = [rules] if isinstance(rules, Mapping) else list(rules)
+    filled = [{"title": f"rule {r.get('id', '?')}", "severity": "high", **r} for r in items]
+    return _write(Path(folder) / name, {"rules": filled})
+
+
+def _write(path: Path, data: Mapping[str, Any]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".json":
+        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    else:
+        import yaml
+
+        path.write_text(yaml.safe_dump(dict(data), sort_keys=False), encoding="utf-8")
+    return path
+
+
 @dataclass
 class RunResult:
     """What one in-process run of the command line produced."""
@@ -90,20 +123,69 @@ class RunResult:
     exit_code: int
     stdout: str
     stderr: str
+    #: For ``check``: the JSON report, captured whatever formats the run wrote.
+    report: dict[str, Any] | None = None
 
     @property
     def json(self) -> Any:
+        """Standard output parsed as JSON (for ``--format json``)."""
         return json.loads(self.stdout)
 
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        if self.report is None:
+            raise AssertionError(f"no report (exit {self.exit_code}): {self.stderr}")
+        return list(self.report["findings"])
 
-def run(*args: str) -> RunResult:
-    """Run ``consentrules ARGS`` in this process and capture its output."""
+    def assert_findings(
+        self, expected: Sequence[tuple[str, ...]], *, include_suppressed: bool = False
+    ) -> None:
+        """Assert the findings, as ``(rule_id, target_kind, target_id[, status])`` tuples.
+
+        The order does not matter; the lists are compared whole and the difference is shown.
+        """
+        actual = []
+        for f in self.findings:
+            if f["suppression"] and not include_suppressed:
+                continue
+            item = (f["rule_id"], f["target"]["kind"], f["target"]["id"], f["status"])
+            actual.append(item)
+        wanted = [tuple(e) if len(e) == 4 else (*e, "violation") for e in expected]
+        missing = sorted(set(wanted) - set(actual))
+        unexpected = sorted(set(actual) - set(wanted))
+        if missing or unexpected:
+            lines = ["findings differ:"]
+            lines += [f"  missing:    {m}" for m in missing]
+            lines += [f"  unexpected: {u}" for u in unexpected]
+            raise AssertionError("\n".join(lines))
+
+
+class _ReportCapture:
+    """A plugin that keeps the final report of a run, as the JSON reporter would write it."""
+
+    def __init__(self) -> None:
+        self.report: dict[str, Any] | None = None
+
+    @hookimpl
+    def consentrules_sessionfinish(self, report: Report) -> None:
+        from consentrules.reporters.json_reporter import report_dict
+
+        self.report = json.loads(json.dumps(report_dict(report), default=str))
+
+
+def run(*args: str, plugins: Sequence[Any] = ()) -> RunResult:
+    """Run ``consentrules ARGS`` in this process and capture its output.
+
+    ``plugins`` are plugin objects (modules or instances) registered for this run only. For
+    ``check``, the final report is captured too (``RunResult.report``, in the JSON format).
+    """
     from consentrules.main import main
 
+    capture = _ReportCapture()
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return RunResult(code, out.getvalue(), err.getvalue())
+        code = main(list(args), plugins=[*plugins, capture])
+    return RunResult(code, out.getvalue(), err.getvalue(), capture.report)
 
 
 try:  # the pytest fixture, only when pytest is there
