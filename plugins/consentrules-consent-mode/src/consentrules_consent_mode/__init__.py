@@ -1,0 +1,331 @@
+"""consentrules-consent-mode: read Google Consent Mode v2 defaults as a consentrules snapshot.
+
+Two inputs:
+
+* a JSON export of the ``consent`` ``default`` commands::
+
+      {"platform": "shop.example", "taken_at": "2025-01-10",
+       "commands": [["consent", "default", {"ad_storage": "denied", "region": ["ES"]}],
+                    {"ad_storage": "granted", "analytics_storage": "granted"}]}
+
+  (a command is a ``["consent", "default", {...}]`` array, as in a ``dataLayer`` dump, or
+  just its parameter object; a bare list of commands works too);
+* a saved HTML page or a JavaScript file: every ``gtag('consent', 'default', {...})`` call in
+  it is read (``update`` calls are not defaults and are ignored).
+
+Each consent type becomes a setting whose ``default`` is true where the type is ``granted``.
+A command with a ``region`` list overrides the global default there; the most specific region
+wins (a state such as ``US-CA`` over its country, a country over a group), and among commands
+for the same region the later one wins. A v2 type that no command sets is ``granted`` (that is
+what Consent Mode assumes), and the setting says so. The four v2 types (``ad_storage``,
+``ad_user_data``, ``ad_personalization``, ``analytics_storage``) are always present; the other
+storage types only when a command names them.
+
+The plugin also ships the ``consent-mode`` rule pack (used when no ``--rules`` is given).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from consentrules import InputError
+from consentrules import Problem
+from consentrules import Snapshot
+from consentrules import hookimpl
+from consentrules.snapshots import snapshot_from_document
+from consentrules.yamlsource import Document
+from consentrules.yamlsource import JsonSourceMap
+from consentrules.yamlsource import read_text
+
+from consentrules_consent_mode.jsliteral import LiteralError
+from consentrules_consent_mode.jsliteral import Reader
+
+__version__ = "0.1.0"
+
+#: consent type -> (title, purposes, data categories, recipients)
+CONSENT_TYPES: dict[str, tuple[str, list[str], list[str], list[str]]] = {
+    "ad_storage": (
+        "Storage (such as cookies) related to advertising",
+        ["advertising"],
+        ["device_identifiers", "usage"],
+        ["first_party", "third_parties"],
+    ),
+    "ad_user_data": (
+        "Sending user data to Google for advertising",
+        ["advertising", "third_party_sharing"],
+        ["usage", "profile"],
+        ["third_parties"],
+    ),
+    "ad_personalization": (
+        "Personalised advertising (remarketing)",
+        ["advertising", "personalization"],
+        ["usage"],
+        ["third_parties"],
+    ),
+    "analytics_storage": (
+        "Storage (such as cookies) related to analytics",
+        ["analytics"],
+        ["device_identifiers", "usage"],
+        ["first_party", "third_parties"],
+    ),
+    "functionality_storage": (
+        "Storage that supports the site's functions (e.g. language)",
+        ["functional"],
+        ["device_identifiers"],
+        ["first_party"],
+    ),
+    "personalization_storage": (
+        "Storage related to personalisation (e.g. recommendations)",
+        ["personalization"],
+        ["device_identifiers", "usage"],
+        ["first_party"],
+    ),
+    "security_storage": (
+        "Storage related to security (e.g. authentication, fraud prevention)",
+        ["security"],
+        ["device_identifiers"],
+        ["first_party"],
+    ),
+}
+V2_TYPES = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_storage")
+VALUES = {"granted": True, "denied": False}
+_GTAG = re.compile(r"""gtag\s*\(\s*(['"])consent\1\s*,\s*(['"])default\2\s*,""")
+PAGE_SUFFIXES = (".html", ".htm", ".js", ".mjs")
+
+
+@dataclass
+class Command:
+    params: dict[str, Any]
+    line: int
+    column: int
+
+
+class PointerMap:
+    """Positions for the pointers of the snapshot built from the commands."""
+
+    def __init__(self) -> None:
+        self.positions: dict[str, tuple[int, int]] = {}
+
+    def locate(self, pointer: str) -> tuple[int, int] | None:
+        while pointer:
+            if pointer in self.positions:
+                return self.positions[pointer]
+            pointer = pointer.rsplit("/", 1)[0]
+        return None
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def commands_from_page(text: str, path: str) -> list[Command]:
+    commands = []
+    problems = []
+    for match in _GTAG.finditer(text):
+        line, column = _line_col(text, match.start())
+        try:
+            params = Reader(text, match.end()).value()
+        except LiteralError as exc:
+            at_line, at_col = _line_col(text, exc.offset)
+            problems.append(
+                Problem(
+                    path,
+                    f"cannot read the gtag('consent', 'default', ...) call: {exc}",
+                    line=at_line,
+                    column=at_col,
+                    hint="the adapter reads literal values only; export the commands as JSON",
+                )
+            )
+            continue
+        if not isinstance(params, dict):
+            problems.append(Problem(path, "the consent parameters must be an object", line))
+            continue
+        commands.append(Command(params, line, column))
+    if problems:
+        raise InputError(problems)
+    return commands
+
+
+def commands_from_json(text: str, path: str) -> tuple[dict[str, Any], list[Command]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [Problem(path, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]
+        ) from None
+    header: dict[str, Any] = {}
+    if isinstance(data, dict):
+        header = data
+        raw = data.get("commands")
+        base = "/commands"
+    else:
+        raw, base = data, ""
+    if not isinstance(raw, list):
+        raise InputError(
+            [Problem(path, "expected a list of consent commands under 'commands'", line=1)]
+        )
+    source = JsonSourceMap(text)
+    commands = []
+    problems = []
+    for index, item in enumerate(raw):
+        line, column = source.locate(f"{base}/{index}") or (None, None)
+        if isinstance(item, list):
+            if len(item) != 3 or item[0] != "consent" or not isinstance(item[2], dict):
+                problems.append(
+                    Problem(path, "a command array must be ['consent', 'default', {...}]", line)
+                )
+                continue
+            if item[1] != "default":
+                continue  # 'update' and others are not defaults
+            params = item[2]
+        elif isinstance(item, dict):
+            params = item
+        else:
+            problems.append(Problem(path, "a command must be an array or an object", line))
+            continue
+        commands.append(Command(params, line or 1, column or 1))
+    if problems:
+        raise InputError(problems)
+    return header, commands
+
+
+def snapshot_from_commands(
+    commands: list[Command], *, platform: str, taken_at: str, path: str, config: Any
+) -> Snapshot:
+    problems: list[Problem] = []
+    global_values: dict[str, tuple[bool, Command]] = {}
+    regional: dict[str, dict[str, tuple[bool, Command]]] = {}
+    for command in commands:
+        regions = command.params.get("region")
+        if regions is not None and (
+            not isinstance(regions, list) or not all(isinstance(r, str) for r in regions)
+        ):
+            problems.append(Problem(path, "'region' must be a list of region codes", command.line))
+            continue
+        for key, value in command.params.items():
+            if key in ("region", "wait_for_update"):
+                continue
+            if value not in VALUES:
+                problems.append(
+                    Problem(
+                        path,
+                        f"{key}: {value!r} is not 'granted' or 'denied'",
+                        line=command.line,
+                        column=command.column,
+                    )
+                )
+                continue
+            if regions:
+                for region in regions:
+                    regional.setdefault(key, {})[region] = (VALUES[value], command)
+            else:
+                global_values[key] = (VALUES[value], command)
+    if problems:
+        raise InputError(problems)
+    names = list(V2_TYPES) + sorted(
+        {*global_values, *regional} - set(V2_TYPES), key=lambda n: (n not in CONSENT_TYPES, n)
+    )
+    positions = PointerMap()
+    settings = []
+    for index, name in enumerate(names):
+        title, purposes, categories, recipients = CONSENT_TYPES.get(
+            name, (f"Consent type {name}", [], [], [])
+        )
+        setting: dict[str, Any] = {
+            "id": name,
+            "title": title,
+            "purposes": purposes,
+            "data_categories": categories,
+            "recipients": recipients,
+            "regions": {"include": ["ALL"]},
+            "metadata": {"consent_type": name},
+        }
+        pointer = f"/settings/{index}"
+        if name in global_values:
+            value, command = global_values[name]
+            setting["default"] = value
+            positions.positions[pointer] = (command.line, command.column)
+        else:
+            setting["default"] = True
+            setting["title"] = f"{title} [no default set, so Consent Mode grants it]"
+            setting["metadata"]["unset"] = True
+        overrides = regional.get(name, {})
+        if overrides:
+            setting["region_defaults"] = {region: v for region, (v, _) in overrides.items()}
+            for region, (_, command) in overrides.items():
+                positions.positions[f"{pointer}/region_defaults/{region}"] = (
+                    command.line,
+                    command.column,
+                )
+            if pointer not in positions.positions:
+                first = next(iter(overrides.values()))[1]
+                positions.positions[pointer] = (first.line, first.column)
+        settings.append(setting)
+    data = {"platform": platform, "taken_at": taken_at, "settings": settings}
+    snapshot = snapshot_from_document(
+        Document(path, data, positions), config.regions, adapter=ConsentModeAdapter.name
+    )
+    return _without_disclosures(snapshot)
+
+
+def _without_disclosures(snapshot: Snapshot) -> Snapshot:
+    import dataclasses
+
+    return dataclasses.replace(snapshot, has_disclosures=False)
+
+
+class ConsentModeAdapter:
+    name = "consent-mode"
+    description = "Google Consent Mode v2 defaults (JSON export, or gtag calls in HTML/JS)"
+    suffixes: tuple[str, ...] = (".json", *PAGE_SUFFIXES)
+
+    def recognizes(self, path: Path, head: str) -> bool:
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            return bool(re.search(r"_storage\"|\"ad_user_data\"", head)) and (
+                "consent" in head or '"commands"' in head
+            )
+        if suffix in PAGE_SUFFIXES:
+            try:
+                return _GTAG.search(path.read_text("utf-8", errors="replace")) is not None
+            except OSError:
+                return False
+        return False
+
+    def load(self, path: Path, config: Any) -> Snapshot:
+        text = read_text(path)
+        name = str(path)
+        today = dt.date.today().isoformat()
+        if path.suffix.lower() == ".json":
+            header, commands = commands_from_json(text, name)
+            platform = str(header.get("platform") or path.stem)
+            taken_at = str(header.get("taken_at") or today)
+        else:
+            commands = commands_from_page(text, name)
+            title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+            platform = title.group(1).strip() if title else path.stem
+            taken_at = today
+        if not commands:
+            raise InputError(
+                [Problem(name, "no gtag('consent', 'default', ...) command found", line=1)]
+            )
+        return snapshot_from_commands(
+            commands, platform=platform, taken_at=taken_at, path=name, config=config
+        )
+
+
+@hookimpl
+def consentrules_register_adapters(registry: Any) -> None:
+    registry.add(ConsentModeAdapter())
+
+
+@hookimpl
+def consentrules_rule_paths() -> list[str]:
+    return [str(resources.files("consentrules_consent_mode") / "rules")]

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+import consentrules_consent_mode as plugin
+from consentrules.testing import run
+from consentrules_consent_mode.jsliteral import LiteralError
+from consentrules_consent_mode.jsliteral import Reader
+
+DATA = Path(__file__).parent / "data"
+EEA = ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+       "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI",
+       "NO"]
+DENIED = {t: "denied" for t in plugin.V2_TYPES}
+GRANTED = {t: "granted" for t in plugin.V2_TYPES}
+
+
+def export(tmp_path, commands, name="consent.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps({"platform": "shop.example", "taken_at": "2025-01-10",
+                                "commands": commands}, indent=2))
+    return path
+
+
+def check(path, *args):
+    return run("check", str(path), "--disable-plugin-autoload", *args, plugins=[plugin])
+
+
+def fired(result):
+    return sorted({(f["rule_id"], f["target"]["id"]) for f in result.findings
+                   if f["status"] == "violation"})
+
+
+def test_denied_in_eea_uk_and_ch_passes(tmp_path):
+    path = export(tmp_path, [["consent", "default", {**DENIED, "region": [*EEA, "GB", "CH"]}],
+                             GRANTED])
+    result = check(path)
+    assert result.exit_code == 0, result.stdout
+    assert result.report["snapshots"][0]["adapter"] == "consent-mode"
+
+
+def test_saved_page_with_the_uk_and_switzerland_forgotten(tmp_path):
+    result = check(DATA / "eea-only.html")
+    assert result.exit_code == 1
+    assert fired(result) == [
+        ("CM-ADS-EEA-UK", "ad_personalization"), ("CM-ADS-EEA-UK", "ad_storage"),
+        ("CM-ADS-EEA-UK", "ad_user_data"), ("CM-ANALYTICS-EEA-UK", "analytics_storage"),
+        ("CM-CH", "ad_personalization"), ("CM-CH", "ad_storage"), ("CM-CH", "ad_user_data"),
+        ("CM-CH", "analytics_storage"),
+    ]
+    ads = next(f for f in result.findings if f["rule_id"] == "CM-ADS-EEA-UK")
+    assert ads["regions"] == ["GB"]
+    assert ads["location"]["line"] == 18  # the global 'granted' command
+    assert result.report["snapshots"][0]["platform"] == "shop.example"
+
+
+def test_unset_v2_type_is_granted_and_says_so(tmp_path):
+    denied = {"ad_storage": "denied", "ad_personalization": "denied", "analytics_storage": "denied"}
+    path = export(tmp_path, [{**denied}])
+    result = check(path)
+    assert fired(result) == [("CM-ADS-EEA-UK", "ad_user_data"), ("CM-CH", "ad_user_data")]
+    snapshot = plugin.ConsentModeAdapter().load(path, _config())
+    (unset,) = [s for s in snapshot.settings if s.metadata.get("unset")]
+    assert unset.id == "ad_user_data" and unset.default is True
+    assert "no default set" in unset.title
+
+
+def test_most_specific_region_wins(tmp_path):
+    commands = [
+        {**GRANTED},
+        {**DENIED, "region": [*EEA, "GB", "CH"]},
+        {"ad_storage": "granted", "region": ["DE"]},  # a country over the group's entry
+    ]
+    result = check(export(tmp_path, commands))
+    assert fired(result) == [("CM-ADS-EEA-UK", "ad_storage")]
+    (finding,) = [f for f in result.findings if f["status"] == "violation"]
+    assert finding["regions"] == ["DE"]
+
+
+def test_us_state_overrides_country(tmp_path):
+    commands = [{**DENIED}, {"ad_storage": "granted", "region": ["US"]},
+                {"ad_storage": "denied", "region": ["US-CA"]}]
+    snapshot = plugin.ConsentModeAdapter().load(export(tmp_path, commands), _config())
+    (ad_storage,) = [s for s in snapshot.settings if s.id == "ad_storage"]
+    assert dict(ad_storage.region_defaults) == {"US": True, "US-CA": False}
+
+
+def _config():
+    from consentrules.config import make_config
+
+    return make_config(autoload=False)
+
+
+@pytest.mark.parametrize(
+    ("commands", "message"),
+    [
+        ([{"ad_storage": "yes"}], "ad_storage: 'yes' is not 'granted' or 'denied'"),
+        ([{"ad_storage": "denied", "region": "DE"}], "'region' must be a list"),
+        ([{"ad_storage": "denied", "region": ["Germany"]}], "unknown region 'Germany'"),
+        ([["consent", "default"]], "a command array must be"),
+        ([], "no gtag('consent', 'default', ...) command found"),
+    ],
+)
+def test_bad_exports_are_input_errors(tmp_path, commands, message):
+    result = check(export(tmp_path, commands), "--adapter", "consent-mode")
+    assert result.exit_code == 2 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_page_with_a_variable_is_an_error_with_its_line(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text("<script>\nvar d = 'denied';\ngtag('consent', 'default', {ad_storage: d});\n")
+    result = check(page)
+    assert result.exit_code == 2
+    assert f"{page}:3:" in result.stderr and "'d' is a variable" in result.stderr
+
+
+def test_js_literal_reader():
+    text = "{a: 'x', \"b\": [1, 2.5, -3e2,], c: {d: null, e: true}, /* c */ f: undefined,}"
+    assert Reader(text).value() == {"a": "x", "b": [1, 2.5, -300.0], "c": {"d": None, "e": True},
+                                    "f": None}
+    with pytest.raises(LiteralError):
+        Reader("{a: 'unterminated}").value()
+    with pytest.raises(LiteralError):
+        Reader("{a: 1 b: 2}").value()
+
+
+def test_recognises_its_files_only(tmp_path):
+    adapter = plugin.ConsentModeAdapter()
+    path = export(tmp_path, [GRANTED])
+    assert adapter.recognizes(path, path.read_text()[:4096])
+    other = tmp_path / "snapshot.json"
+    other.write_text('{"platform": "x", "settings": []}')
+    assert not adapter.recognizes(other, other.read_text())
+    assert adapter.recognizes(DATA / "eea-only.html", "")
+    plain = tmp_path / "plain.html"
+    plain.write_text("<html></html>")
+    assert not adapter.recognizes(plain, "<html></html>")
+
+
+def test_installed_plugin_is_discovered_with_its_rules(tmp_path):
+    try:
+        dist = metadata.distribution("consentrules-consent-mode")
+    except metadata.PackageNotFoundError:
+        pytest.skip("consentrules-consent-mode is not installed")
+    listing = subprocess.run([sys.executable, "-m", "consentrules", "plugins"],
+                             capture_output=True, text=True)
+    assert f"consentrules-consent-mode {dist.version}" in listing.stdout
+    rules = subprocess.run([sys.executable, "-m", "consentrules", "rules", "list"],
+                           capture_output=True, text=True)
+    assert "CM-ADS-EEA-UK" in rules.stdout and "consent-mode" in rules.stdout
+    page = subprocess.run([sys.executable, "-m", "consentrules", "check",
+                           str(DATA / "eea-only.html")], capture_output=True, text=True)
+    assert page.returncode == 1 and "CM-CH" in page.stdout
