@@ -6,25 +6,57 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-import pytest
-
 import consentrules_consent_mode as plugin
-from consentrules.testing import run
+import pytest
 from consentrules_consent_mode.jsliteral import LiteralError
 from consentrules_consent_mode.jsliteral import Reader
 
+from consentrules.testing import run
+
 DATA = Path(__file__).parent / "data"
-EEA = ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
-       "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI",
-       "NO"]
+EEA = [
+    "AT",
+    "BE",
+    "BG",
+    "HR",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HU",
+    "IE",
+    "IT",
+    "LV",
+    "LT",
+    "LU",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+    "IS",
+    "LI",
+    "NO",
+]
 DENIED = {t: "denied" for t in plugin.V2_TYPES}
 GRANTED = {t: "granted" for t in plugin.V2_TYPES}
 
 
 def export(tmp_path, commands, name="consent.json"):
     path = tmp_path / name
-    path.write_text(json.dumps({"platform": "shop.example", "taken_at": "2025-01-10",
-                                "commands": commands}, indent=2))
+    path.write_text(
+        json.dumps(
+            {"platform": "shop.example", "taken_at": "2025-01-10", "commands": commands}, indent=2
+        )
+    )
     return path
 
 
@@ -33,13 +65,15 @@ def check(path, *args):
 
 
 def fired(result):
-    return sorted({(f["rule_id"], f["target"]["id"]) for f in result.findings
-                   if f["status"] == "violation"})
+    return sorted(
+        {(f["rule_id"], f["target"]["id"]) for f in result.findings if f["status"] == "violation"}
+    )
 
 
 def test_denied_in_eea_uk_and_ch_passes(tmp_path):
-    path = export(tmp_path, [["consent", "default", {**DENIED, "region": [*EEA, "GB", "CH"]}],
-                             GRANTED])
+    path = export(
+        tmp_path, [["consent", "default", {**DENIED, "region": [*EEA, "GB", "CH"]}], GRANTED]
+    )
     result = check(path)
     assert result.exit_code == 0, result.stdout
     assert result.report["snapshots"][0]["adapter"] == "consent-mode"
@@ -49,9 +83,13 @@ def test_saved_page_with_the_uk_and_switzerland_forgotten(tmp_path):
     result = check(DATA / "eea-only.html")
     assert result.exit_code == 1
     assert fired(result) == [
-        ("CM-ADS-EEA-UK", "ad_personalization"), ("CM-ADS-EEA-UK", "ad_storage"),
-        ("CM-ADS-EEA-UK", "ad_user_data"), ("CM-ANALYTICS-EEA-UK", "analytics_storage"),
-        ("CM-CH", "ad_personalization"), ("CM-CH", "ad_storage"), ("CM-CH", "ad_user_data"),
+        ("CM-ADS-EEA-UK", "ad_personalization"),
+        ("CM-ADS-EEA-UK", "ad_storage"),
+        ("CM-ADS-EEA-UK", "ad_user_data"),
+        ("CM-ANALYTICS-EEA-UK", "analytics_storage"),
+        ("CM-CH", "ad_personalization"),
+        ("CM-CH", "ad_storage"),
+        ("CM-CH", "ad_user_data"),
         ("CM-CH", "analytics_storage"),
     ]
     ads = next(f for f in result.findings if f["rule_id"] == "CM-ADS-EEA-UK")
@@ -84,8 +122,11 @@ def test_most_specific_region_wins(tmp_path):
 
 
 def test_us_state_overrides_country(tmp_path):
-    commands = [{**DENIED}, {"ad_storage": "granted", "region": ["US"]},
-                {"ad_storage": "denied", "region": ["US-CA"]}]
+    commands = [
+        {**DENIED},
+        {"ad_storage": "granted", "region": ["US"]},
+        {"ad_storage": "denied", "region": ["US-CA"]},
+    ]
     snapshot = plugin.ConsentModeAdapter().load(export(tmp_path, commands), _config())
     (ad_storage,) = [s for s in snapshot.settings if s.id == "ad_storage"]
     assert dict(ad_storage.region_defaults) == {"US": True, "US-CA": False}
@@ -123,8 +164,12 @@ def test_page_with_a_variable_is_an_error_with_its_line(tmp_path):
 
 def test_js_literal_reader():
     text = "{a: 'x', \"b\": [1, 2.5, -3e2,], c: {d: null, e: true}, /* c */ f: undefined,}"
-    assert Reader(text).value() == {"a": "x", "b": [1, 2.5, -300.0], "c": {"d": None, "e": True},
-                                    "f": None}
+    assert Reader(text).value() == {
+        "a": "x",
+        "b": [1, 2.5, -300.0],
+        "c": {"d": None, "e": True},
+        "f": None,
+    }
     with pytest.raises(LiteralError):
         Reader("{a: 'unterminated}").value()
     with pytest.raises(LiteralError):
@@ -149,12 +194,17 @@ def test_installed_plugin_is_discovered_with_its_rules(tmp_path):
         dist = metadata.distribution("consentrules-consent-mode")
     except metadata.PackageNotFoundError:
         pytest.skip("consentrules-consent-mode is not installed")
-    listing = subprocess.run([sys.executable, "-m", "consentrules", "plugins"],
-                             capture_output=True, text=True)
+    listing = subprocess.run(
+        [sys.executable, "-m", "consentrules", "plugins"], capture_output=True, text=True
+    )
     assert f"consentrules-consent-mode {dist.version}" in listing.stdout
-    rules = subprocess.run([sys.executable, "-m", "consentrules", "rules", "list"],
-                           capture_output=True, text=True)
+    rules = subprocess.run(
+        [sys.executable, "-m", "consentrules", "rules", "list"], capture_output=True, text=True
+    )
     assert "CM-ADS-EEA-UK" in rules.stdout and "consent-mode" in rules.stdout
-    page = subprocess.run([sys.executable, "-m", "consentrules", "check",
-                           str(DATA / "eea-only.html")], capture_output=True, text=True)
+    page = subprocess.run(
+        [sys.executable, "-m", "consentrules", "check", str(DATA / "eea-only.html")],
+        capture_output=True,
+        text=True,
+    )
     assert page.returncode == 1 and "CM-CH" in page.stdout

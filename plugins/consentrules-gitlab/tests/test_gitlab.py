@@ -5,9 +5,9 @@ import subprocess
 import sys
 from importlib import metadata
 
+import consentrules_gitlab
 import pytest
 
-import consentrules_gitlab
 from consentrules.testing import run
 from consentrules.testing import write_snapshot
 
@@ -44,7 +44,7 @@ def test_every_finding_is_an_issue_with_the_required_fields(issues):
     data, result = issues
     assert isinstance(data, list) and len(data) == len(result.findings)
     for issue in data:
-        assert REQUIRED <= set(issue)
+        assert set(issue) >= REQUIRED
         assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
         assert issue["location"]["path"].endswith("snapshot.yaml")
         assert isinstance(issue["location"]["lines"]["begin"], int)
@@ -75,7 +75,12 @@ def test_suppressed_findings_are_left_out(tmp_path):
     )
     out = tmp_path / "gl.json"
     result = run(
-        "check", str(snapshot), "--waivers", str(waivers), "-o", f"gitlab={out}",
+        "check",
+        str(snapshot),
+        "--waivers",
+        str(waivers),
+        "-o",
+        f"gitlab={out}",
         plugins=[consentrules_gitlab],
     )
     assert result.exit_code == 0 and json.loads(out.read_text()) == []
@@ -90,6 +95,6 @@ def test_installed_plugin_is_discovered_and_listed():
         [sys.executable, "-m", "consentrules", "plugins"], capture_output=True, text=True
     )
     assert listing.returncode == 0
-    line = next(l for l in listing.stdout.splitlines() if l.startswith("gitlab "))
+    line = next(row for row in listing.stdout.splitlines() if row.startswith("gitlab "))
     assert f"consentrules-gitlab {dist.version}" in line
     assert "gitlab (gitlab)" in listing.stdout

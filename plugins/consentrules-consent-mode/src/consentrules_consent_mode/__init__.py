@@ -42,7 +42,6 @@ from consentrules.snapshots import snapshot_from_document
 from consentrules.yamlsource import Document
 from consentrules.yamlsource import JsonSourceMap
 from consentrules.yamlsource import read_text
-
 from consentrules_consent_mode.jsliteral import LiteralError
 from consentrules_consent_mode.jsliteral import Reader
 

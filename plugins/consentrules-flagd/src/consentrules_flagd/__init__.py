@@ -1,0 +1,351 @@
+"""consentrules-flagd: read OpenFeature flagd flag definitions as a consentrules snapshot.
+
+Feature flags are how data-use settings are rolled out, so a flag set maps onto a snapshot:
+
+* each flag is a setting (its key is the setting id); its data-use facts come from the flag's
+  ``metadata``: ``purposes``, ``dataCategories``, ``recipients`` (comma-separated, since
+  flagd metadata values are scalars), ``activatedAt``, ``title``, and optionally ``regions``
+  and ``excludedRegions`` (default: everywhere);
+* the flag set's ``metadata`` may give ``platform``, ``takenAt`` and ``regionAttribute``;
+* the default comes from ``defaultVariant`` (a ``DISABLED`` flag is off everywhere; a null
+  ``defaultVariant`` leaves the application's code default, which the file cannot tell);
+  a boolean variant's value says whether users are enrolled; for other types, the flag's
+  ``onVariants`` metadata lists the variants that enroll users;
+* per-region defaults come from evaluating ``targeting`` for each country, with the country
+  code as the context's region attribute (``region`` unless ``--flagd-region-attribute`` or
+  the flag set's ``regionAttribute`` says otherwise), and for each subdivision of a country
+  whose subdivisions the targeting names (``US-CA``). Where the targeting cannot be decided
+  from the region alone (a ``fractional`` rollout, another attribute, an unknown operator),
+  the setting is "possibly on" there, and findings say why.
+
+Input is validated against the flagd schema (``schemas/flagd.json``, which accepts flags as a
+map or an array) before anything else; a bad file is an input error with its line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from consentrules import InputError
+from consentrules import Problem
+from consentrules import Snapshot
+from consentrules import hookimpl
+from consentrules.schema import describe_path
+from consentrules.snapshots import snapshot_from_document
+from consentrules.yamlsource import Document
+from consentrules.yamlsource import load_document
+from consentrules.yamlsource import pointer
+from consentrules_flagd.jsonlogic import ANY
+from consentrules_flagd.jsonlogic import Evaluation
+from consentrules_flagd.jsonlogic import Region
+from consentrules_flagd.jsonlogic import string_literals
+
+__version__ = "0.1.0"
+DEFAULT_ATTRIBUTE = "region"
+SCHEMA_BASE = "https://flagd.dev/schema/v0/"
+_validators: dict[str, Any] = {}
+
+
+def validator(name: str = "flagd") -> Any:
+    """A validator for one of the bundled flagd schemas: ``flagd``, ``flags`` or ``targeting``."""
+    if name not in _validators:
+        import jsonschema
+        from referencing import Registry
+        from referencing import Resource
+
+        folder = resources.files("consentrules_flagd") / "schemas"
+        resources_by_id = {}
+        for file_name in ("flags.json", "flagd.json", "targeting.json"):
+            schema = json.loads((folder / file_name).read_text("utf-8"))
+            resources_by_id[SCHEMA_BASE + file_name] = Resource.from_contents(schema)
+        registry = Registry().with_resources(resources_by_id.items())
+        # Draft 7 ignores "$id" beside "$ref" at the root, so refer to the schema by its URI:
+        # its relative references then resolve against that URI.
+        root = {"$ref": SCHEMA_BASE + f"{name}.json"}
+        _validators[name] = jsonschema.Draft7Validator(root, registry=registry)
+    return _validators[name]
+
+
+def schema_problems(doc: Document, name: str = "flagd") -> list[Problem]:
+    problems = []
+    for error in validator(name).iter_errors(doc.data):
+        best = _best(error)
+        path = list(best.absolute_path)
+        position = doc.source_map.locate(pointer(*path))
+        message = best.message if len(best.message) < 300 else best.message[:300] + "..."
+        problems.append(
+            Problem(
+                doc.path,
+                f"not a valid flagd file: {describe_path(path)}: {message}",
+                line=position[0] if position else None,
+                column=position[1] if position else None,
+            )
+        )
+    return problems
+
+
+def _best(error: Any) -> Any:
+    """For anyOf/oneOf, the branch that came closest: fewest errors, then the deepest one.
+
+    (A string flag is judged by the string-flag branch, not by the boolean one.)
+    """
+    while error.context:
+        branches: dict[Any, list[Any]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        closest = min(branches.values(), key=len)
+        error = max(closest, key=lambda e: len(e.absolute_path))
+    return error
+
+
+def _declared_schema(data: dict[str, Any]) -> str:
+    """The schema a file names in ``$schema`` (``flags`` for providers), else ``flagd``."""
+    declared = str(data.get("$schema") or "")
+    name = declared.rstrip("/").rsplit("/", 1)[-1]
+    return "flags" if name == "flags.json" else "flagd"
+
+
+def _split(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def _meta(metadata: dict[str, Any], *names: str) -> Any:
+    for name in names:
+        if name in metadata:
+            return metadata[name]
+    return None
+
+
+class _Mapped:
+    """Source positions of the built snapshot, borrowed from the flagd file."""
+
+    def __init__(self, source: Any, settings: dict[str, str]) -> None:
+        self.source = source
+        self.settings = settings
+
+    def locate(self, ptr: str) -> tuple[int, int] | None:
+        parts = ptr.split("/")
+        if len(parts) >= 3 and parts[1] == "settings":
+            flag_ptr = self.settings.get(parts[2])
+            if flag_ptr is not None:
+                located: tuple[int, int] | None = self.source.locate(flag_ptr)
+                return located
+        return None
+
+
+class FlagdAdapter:
+    name = "flagd"
+    description = "OpenFeature flagd flag definitions (JSON or YAML)"
+    suffixes: tuple[str, ...] = (".json", ".yaml", ".yml")
+
+    def recognizes(self, path: Path, head: str) -> bool:
+        if path.suffix.lower() not in self.suffixes:
+            return False
+        return "flagd.dev/schema" in head or (
+            ("flags" in head) and ("defaultVariant" in head or "variants" in head)
+        )
+
+    def load(self, path: Path, config: Any) -> Snapshot:
+        doc = load_document(path)
+        if not isinstance(doc.data, dict):
+            raise InputError([Problem(doc.path, "a flagd file must be an object with 'flags'", 1)])
+        problems = schema_problems(doc, _declared_schema(doc.data))
+        if problems:
+            raise InputError(problems)
+        attribute = (
+            (config.getoption("flagd_region_attribute") if config is not None else None)
+            or (doc.data.get("metadata") or {}).get("regionAttribute")
+            or DEFAULT_ATTRIBUTE
+        )
+        return build_snapshot(doc, config, attribute)
+
+
+def _flags(data: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(key, pointer, flag) for flags given as a map or as an array."""
+    flags = data["flags"]
+    if isinstance(flags, list):
+        return [(f["key"], pointer("flags", i), f) for i, f in enumerate(flags)]
+    return [(key, pointer("flags", key), flag) for key, flag in flags.items()]
+
+
+def build_snapshot(doc: Document, config: Any, attribute: str) -> Snapshot:
+    regions = config.regions
+    data = doc.data
+    set_meta = data.get("metadata") or {}
+    evaluators = data.get("$evaluators") or {}
+    settings = []
+    positions: dict[str, str] = {}
+    problems: list[Problem] = []
+    for index, (key, flag_ptr, flag) in enumerate(_flags(data)):
+        positions[str(index)] = flag_ptr
+        try:
+            settings.append(_setting(key, flag, regions, attribute, evaluators))
+        except ValueError as exc:
+            position = doc.source_map.locate(flag_ptr)
+            problems.append(
+                Problem(doc.path, f"flag {key!r}: {exc}", position[0] if position else None)
+            )
+    if problems:
+        raise InputError(problems)
+    snapshot_data = {
+        "platform": str(
+            set_meta.get("platform") or set_meta.get("flagSetId") or Path(doc.path).stem
+        ),
+        "taken_at": str(set_meta.get("takenAt") or dt.date.today().isoformat()),
+        "settings": settings,
+    }
+    snapshot = snapshot_from_document(
+        Document(doc.path, snapshot_data, _Mapped(doc.source_map, positions)),
+        regions,
+        adapter=FlagdAdapter.name,
+    )
+    import dataclasses
+
+    return dataclasses.replace(snapshot, has_disclosures=False)
+
+
+def _on(value: Any, variant: str, on_variants: list[str] | None) -> bool | None:
+    if on_variants is not None:
+        return variant in on_variants
+    if isinstance(value, bool):
+        return value
+    return None
+
+
+def _setting(
+    key: str, flag: dict[str, Any], regions: Any, attribute: str, evaluators: dict[str, Any]
+) -> dict[str, Any]:
+    meta = flag.get("metadata") or {}
+    variants = flag.get("variants") or {}
+    on_variants = _split(meta["onVariants"]) if "onVariants" in meta else None
+    setting: dict[str, Any] = {
+        "id": key,
+        "title": str(_meta(meta, "title") or key),
+        "purposes": _split(_meta(meta, "purposes", "purpose")),
+        "data_categories": _split(_meta(meta, "dataCategories", "data_categories")),
+        "recipients": _split(_meta(meta, "recipients")),
+        "regions": {
+            "include": _split(_meta(meta, "regions")) or ["ALL"],
+            "exclude": _split(_meta(meta, "excludedRegions", "excluded_regions")),
+        },
+        "metadata": {"flag_state": flag.get("state"), "variants": sorted(variants)},
+    }
+    activated = _meta(meta, "activatedAt", "activated_at")
+    if activated is not None:
+        setting["activated_at"] = str(activated)
+    if flag.get("state") == "DISABLED":
+        setting["default"] = False
+        setting["metadata"]["note"] = "the flag is DISABLED"
+        return setting
+    default_variant = flag.get("defaultVariant")
+    notes: list[str] = []
+
+    def value_of(name: Any) -> bool | None:
+        if name is None:
+            if default_variant is None:
+                notes.append("defaultVariant is null, so the application's code default applies")
+                return None
+            name = default_variant
+        if name not in variants:
+            notes.append(f"targeting returns {name!r}, which is not a variant")
+            return None
+        on = _on(variants[name], name, on_variants)
+        if on is None:
+            notes.append(
+                "a non-boolean flag needs onVariants metadata to say which variants enroll"
+            )
+        return on
+
+    base = value_of(None)
+    targeting = flag.get("targeting")
+    if not targeting:
+        setting["default"] = base
+        if notes:
+            setting["default_note"] = "; ".join(dict.fromkeys(notes))
+        return setting
+    per_leaf = _per_leaf(targeting, regions, attribute, evaluators, value_of, notes)
+    counts = Counter(per_leaf.values())
+    common = counts.most_common(1)[0][0]
+    setting["default"] = common
+    overrides: dict[str, bool | None] = {}
+    for country in sorted({regions.country_of(leaf) for leaf in per_leaf}):
+        leaves = regions.expand(country)
+        values = {per_leaf[leaf] for leaf in leaves}
+        if len(values) == 1:
+            (value,) = values
+            if value != common:
+                overrides[country] = value
+        else:
+            for leaf in sorted(leaves):
+                if per_leaf[leaf] != common:
+                    overrides[leaf] = per_leaf[leaf]
+    if overrides:
+        setting["region_defaults"] = overrides
+    if notes:
+        setting["default_note"] = "; ".join(dict.fromkeys(notes))
+    return setting
+
+
+def _per_leaf(
+    targeting: Any,
+    regions: Any,
+    attribute: str,
+    evaluators: dict[str, Any],
+    value_of: Any,
+    notes: list[str],
+) -> dict[str, bool | None]:
+    literals = string_literals(targeting) | {
+        s for rule in evaluators.values() for s in string_literals(rule)
+    }
+    by_subdivision = {
+        country
+        for country, subs in regions.subdivisions.items()
+        if any(code in literals for code in subs)
+    }
+    results: dict[str, bool | None] = {}
+    cache: dict[str, bool | None] = {}
+    for leaf in sorted(regions.all_leaves):
+        country = regions.country_of(leaf)
+        code = leaf if country in by_subdivision else country
+        if code not in cache:
+            value = Region((leaf, country)) if code != country else country
+            evaluation = Evaluation(attribute, value, evaluators)
+            outcomes = evaluation.run(targeting)
+            values = set()
+            for outcome in outcomes:
+                if outcome is ANY:
+                    values.add(None)
+                    evaluation.reasons.add("a variant the adapter cannot name")
+                else:
+                    values.add(value_of(outcome))
+            if len(values) == 1:
+                cache[code] = values.pop()
+            else:
+                cache[code] = None
+                if evaluation.reasons:
+                    notes.append("targeting depends on " + " and ".join(sorted(evaluation.reasons)))
+        results[leaf] = cache[code]
+    return results
+
+
+@hookimpl
+def consentrules_addoption(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument_group("flagd").add_argument(
+        "--flagd-region-attribute",
+        metavar="NAME",
+        help=f"the evaluation-context attribute flagd targeting reads the user's region from "
+        f"(default: the flag set's regionAttribute metadata, else {DEFAULT_ATTRIBUTE!r})",
+    )
+
+
+@hookimpl
+def consentrules_register_adapters(registry: Any) -> None:
+    registry.add(FlagdAdapter())
