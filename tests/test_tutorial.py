@@ -1,0 +1,62 @@
+"""docs/tutorial-adapter.md: its plugin, sample export, and tests run as written."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+DOC = (ROOT / "docs" / "tutorial-adapter.md").read_text()
+
+
+def block(language: str, first_line: str | None = None) -> str:
+    blocks = re.findall(rf"```{language}\n(.*?)```", DOC, flags=re.DOTALL)
+    if first_line is None:
+        return blocks[0]
+    (found,) = [b for b in blocks if b.startswith(first_line)]
+    return found
+
+
+@pytest.fixture
+def tutorial(tmp_path, monkeypatch):
+    (tmp_path / "consentrules_acme.py").write_text(block("python", "# consentrules_acme.py"))
+    (tmp_path / "test_acme.py").write_text(block("python", "# test_acme.py"))
+    (tmp_path / "acme-export.json").write_text(block("json"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    for name in ("consentrules_acme", "test_acme"):
+        sys.modules.pop(name, None)
+    yield tmp_path
+    for name in ("consentrules_acme", "test_acme"):
+        sys.modules.pop(name, None)
+
+
+def test_the_sample_export_runs_as_shown(tutorial, consentrules_run):
+    result = consentrules_run("check", "acme-export.json", "-p", "consentrules_acme")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        "acme-export.json (Acme Cloud (acme-prod); taken 2024-11-20, evaluated as of 2024-11-20)"
+    )
+    assert "AI-TRAIN-003" in result.stdout
+    fired = {(f["rule_id"], f["target"]["id"], f["status"]) for f in result.findings}
+    assert ("AI-TRAIN-001", "model-improvement", "violation") in fired
+    assert ("AI-TRAIN-003", "model-improvement", "not_evaluable") in fired
+    finding = next(f for f in result.findings if f["rule_id"] == "AI-TRAIN-001")
+    assert finding["location"]["line"] == 6  # the toggle, in the export
+
+
+def test_the_tutorials_own_tests_pass(tutorial, tmp_path_factory):
+    module = importlib.import_module("test_acme")
+    tests = [getattr(module, n) for n in dir(module) if n.startswith("test_")]
+    assert len(tests) == 2
+    for test in tests:
+        test(tmp_path_factory.mktemp(test.__name__))
+
+
+def test_the_packaging_snippet_declares_the_entry_point():
+    toml = block("toml")
+    assert '[project.entry-points.consentrules]\nacme = "consentrules_acme"' in toml
