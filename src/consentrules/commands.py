@@ -43,7 +43,7 @@ def rule_paths(config: Config) -> list[Path]:
     given = config.getoption("rules")
     if given:
         return [Path(p) for p in given]
-    paths = config.plugin_rule_paths()
+    paths = [_short(p) for p in config.plugin_rule_paths()]
     if not paths:
         raise UsageError(
             "no rules to check against: give --rules PATH (the bundled rules were not found)"
@@ -51,11 +51,102 @@ def rule_paths(config: Config) -> list[Path]:
     return paths
 
 
-def load_rules(config: Config, paths: Iterable[Path] | None = None) -> list[Rule]:
+def _short(path: Path) -> Path:
+    """A path relative to the working directory when it is inside it (shorter messages)."""
+    import os
+
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return Path(relative) if not relative.startswith("..") else path
+
+
+def load_rules(
+    config: Config, paths: Iterable[Path] | None = None, *, select: bool = True
+) -> list[Rule]:
+    """Load and validate rules, keep the selected ones, and let plugins adjust them."""
     loader = RuleLoader(config.check_kinds, config.regions)
     rules = loader.load_paths(rule_paths(config) if paths is None else paths)
+    if select:
+        rules = select_rules(rules, config.options, config.regions)
     config.pluginmanager.call_each("consentrules_modify_rules", config=config, rules=rules)
     return rules
+
+
+def _closest(name: str, choices: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def severity_overrides(value: Any) -> dict[str, Severity]:
+    """``{ID: severity}`` from a mapping or from ``ID=severity`` strings."""
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else (item.split("=", 1) if "=" in item else (item, "") for item in value or ())
+    )
+    out = {}
+    for rule_id, level in items:
+        try:
+            out[rule_id.strip()] = Severity.parse(str(level).strip())
+        except ValueError as exc:
+            raise UsageError(f"--severity-override {rule_id}={level}: {exc}") from None
+    return out
+
+
+def select_rules(rules: list[Rule], options: dict[str, Any], regions: Any) -> list[Rule]:
+    """Keep the rules the selection options ask for; apply disables and severity overrides.
+
+    Packs, rule ids and regions that name nothing are usage errors (a typo in a CI config
+    must not silently check less).
+    """
+    import dataclasses
+
+    from consentrules.regions import UnknownRegionError
+
+    ids = {rule.id for rule in rules}
+    packs = {rule.pack for rule in rules if rule.pack}
+    for pack in options.get("pack") or ():
+        if pack not in packs:
+            raise UsageError(
+                f"--pack {pack!r}: no such pack{_closest(pack, packs)} "
+                f"(packs: {', '.join(sorted(packs))})"
+            )
+    disabled = set(options.get("disable_rule") or ())
+    overrides = severity_overrides(options.get("severity_override"))
+    for rule_id in sorted(disabled | set(overrides)):
+        if rule_id not in ids:
+            raise UsageError(f"no rule with id {rule_id!r}{_closest(rule_id, ids)}")
+    wanted_regions: frozenset[str] | None = None
+    if options.get("jurisdiction"):
+        try:
+            wanted_regions = regions.expand_all(options["jurisdiction"])
+        except UnknownRegionError as exc:
+            raise UsageError(f"--jurisdiction: {exc}") from None
+    minimum = Severity.parse(options["min_severity"]) if options.get("min_severity") else None
+    selected = []
+    for rule in rules:
+        if rule.id in disabled:
+            continue
+        if rule.id in overrides:
+            rule = dataclasses.replace(rule, severity=overrides[rule.id])
+        if options.get("pack") and rule.pack not in options["pack"]:
+            continue
+        if options.get("tag") and not set(options["tag"]) & set(rule.tags):
+            continue
+        if (
+            wanted_regions is not None
+            and rule.jurisdictions
+            and not regions.expand_all(rule.jurisdictions) & wanted_regions
+        ):
+            continue
+        if minimum is not None and rule.severity < minimum:
+            continue
+        selected.append(rule)
+    return selected
 
 
 # Snapshots -------------------------------------------------------------------------------------
@@ -337,15 +428,7 @@ def cmd_rules_list(config: Config, options: dict[str, Any]) -> int:
 
 def cmd_rules_show(config: Config, options: dict[str, Any]) -> int:
     setup(config, options)
-    rules = {rule.id: rule for rule in load_rules(config)}
-    rule_id = options["rule_id"]
-    if rule_id not in rules:
-        import difflib
-
-        close = difflib.get_close_matches(rule_id, list(rules), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise UsageError(f"no rule with id {rule_id!r}{hint}")
-    rule = rules[rule_id]
+    rule = _one_rule(config, options["rule_id"])
     out = sys.stdout
     out.write(f"{rule.id}: {rule.title}\n")
     out.write(f"  severity:      {rule.severity.label}\n")
@@ -379,10 +462,84 @@ def _indent(text: str) -> str:
     )
 
 
+def cmd_rules_explain(config: Config, options: dict[str, Any]) -> int:
+    from consentrules.explain import explain_rule
+
+    setup(config, options)
+    rule = _one_rule(config, options["rule_id"])
+    snapshot = None
+    if options.get("snapshot"):
+        snapshot = load_snapshots(config, [Path(options["snapshot"])])[0]
+    sys.stdout.write(explain_rule(rule, config, snapshot))
+    return ExitCode.OK
+
+
+def _one_rule(config: Config, rule_id: str) -> Rule:
+    rules = {rule.id: rule for rule in load_rules(config)}
+    if rule_id not in rules:
+        import difflib
+
+        close = difflib.get_close_matches(rule_id, list(rules), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UsageError(f"no rule with id {rule_id!r}{hint}")
+    return rules[rule_id]
+
+
+def cmd_rules_packs(config: Config, options: dict[str, Any]) -> int:
+    setup(config, options)
+    packs: dict[str, list[Rule]] = {}
+    for rule in load_rules(config):
+        packs.setdefault(rule.pack or "-", []).append(rule)
+    out = sys.stdout
+    out.write(f"{'PACK':<26} {'RULES':>5}  JURISDICTIONS / FOLDER\n")
+    for name in sorted(packs):
+        rules = packs[name]
+        places = sorted({j for rule in rules for j in rule.jurisdictions}) or ["any"]
+        folder = str(Path(rules[0].path).parent)
+        out.write(f"{name:<26} {len(rules):>5}  {', '.join(places)}\n{'':<34}{folder}\n")
+    out.write(f"{len(packs)} packs\n")
+    return ExitCode.OK
+
+
+def cmd_test(config: Config, options: dict[str, Any]) -> int:
+    from consentrules.ruletests import render_junit
+    from consentrules.ruletests import render_text
+    from consentrules.ruletests import run_rule_tests
+
+    setup(config, options)
+    given = options.get("rule_paths") or []
+    rules = load_rules(config, [Path(p) for p in given] if given else None)
+    results = run_rule_tests(rules, config)
+    text = render_junit(results) if options.get("test_format") == "junit" else render_text(results)
+    target = options.get("test_output")
+    if target:
+        with atomic_writer(Path(target)) as stream:
+            stream.write(text)
+    else:
+        sys.stdout.write(text)
+    failing = {"fail"} | (
+        {"no_fixtures", "incomplete"} if options.get("require_fixtures") else set()
+    )
+    return ExitCode.FINDINGS if any(r.status in failing for r in results) else ExitCode.OK
+
+
+def cmd_schema(config: Config, options: dict[str, Any]) -> int:
+    import json
+
+    from consentrules.schema import load_schema
+    from consentrules.schema import rules_schema_for_editors
+
+    setup(config, options)
+    name = options["schema_name"]
+    schema = rules_schema_for_editors(config.check_kinds) if name == "rules" else load_schema(name)
+    sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    return ExitCode.OK
+
+
 def cmd_rules_validate(config: Config, options: dict[str, Any]) -> int:
     setup(config, options)
     paths = [Path(p) for p in options["paths"]]
-    rules = load_rules(config, paths)
+    rules = load_rules(config, paths, select=False)
     files = len({rule.path for rule in rules})
     sys.stdout.write(f"ok: {len(rules)} rules in {files} files are valid\n")
     return ExitCode.OK

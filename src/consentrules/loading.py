@@ -18,6 +18,8 @@ from typing import Any
 
 from consentrules.errors import InputError
 from consentrules.errors import Problem
+from consentrules.model import Expectation
+from consentrules.model import Fixture
 from consentrules.model import Reference
 from consentrules.model import Rule
 from consentrules.model import Selector
@@ -222,6 +224,10 @@ class RuleLoader:
             )
             return None
         position = doc.source_map.locate(rule_ptr)
+        fixtures = tuple(
+            _fixture(doc, raw_fixture, f"{rule_ptr}/fixtures/{i}")
+            for i, raw_fixture in enumerate(raw.get("fixtures") or ())
+        )
         return Rule(
             id=rule_id,
             title=raw["title"],
@@ -241,7 +247,30 @@ class RuleLoader:
             path=doc.path,
             line=position[0] if position else None,
             prepared=prepared,
+            fixtures=fixtures,
         )
+
+
+def _fixture(doc: Document, raw: Mapping[str, Any], ptr: str) -> Fixture:
+    position = doc.source_map.locate(ptr)
+    return Fixture(
+        name=raw["name"],
+        expect=tuple(
+            Expectation(
+                target=e["target"],
+                target_kind=e.get("target_kind"),
+                status=e.get("status", "violation"),
+                regions=_tuple(e.get("regions")),
+                message_contains=e.get("message_contains"),
+            )
+            for e in raw["expect"]
+        ),
+        snapshot=raw.get("snapshot"),
+        snapshot_file=raw.get("snapshot_file"),
+        as_of=raw.get("as_of"),
+        line=position[0] if position else None,
+        pointer=ptr,
+    )
 
 
 def _tuple(value: Any) -> tuple[str, ...] | None:

@@ -68,6 +68,43 @@ def _global_options(parser: Any, suppress: bool) -> None:
     )
 
 
+def _selection_options(parser: Any) -> None:
+    """Which of the loaded rules run: packs, tags, jurisdictions, severities."""
+    group = parser.add_argument_group("rule selection")
+    group.add_argument(
+        "--rules",
+        action="append",
+        metavar="PATH",
+        help="rule file or folder (repeatable); default: the bundled rules and plugins' packs",
+    )
+    group.add_argument(
+        "--pack", action="append", metavar="NAME", help="only rules of this pack (repeatable)"
+    )
+    group.add_argument(
+        "--tag", action="append", metavar="TAG", help="only rules with this tag (repeatable)"
+    )
+    group.add_argument(
+        "--jurisdiction",
+        action="append",
+        metavar="REGION",
+        help="only rules for this region or group (repeatable); rules naming none are kept",
+    )
+    group.add_argument(
+        "--min-severity",
+        choices=SEVERITY_CHOICES[:-1],
+        help="only rules of this severity or above",
+    )
+    group.add_argument(
+        "--disable-rule", action="append", metavar="ID", help="do not run this rule (repeatable)"
+    )
+    group.add_argument(
+        "--severity-override",
+        action="append",
+        metavar="ID=SEVERITY",
+        help="give a rule another severity (repeatable)",
+    )
+
+
 def _run_options(parser: Any) -> None:
     """Options shared by ``check`` and ``baseline create``."""
     parser.add_argument(
@@ -76,12 +113,7 @@ def _run_options(parser: Any) -> None:
         metavar="SNAPSHOT",
         help="snapshot files or folders (default: 'snapshots' from the project configuration)",
     )
-    parser.add_argument(
-        "--rules",
-        action="append",
-        metavar="PATH",
-        help="rule file or folder (repeatable); default: the bundled rules",
-    )
+    _selection_options(parser)
     parser.add_argument(
         "--as-of", metavar="DATE", help="evaluation date (default: each snapshot's taken_at)"
     )
@@ -151,21 +183,57 @@ def build_parser(plugin_options: Any = None) -> Any:
     _run_options(create)
     create.add_argument("-o", "--output", dest="baseline_output", metavar="FILE", required=True)
 
-    rules = sub("rules", "list, show and validate rules")
+    rules = sub("rules", "list, explain and validate rules and packs")
     rules_cmds = rules.add_subparsers(dest="rules_command", metavar="ACTION")
     rules_cmds.required = True
-    for name, text in (("list", "list the rules"), ("show", "show one rule in full")):
+    for name, text in (
+        ("list", "list the rules"),
+        ("show", "show one rule in full"),
+        ("explain", "explain a rule: why, what to do, the law, what it selects, its examples"),
+        ("packs", "list the rule packs"),
+    ):
         p = sub(name, text, rules_cmds)
-        p.add_argument(
-            "--rules",
-            action="append",
-            metavar="PATH",
-            help="rule file or folder (repeatable); default: the bundled rules",
-        )
-        if name == "show":
+        _selection_options(p)
+        if name in ("show", "explain"):
             p.add_argument("rule_id", metavar="ID")
+        if name == "explain":
+            p.add_argument(
+                "--snapshot",
+                metavar="FILE",
+                help="also show which settings of this snapshot the rule selects, and why",
+            )
     validate = sub("validate", "validate rule files", rules_cmds)
     validate.add_argument("paths", nargs="+", metavar="PATH")
+
+    test = sub("test", "run the rules' fixtures: do they fire where they should, and only there")
+    test.add_argument(
+        "rule_paths",
+        nargs="*",
+        metavar="RULES_PATH",
+        help="rule files or folders (default: the bundled rules and plugins' packs)",
+    )
+    _selection_options(test)
+    test.add_argument("--format", dest="test_format", choices=("text", "junit"), default="text")
+    test.add_argument(
+        "-o",
+        "--output",
+        dest="test_output",
+        metavar="FILE",
+        help="write the result to FILE instead of standard output",
+    )
+    test.add_argument(
+        "--require-fixtures",
+        action="store_true",
+        help="fail for a rule without both a firing and a quiet fixture",
+    )
+
+    schema = sub("schema", "print a JSON Schema (for editors and other tools)")
+    schema.add_argument(
+        "schema_name",
+        choices=("rules", "snapshot", "waivers", "config", "report"),
+        metavar="NAME",
+        help="rules, snapshot, waivers, config or report",
+    )
 
     snapshot = sub("snapshot", "validate snapshots")
     snapshot_cmds = snapshot.add_subparsers(dest="snapshot_command", metavar="ACTION")
@@ -304,6 +372,10 @@ def _dispatch(argv: Sequence[str], extra_plugins: Sequence[Any] = ()) -> int:
         ("baseline", "create"): commands.cmd_baseline_create,
         ("rules", "list"): commands.cmd_rules_list,
         ("rules", "show"): commands.cmd_rules_show,
+        ("rules", "explain"): commands.cmd_rules_explain,
+        ("rules", "packs"): commands.cmd_rules_packs,
+        "test": commands.cmd_test,
+        "schema": commands.cmd_schema,
         ("rules", "validate"): commands.cmd_rules_validate,
         ("snapshot", "validate"): commands.cmd_snapshot_validate,
     }

@@ -205,6 +205,43 @@ class Selector:
         return "; ".join(parts) if parts else "every setting"
 
 
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """A finding a fixture must produce."""
+
+    target: str
+    target_kind: str | None = None
+    status: str = "violation"
+    regions: tuple[str, ...] | None = None
+    message_contains: str | None = None
+
+    def describe(self) -> str:
+        text = f"{self.status} on {self.target_kind or 'target'} {self.target}"
+        if self.regions is not None:
+            text += f" in [{', '.join(self.regions)}]"
+        if self.message_contains:
+            text += f" saying {self.message_contains!r}"
+        return text
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """A small snapshot that must give exactly the expected findings of its rule."""
+
+    name: str
+    expect: tuple[Expectation, ...]
+    snapshot: Mapping[str, Any] | None = None
+    snapshot_file: str | None = None
+    as_of: str | None = None
+    line: int | None = None
+    pointer: str = ""
+
+    @property
+    def passing(self) -> bool:
+        """A fixture that must give no finding."""
+        return not self.expect
+
+
 @dataclass(frozen=True)
 class Rule:
     """A rule loaded from a rule file, with its check parameters prepared by its kind."""
@@ -224,6 +261,7 @@ class Rule:
     path: str = "<memory>"
     line: int | None = None
     prepared: Any = field(default=None, compare=False, repr=False)
+    fixtures: tuple[Fixture, ...] = ()
 
 
 # Findings --------------------------------------------------------------------------------------

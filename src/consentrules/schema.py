@@ -179,3 +179,57 @@ def _json_type(value: Any) -> str:
     if isinstance(value, dict):
         return "object"
     return type(value).__name__
+
+
+def _rewrite_refs(node: Any, prefix: str) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
+                out[key] = "#/$defs/" + prefix + value[len("#/$defs/") :]
+            else:
+                out[key] = _rewrite_refs(value, prefix)
+        return out
+    if isinstance(node, list):
+        return [_rewrite_refs(item, prefix) for item in node]
+    return node
+
+
+def rules_schema_for_editors(kinds: Iterable[Any]) -> dict[str, Any]:
+    """The rule-file schema with every check kind's parameters, for editors.
+
+    consentrules itself validates in stages (the envelope, then the kind's own schema chosen by
+    ``kind``), which gives sharper messages; this single schema lets an editor complete and
+    check everything at once.
+    """
+    import copy
+
+    from consentrules.loading import check_schema
+
+    schema = copy.deepcopy(load_schema("rules"))
+    schema["$id"] = "urn:consentrules:schema:rules-with-kinds:v1"
+    defs = schema["$defs"]
+    names = []
+    branches = []
+    for kind in sorted(kinds, key=lambda k: k.name):
+        names.append(kind.name)
+        prefix = f"kind_{kind.name}__"
+        kind_schema = _rewrite_refs(check_schema(kind), prefix)
+        for def_name, definition in kind_schema.pop("$defs", {}).items():
+            defs[prefix + def_name] = definition
+        kind_schema["description"] = kind.description
+        defs[f"check_{kind.name}"] = kind_schema
+        branches.append(
+            {
+                "if": {"properties": {"kind": {"const": kind.name}}, "required": ["kind"]},
+                "then": {"$ref": f"#/$defs/check_{kind.name}"},
+            }
+        )
+    defs["rule"]["properties"]["check"] = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"enum": names}},
+        "allOf": branches,
+        "description": "kind names the check kind; the other keys are that kind's parameters.",
+    }
+    return schema

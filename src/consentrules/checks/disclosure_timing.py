@@ -11,14 +11,18 @@ Parameters
         Only these purposes must be disclosed (default: every purpose of the setting).
     ``date`` (optional)
         Which date of a version counts: ``published_at`` (default) or ``effective_at``.
+    ``require`` (optional)
+        Statements (as for ``retain``) that the document's current version, the latest one
+        published by the evaluation date, must make; with no document of the kind at all,
+        that is a finding too. Checked when the selector picks at least one setting.
     ``retain`` (optional)
         Statements that, once a document of the kind makes them, no later version may drop:
         ``opt_out`` (the version describes an opt-out), ``purpose:NAME``, or any token a
         version lists under ``statements``. Checked per document, when the rule's selector
         picks at least one setting of the snapshot.
 
-At least one of ``min_days_before`` and ``retain`` is required. Versions published after the
-evaluation date do not count.
+At least one of ``min_days_before``, ``require`` and ``retain`` is required. Versions published
+after the evaluation date do not count.
 
 Findings give the gap in days or say "never disclosed"; a dropped statement names both
 versions and their dates (and a later version that restored it). With month-only dates a
@@ -59,6 +63,7 @@ class Prepared:
     purposes: tuple[str, ...] | None
     date_field: str
     retain: tuple[str, ...]
+    require: tuple[str, ...] = ()
 
 
 def _kind_text(kinds: Sequence[str]) -> str:
@@ -78,7 +83,11 @@ class DisclosureTiming:
     params_schema: Mapping[str, Any] = {
         "type": "object",
         "required": ["document_kind"],
-        "anyOf": [{"required": ["min_days_before"]}, {"required": ["retain"]}],
+        "anyOf": [
+            {"required": ["min_days_before"]},
+            {"required": ["retain"]},
+            {"required": ["require"]},
+        ],
         "properties": {
             "document_kind": {
                 "anyOf": [
@@ -90,6 +99,7 @@ class DisclosureTiming:
             "purposes": {"type": "array", "items": {"type": "string"}, "minItems": 1},
             "date": {"enum": list(DATE_FIELDS)},
             "retain": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "require": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         },
     }
 
@@ -97,9 +107,11 @@ class DisclosureTiming:
         kinds = params["document_kind"]
         kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
         retain = tuple(params.get("retain") or ())
-        for index, token in enumerate(retain):
-            if token.startswith("purpose:") and not token[len("purpose:") :]:
-                raise ParamError("'purpose:' needs a purpose name", ("retain", index))
+        require = tuple(params.get("require") or ())
+        for key, tokens in (("retain", retain), ("require", require)):
+            for index, token in enumerate(tokens):
+                if token.startswith("purpose:") and not token[len("purpose:") :]:
+                    raise ParamError("'purpose:' needs a purpose name", (key, index))
         purposes = params.get("purposes")
         return Prepared(
             kinds=kinds,
@@ -107,6 +119,7 @@ class DisclosureTiming:
             purposes=tuple(purposes) if purposes else None,
             date_field=params.get("date", "published_at"),
             retain=retain,
+            require=require,
         )
 
     def evaluate(
@@ -123,6 +136,56 @@ class DisclosureTiming:
             for document in ctx.snapshot.disclosures:
                 if document.kind in prepared.kinds:
                     yield from self._retention(rule, prepared, document, ctx)
+        if prepared.require and settings:
+            yield from self._required(rule, prepared, ctx)
+
+    # Required statements ------------------------------------------------------------------------
+    def _required(self, rule: Rule, prepared: Prepared, ctx: EvalContext) -> Iterator[Finding]:
+        kind_text = _kind_text(prepared.kinds)
+        if not ctx.snapshot.has_disclosures:
+            yield ctx.finding(
+                rule,
+                target_kind="disclosure",
+                target_id=prepared.kinds[0],
+                pointer="",
+                message=f"not evaluable: the snapshot ({ctx.snapshot.adapter} format) carries no "
+                "disclosures to check",
+                status=Status.NOT_EVALUABLE,
+            )
+            return
+        documents = [d for d in ctx.snapshot.disclosures if d.kind in prepared.kinds]
+        if not documents:
+            wanted = ", ".join(_token_text(t) for t in prepared.require)
+            yield ctx.finding(
+                rule,
+                target_kind="disclosure",
+                target_id=prepared.kinds[0],
+                pointer="/disclosures" if ctx.snapshot.disclosures else "",
+                message=f"there is no {kind_text} to state {wanted}",
+            )
+            return
+        for document in documents:
+            dated = [
+                (day, index, version)
+                for index, version in enumerate(document.versions)
+                if (day := self._date(version, prepared)) is not None
+                and day.first <= ctx.as_of.last
+            ]
+            if not dated:
+                continue
+            _, _, current = max(dated, key=lambda item: (item[0].first, item[0].last, item[1]))
+            lacking = [t for t in prepared.require if not _states(current, t)]
+            if lacking:
+                yield ctx.finding(
+                    rule,
+                    target_kind="disclosure",
+                    target_id=document.id,
+                    pointer=current.pointer,
+                    message=f"{document.kind.replace('_', ' ')} {document.id!r} version "
+                    f"{current.version} ({self._date(current, prepared)}, the current one) does "
+                    f"not state {' or '.join(_token_text(t) for t in lacking)}",
+                    evidence={"missing_statements": lacking},
+                )
 
     # Timing -----------------------------------------------------------------------------------
     def _date(self, version: DisclosureVersion, prepared: Prepared) -> PartialDate | None:
