@@ -10,13 +10,22 @@ VIOLATING = EXAMPLES / "ai-training-2024" / "violating.yaml"
 
 def test_create_then_check_passes_and_new_findings_fail(tmp_path, consentrules_run):
     baseline = tmp_path / "baseline.json"
-    created = consentrules_run("baseline", "create", str(VIOLATING), "-o", str(baseline))
+    created = consentrules_run(
+        "baseline", "create", str(VIOLATING), "--pack", "ai-training", "-o", str(baseline)
+    )
     assert created.exit_code == 0 and "5 findings" in created.stdout
     data = json.loads(baseline.read_text())
     assert data["format"] == "consentrules-baseline" and len(data["findings"]) == 5
 
     result = consentrules_run(
-        "check", str(VIOLATING), "--baseline", str(baseline), "--format", "json"
+        "check",
+        str(VIOLATING),
+        "--pack",
+        "ai-training",
+        "--baseline",
+        str(baseline),
+        "--format",
+        "json",
     )
     assert result.exit_code == 0
     assert result.json["summary"]["suppressed"] == 5
@@ -31,7 +40,14 @@ def test_create_then_check_passes_and_new_findings_fail(tmp_path, consentrules_r
     changed = tmp_path / "violating.yaml"
     changed.write_text(text)
     result = consentrules_run(
-        "check", str(changed), "--baseline", str(baseline), "--format", "json"
+        "check",
+        str(changed),
+        "--pack",
+        "ai-training",
+        "--baseline",
+        str(baseline),
+        "--format",
+        "json",
     )
     assert result.exit_code == 1
     failing = [f for f in result.json["findings"] if not f["suppression"]]
@@ -51,7 +67,9 @@ def test_baseline_survives_a_reformatted_snapshot(tmp_path, consentrules_run):
 
 def test_fixed_findings_are_listed_as_stale(tmp_path, consentrules_run):
     baseline = tmp_path / "baseline.json"
-    consentrules_run("baseline", "create", str(VIOLATING), "-o", str(baseline))
+    consentrules_run(
+        "baseline", "create", str(VIOLATING), "--pack", "ai-training", "-o", str(baseline)
+    )
     compliant = EXAMPLES / "ai-training-2024" / "compliant.yaml"
     result = consentrules_run(
         "check", str(compliant), "--baseline", str(baseline), "--format", "json"

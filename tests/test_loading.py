@@ -117,7 +117,16 @@ def test_bundled_rules_are_valid(regions):
     from consentrules.bundled import bundled_rules_path
 
     rules = RuleLoader(builtin_check_kinds(), regions).load_paths([bundled_rules_path()])
-    assert {r.pack for r in rules} == {"ai-training"}
+    assert {r.pack for r in rules} == {
+        "ai-training",
+        "gdpr",
+        "uk-gdpr",
+        "ch-fadp",
+        "us-ccpa-cpra",
+        "us-state-privacy",
+        "us-stored-communications",
+        "eprivacy-cookies",
+    }
     for rule in rules:
         assert rule.description and rule.remediation and rule.references
         assert all(ref.url and ref.url.startswith("https://") for ref in rule.references)

@@ -17,7 +17,8 @@ def project(tmp_path, monkeypatch):
 
 def test_check_without_arguments_does_the_configured_job(project, consentrules_run):
     (project / ".consentrules.yaml").write_text(
-        "snapshots: [snapshot.yaml]\nfail-on: critical\noutput: [json=out/report.json]\n"
+        "snapshots: [snapshot.yaml]\nfail-on: critical\npack: [ai-training]\n"
+        "output: [json=out/report.json]\n"
     )
     (project / "out").mkdir()
     result = consentrules_run("check")

@@ -36,7 +36,9 @@ def tutorial(tmp_path, monkeypatch):
 
 
 def test_the_sample_export_runs_as_shown(tutorial, consentrules_run):
-    result = consentrules_run("check", "acme-export.json", "-p", "consentrules_acme")
+    result = consentrules_run(
+        "check", "acme-export.json", "-p", "consentrules_acme", "--pack", "ai-training"
+    )
     assert result.exit_code == 1
     assert result.stdout.startswith(
         "acme-export.json (Acme Cloud (acme-prod); taken 2024-11-20, evaluated as of 2024-11-20)"

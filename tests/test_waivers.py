@@ -31,7 +31,16 @@ WAIVE_ALL = """\
 def test_expiry_boundary(tmp_path, consentrules_run, today, suppressed, exit_code):
     path = waivers_file(tmp_path, WAIVE_ALL)
     result = consentrules_run(
-        "check", VIOLATING, "--waivers", path, "--today", today, "--format", "json"
+        "check",
+        VIOLATING,
+        "--pack",
+        "ai-training",
+        "--waivers",
+        path,
+        "--today",
+        today,
+        "--format",
+        "json",
     )
     assert result.exit_code == exit_code
     report = result.json

@@ -270,21 +270,34 @@ def gap_finding(
     )
 
 
+def merge_spans(offending: list[tuple[Span, frozenset[str]]]) -> list[tuple[str, frozenset[str]]]:
+    """Join consecutive periods with the same offending regions; describe each period."""
+    merged: list[tuple[Span, frozenset[str]]] = []
+    for span, leaves in offending:
+        if merged and merged[-1][1] == leaves and merged[-1][0].end == span.start:
+            previous = merged[-1][0]
+            merged[-1] = (Span(span.state, previous.start, span.end, span.certain), leaves)
+        else:
+            merged.append((span, leaves))
+    return [(span.describe(), leaves) for span, leaves in merged]
+
+
 def region_finding(
     ctx: EvalContext,
     rule: Rule,
     setting: Setting,
     lead: str,
-    offending: list[tuple[str, frozenset[str]]],
+    offending: list[tuple[Span, frozenset[str]]],
     tail: str = "",
 ) -> Finding:
     """A violation naming each offending set of regions with its period.
 
-    ``offending`` pairs a period text (see :meth:`Span.describe`) with the leaves at fault.
+    ``offending`` pairs a span with the leaves at fault in it.
     """
     registry = ctx.regions
-    parts = [f"in {registry.describe(leaves)} {period}".strip() for period, leaves in offending]
-    union = frozenset().union(*(leaves for _, leaves in offending))
+    periods = merge_spans(offending)
+    parts = [f"in {registry.describe(leaves)} {period}".strip() for period, leaves in periods]
+    union = frozenset().union(*(leaves for _, leaves in periods))
     return ctx.setting_finding(
         rule,
         setting,
@@ -292,7 +305,7 @@ def region_finding(
         regions=registry.collapse(union),
         evidence={
             "regions_count": registry.count_countries(union),
-            "periods": [period for period, _ in offending],
+            "periods": [period for period, _ in periods],
         },
     )
 

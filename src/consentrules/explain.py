@@ -31,6 +31,14 @@ def _yaml(data: Any, indent: str) -> str:
     return "\n".join(indent + line for line in lines)
 
 
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
 def explain_rule(rule: Rule, config: Any, snapshot: Snapshot | None = None) -> str:
     kind = config.check_kinds.get(rule.check_kind)
     parts = [f"{rule.id}: {rule.title}", ""]
@@ -50,8 +58,13 @@ def explain_rule(rule: Rule, config: Any, snapshot: Snapshot | None = None) -> s
         for ref in rule.references:
             parts.append(f"  - {ref.title}" + (f"\n    {ref.url}" if ref.url else ""))
     parts += ["", "What it checks"]
-    parts.append(f"  Selects {rule.selector.describe()}.")
-    params = ", ".join(f"{k}: {v}" for k, v in rule.params.items()) or "no parameters"
+    selection = rule.selector.describe()
+    parts.append(
+        "  Selects every setting."
+        if selection == "every setting"
+        else f"  Selects settings with {selection}."
+    )
+    params = ", ".join(f"{k}: {_value(v)}" for k, v in rule.params.items()) or "no parameters"
     parts.append(_para(f"Check {rule.check_kind} ({params}): {kind.description}"))
     parts.append("  (consentrules rules show, and the kind's reference in the README, say more.)")
     if rule.fixtures:

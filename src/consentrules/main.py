@@ -26,6 +26,16 @@ entry points in the 'consentrules' group load automatically unless
 """
 
 SEVERITY_CHOICES = ("info", "low", "medium", "high", "critical", "never")
+#: Repeatable options whose command-line values are added to the configuration file's.
+MERGED_OPTIONS = ("disable_rule", "severity_override")
+
+
+def _merged(from_file: Any, from_cli: list[str]) -> list[str]:
+    if isinstance(from_file, dict):
+        from_file = [f"{key}={value}" for key, value in from_file.items()]
+    return [*from_file, *from_cli]
+
+
 #: Defaults applied after the command line and the project configuration are merged.
 DEFAULTS = {"fail_on": "low", "format": "text", "color": "auto"}
 
@@ -358,6 +368,8 @@ def _dispatch(argv: Sequence[str], extra_plugins: Sequence[Any] = ()) -> int:
     for name, value in file_options.items():  # the command line wins over the file
         if options.get(name) in (None, []):
             options[name] = value
+        elif name in MERGED_OPTIONS:  # ...except that these add to the file's
+            options[name] = _merged(value, options[name])
     for name, value in DEFAULTS.items():
         if options.get(name) is None:
             options[name] = value

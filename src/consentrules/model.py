@@ -119,6 +119,9 @@ class Setting:
     activated_at: PartialDate | None = None
     #: Why the default cannot be decided where it is None (e.g. "fractional rollout").
     default_note: str | None = None
+    #: The fields the source stated (None: all of them); an absent list is "not stated", not
+    #: "empty", for custom conditions.
+    stated: frozenset[str] | None = None
     history: tuple[HistoryEntry, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
     pointer: str = ""

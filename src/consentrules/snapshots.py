@@ -148,6 +148,7 @@ class _Builder:
             regions=self.scope(raw.get("regions"), ptr + "/regions"),
             activated_at=self.date(raw.get("activated_at"), ptr + "/activated_at"),
             default_note=raw.get("default_note"),
+            stated=frozenset(raw),
             history=tuple(history),
             metadata=dict(raw.get("metadata") or {}),
             pointer=ptr,

@@ -196,3 +196,40 @@ def test_snapshot_without_disclosure_data_is_not_evaluable():
     del s["disclosures"]
     (f,) = evaluate(rule(min_days_before=0), s)
     assert f.status is Status.NOT_EVALUABLE and "carries no disclosures" in f.message
+
+
+def require_rule():
+    return {
+        "id": "REQ",
+        "selector": {"purposes": ["ai_training"]},
+        "check": {
+            "kind": "disclosure_timing",
+            "document_kind": "privacy_policy",
+            "require": ["opt_out", "purpose:ai_training"],
+        },
+    }
+
+
+def test_require_judges_the_current_version_only():
+    s = snapshot(
+        versions=[
+            version("2024-01-01", purposes=["ai_training"], describes_opt_out=True),
+            version("2024-06-01", purposes=["ads"], version="v2"),
+        ]
+    )
+    (f,) = evaluate(require_rule(), s)
+    assert f.target_kind == "disclosure" and f.target_id == "pp"
+    assert (
+        "version v2 (2024-06-01, the current one) does not state how to opt out or the "
+        "purpose ai_training" in f.message
+    )
+    assert f.evidence["missing_statements"] == ["opt_out", "purpose:ai_training"]
+    # as of an earlier date, the earlier version was current and said both
+    assert evaluate(require_rule(), s, as_of="2024-03-01") == []
+
+
+def test_require_without_disclosure_data_is_not_evaluable():
+    s = snapshot(versions=[])
+    del s["disclosures"]
+    (f,) = evaluate(require_rule(), s)
+    assert f.status is Status.NOT_EVALUABLE

@@ -25,7 +25,18 @@ def render(in_root, consentrules_run):
     """Run ``check`` on the violating example (with waivers) and return one format's text."""
 
     def _render(fmt, *extra):
-        args = ["check", VIOLATING, "--format", fmt, "--waivers", WAIVERS, "--today", "2025-01-15"]
+        args = [
+            "check",
+            VIOLATING,
+            "--pack",
+            "ai-training",
+            "--format",
+            fmt,
+            "--waivers",
+            WAIVERS,
+            "--today",
+            "2025-01-15",
+        ]
         result = consentrules_run(*args, *extra)
         assert result.exit_code == 1, result.stderr
         return result.stdout

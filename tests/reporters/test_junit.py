@@ -30,7 +30,7 @@ def test_not_evaluable_only_is_skipped(tmp_path, in_root, consentrules_run):
         "  - {id: a, purposes: [ai_training], default: false, regions: {include: [US]}}\n"
     )
     out = tmp_path / "r.xml"
-    result = consentrules_run("check", str(snapshot), "-o", f"junit={out}")
+    result = consentrules_run("check", str(snapshot), "--pack", "ai-training", "-o", f"junit={out}")
     assert result.exit_code == 0
     (suite,) = list(junitparser.JUnitXml.fromfile(str(out)))
     skipped = [c for c in suite if c.is_skipped]

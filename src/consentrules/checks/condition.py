@@ -24,7 +24,8 @@ Field names are dotted paths: ``id``, ``title``, ``purposes``, ``data_categories
 ``describes_opt_out``, ``statements``, ``excerpts``, ``document.kind``.
 
 A test on a field the subject lacks is unknown, not false: if the verdict depends on it the
-subject is reported as not evaluable (use ``exists`` to test for presence).
+subject is reported as not evaluable (use ``exists`` to test for presence). A list the
+snapshot does not state (no ``recipients`` key at all) is lacking, not empty.
 """
 
 from __future__ import annotations
@@ -341,6 +342,10 @@ def _setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:
         "metadata": dict(setting.metadata),
         "history": len(setting.history),
     }
+    if setting.stated is not None:
+        for name in ("purposes", "data_categories", "recipients", "activated_at", "metadata"):
+            if name not in setting.stated:
+                del view[name]
     if state.regions is not None:
         view["regions"] = {
             "include": list(state.regions.include),

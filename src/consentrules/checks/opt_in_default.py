@@ -26,10 +26,12 @@ from consentrules.evaluation import REGIONS_PARAM
 from consentrules.evaluation import WHEN_PARAM
 from consentrules.evaluation import EvalContext
 from consentrules.evaluation import PerSettingCheck
+from consentrules.evaluation import Span
 from consentrules.evaluation import applicable_leaves
 from consentrules.evaluation import default_on_leaves
 from consentrules.evaluation import gap_finding
 from consentrules.evaluation import join_periods
+from consentrules.evaluation import merge_spans
 from consentrules.evaluation import prepare_regions
 from consentrules.evaluation import region_finding
 from consentrules.evaluation import spans
@@ -62,7 +64,7 @@ class OptInDefault(PerSettingCheck):
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         prepared: Prepared = rule.prepared
         registry = ctx.regions
-        offending: list[tuple[str, frozenset[str]]] = []
+        offending: list[tuple[Span, frozenset[str]]] = []
         gaps: list[str] = []
         regions_unknown = False
         for span in spans(setting, ctx.as_of, prepared.when):
@@ -80,17 +82,17 @@ class OptInDefault(PerSettingCheck):
             if unknown:
                 gaps.append(unknown_default_gap(unknown, within, setting, ctx))
             if on and span.certain:
-                offending.append((span.describe(), on))
+                offending.append((span, on))
             elif on:
                 gaps.append(uncertain_span_gap(span, ctx))
         if offending and regions_unknown:
             message = "enrolls users by default wherever it applies (the snapshot lists no regions)"
-            periods = join_periods([period for period, _ in offending])
+            periods = [period for period, _ in merge_spans(offending)]
             return ctx.setting_finding(
                 rule,
                 setting,
-                f"{message} {periods}".strip(),
-                evidence={"periods": [period for period, _ in offending]},
+                f"{message} {join_periods(periods)}".strip(),
+                evidence={"periods": periods},
             )
         if offending:
             tail = f"; also {'; '.join(dict.fromkeys(gaps))}" if gaps else ""

@@ -27,6 +27,7 @@ from consentrules.evaluation import REGIONS_PARAM
 from consentrules.evaluation import WHEN_PARAM
 from consentrules.evaluation import EvalContext
 from consentrules.evaluation import PerSettingCheck
+from consentrules.evaluation import Span
 from consentrules.evaluation import applicable_leaves
 from consentrules.evaluation import default_on_leaves
 from consentrules.evaluation import gap_finding
@@ -72,7 +73,7 @@ class RegionalExclusion(PerSettingCheck):
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         prepared: Prepared = rule.prepared
         registry = ctx.regions
-        offending: list[tuple[str, frozenset[str]]] = []
+        offending: list[tuple[Span, frozenset[str]]] = []
         gaps: list[str] = []
         for span in spans(setting, ctx.as_of, prepared.when):
             applicable = applicable_leaves(span.state, registry)
@@ -86,7 +87,7 @@ class RegionalExclusion(PerSettingCheck):
                 if unknown:
                     gaps.append(unknown_default_gap(unknown, within, setting, ctx))
             if hit and span.certain:
-                offending.append((span.describe(), hit))
+                offending.append((span, hit))
             elif hit:
                 gaps.append(uncertain_span_gap(span, ctx))
         if offending:

@@ -1,0 +1,132 @@
+"""Choosing rules: packs, tags, jurisdictions, severities, disables and overrides."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import EXAMPLES
+
+VIOLATING = str(EXAMPLES / "ai-training-2024" / "violating.yaml")
+
+
+def rule_ids(result):
+    return {line.split()[0] for line in result.stdout.splitlines()[1:-1]}
+
+
+def test_pack(consentrules_run):
+    result = consentrules_run("rules", "list", "--pack", "gdpr", "--pack", "uk-gdpr")
+    assert rule_ids(result) == {
+        "GDPR-CONSENT-OPT-IN",
+        "GDPR-BY-DEFAULT-SHARING",
+        "GDPR-ART13-NOTICE",
+        "GDPR-ART9-SPECIAL",
+        "UKGDPR-CONSENT-OPT-IN",
+        "UKGDPR-BY-DEFAULT-SHARING",
+        "UKGDPR-ART13-NOTICE",
+        "UKGDPR-ART9-SPECIAL",
+    }
+
+
+def test_unknown_pack_suggests(consentrules_run):
+    result = consentrules_run("rules", "list", "--pack", "gdrp")
+    assert result.exit_code == 2 and "did you mean 'gdpr'?" in result.stderr
+
+
+def test_tag_and_min_severity(consentrules_run):
+    tagged = rule_ids(consentrules_run("rules", "list", "--tag", "stored-communications"))
+    assert tagged == {"AI-TRAIN-005", "SCA-DIVULGE-CONTENTS", "SCA-NO-DEFAULT-SHARING"}
+    critical = rule_ids(consentrules_run("rules", "list", "--min-severity", "critical"))
+    assert critical == {"GDPR-ART9-SPECIAL", "UKGDPR-ART9-SPECIAL", "CCPA-MINORS-OPT-IN"}
+
+
+def test_jurisdiction_keeps_rules_for_that_region_and_general_ones(consentrules_run):
+    ids = rule_ids(consentrules_run("rules", "list", "--jurisdiction", "US-CA"))
+    assert "CCPA-MINORS-OPT-IN" in ids and "SCA-DIVULGE-CONTENTS" in ids  # US covers US-CA
+    assert "AI-TRAIN-003" in ids  # names no jurisdiction: applies everywhere
+    assert "GDPR-ART13-NOTICE" not in ids and "US-STATE-OPT-OUT-RIGHTS" not in ids
+    eu = rule_ids(consentrules_run("rules", "list", "--jurisdiction", "DE"))
+    assert "GDPR-ART13-NOTICE" in eu and "EPRIVACY-STORAGE-CONSENT" in eu
+    assert "CCPA-MINORS-OPT-IN" not in eu
+
+
+def test_disable_and_override_on_the_command_line(consentrules_run):
+    result = consentrules_run(
+        "check",
+        VIOLATING,
+        "--pack",
+        "ai-training",
+        "--disable-rule",
+        "AI-TRAIN-005",
+        "--severity-override",
+        "AI-TRAIN-002=low",
+        "--fail-on",
+        "medium",
+    )
+    fired = {f["rule_id"]: f for f in result.findings}
+    assert "AI-TRAIN-005" not in fired
+    assert fired["AI-TRAIN-002"]["severity"] == "low"
+    assert result.report["rules"]["AI-TRAIN-002"]["severity"] == "low"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--disable-rule", "AI-TRAIN-05"), "no rule with id 'AI-TRAIN-05'; did you mean"),
+        (("--severity-override", "AI-TRAIN-002=urgent"), "unknown severity 'urgent'"),
+        (("--jurisdiction", "Europe"), "--jurisdiction: unknown region 'Europe'"),
+    ],
+)
+def test_selection_mistakes_are_usage_errors(consentrules_run, args, message):
+    result = consentrules_run("check", VIOLATING, *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_config_disables_and_overrides(tmp_path, monkeypatch, consentrules_run):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".consentrules.yaml").write_text(
+        f"snapshots: [{VIOLATING}]\npack: [ai-training]\ndisable-rule: [AI-TRAIN-004]\n"
+        "severity-override: {AI-TRAIN-001: info, AI-TRAIN-003: low}\nfail-on: medium\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = consentrules_run("check")
+    fired = {f["rule_id"]: f["severity"] for f in result.findings}
+    assert fired == {
+        "AI-TRAIN-001": "info",
+        "AI-TRAIN-002": "high",
+        "AI-TRAIN-003": "low",
+        "AI-TRAIN-005": "high",
+    }
+    assert result.exit_code == 1
+    # the command line still wins
+    override = consentrules_run(
+        "check",
+        "--severity-override",
+        "AI-TRAIN-002=info",
+        "--severity-override",
+        "AI-TRAIN-005=info",
+    )
+    assert override.exit_code == 0
+
+
+def test_packs_listing(consentrules_run):
+    result = consentrules_run("rules", "packs")
+    assert result.exit_code == 0 and "8 packs" in result.stdout
+    assert "us-ccpa-cpra" in result.stdout and "US-CA" in result.stdout
+
+
+def test_explain(consentrules_run):
+    result = consentrules_run("rules", "explain", "AI-TRAIN-002", "--snapshot", VIOLATING)
+    out = result.stdout
+    assert result.exit_code == 0
+    for text in (
+        "Why",
+        "What to do",
+        "The law it rests on",
+        "https://www.fedlex.admin.ch",
+        "Selects settings with purposes: ai_training.",
+        "Examples (3 fixtures)",
+        "the UK excluded only weeks later: expect violation on target train in [GB]",
+        "selects 1 of 2 settings: data-for-generative-ai-improvement",
+        "violation: setting data-for-generative-ai-improvement: enrolls users",
+    ):
+        assert text in out, text
