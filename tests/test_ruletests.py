@@ -124,7 +124,7 @@ def test_fixture_that_breaks_the_schema_is_an_input_error(tmp_path, consentrules
 
 
 def test_rules_without_fixtures_and_incomplete_ones(tmp_path, consentrules_run):
-    path = write(
+    write(
         tmp_path,
         f"""\
     - name: fires
