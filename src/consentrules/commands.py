@@ -415,12 +415,13 @@ def cmd_rules_list(config: Config, options: dict[str, Any]) -> int:
     setup(config, options)
     rules = load_rules(config)
     width = max((len(r.id) for r in rules), default=2)
+    pack_width = max((len(r.pack or "") for r in rules), default=4)
     out = sys.stdout
-    out.write(f"{'ID':<{width}}  {'SEVERITY':<8}  {'KIND':<18}  {'PACK':<14}  TITLE\n")
+    out.write(f"{'ID':<{width}}  {'SEVERITY':<8}  {'KIND':<18}  {'PACK':<{pack_width}}  TITLE\n")
     for rule in sorted(rules, key=lambda r: r.id):
         out.write(
             f"{rule.id:<{width}}  {rule.severity.label:<8}  {rule.check_kind:<18}  "
-            f"{rule.pack or '':<14}  {rule.title}\n"
+            f"{rule.pack or '':<{pack_width}}  {rule.title}\n"
         )
     out.write(f"{len(rules)} rules\n")
     return ExitCode.OK

@@ -1,0 +1,54 @@
+"""The docs stay true to the code: every bundled rule and pack is listed where users look."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+from consentrules.bundled import bundled_rules_path
+from consentrules.loading import RuleLoader
+from consentrules.regions import default_registry
+from consentrules.testing import builtin_check_kinds
+
+RULES = RuleLoader(builtin_check_kinds(), default_registry()).load_paths([bundled_rules_path()])
+
+
+def test_rules_doc_lists_every_pack_and_rule_with_its_severity():
+    doc = (ROOT / "docs" / "rules.md").read_text()
+    table = doc.split("## The bundled packs")[1]
+    for rule in RULES:
+        assert f"`{rule.pack}`" in table, rule.pack
+        short = rule.id if rule.id in table else "-" + rule.id.rsplit("-", 1)[1]
+        assert re.search(rf"{re.escape(short)} \({rule.severity.label}\)", table) or (
+            f"{rule.id} ({rule.severity.label})" in table
+        ), rule.id
+
+
+def test_readme_names_every_pack():
+    readme = (ROOT / "README.md").read_text()
+    for pack in {rule.pack for rule in RULES}:
+        assert f"`{pack}`" in readme, pack
+
+
+def test_readme_says_once_that_rules_are_not_legal_advice():
+    readme = (ROOT / "README.md").read_text()
+    assert readme.count("not legal advice") == 1
+
+
+def _yaml_block(path, first_line_start):
+    text = path.read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
+    (block,) = [b for b in blocks if b.startswith(first_line_start) and "fixtures:" in b]
+    return block
+
+
+def test_rule_examples_in_the_docs_pass_their_own_fixtures(tmp_path, consentrules_run):
+    for name, doc in (
+        ("readme.yaml", ROOT / "README.md"),
+        ("guide.yaml", ROOT / "docs" / "rules.md"),
+    ):
+        block = _yaml_block(doc, "# yaml-language-server: $schema=../")
+        path = tmp_path / name
+        path.write_text(block.replace("   (path relative to this file)", ""))
+        result = consentrules_run("test", str(path), "--require-fixtures")
+        assert result.exit_code == 0, result.stdout + result.stderr
