@@ -217,3 +217,10 @@ def test_installed_plugin_is_discovered_with_its_rules(tmp_path):
         text=True,
     )
     assert page.returncode == 1 and "CM-CH" in page.stdout
+
+
+def test_the_shipped_pack_passes_its_fixtures():
+    rules = Path(plugin.__file__).parent / "rules"
+    result = run("test", str(rules), "--require-fixtures", plugins=[plugin])
+    assert result.exit_code == 0, result.stdout
+    assert "3 rules, 6 fixtures: 3 passed" in result.stdout
