@@ -91,7 +91,10 @@ def _loader() -> Any:
             return mapping
 
     # Only the safe tags: no python/object construction of any kind.
-    c_parser: Any = getattr(yaml, "CParser", None)
+    try:  # libyaml's parser and composer (cyaml does not export it by name)
+        from yaml.cyaml import CParser as c_parser
+    except ImportError:  # PyYAML built without libyaml
+        c_parser = None
     if c_parser is not None:
 
         class Loader(c_parser, Constructor, Resolver):  # type: ignore[misc]
