@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import bisect
+import importlib
 import json
 import re
 from collections.abc import Iterator
@@ -91,10 +92,11 @@ def _loader() -> Any:
             return mapping
 
     # Only the safe tags: no python/object construction of any kind.
-    try:  # libyaml's parser and composer (cyaml does not export it by name)
-        from yaml.cyaml import CParser as c_parser
-    except ImportError:  # PyYAML built without libyaml
-        c_parser = None
+    c_parser: Any = None
+    try:  # libyaml's parser and composer (yaml.cyaml does not export it by name)
+        c_parser = importlib.import_module("yaml._yaml").CParser
+    except (ImportError, AttributeError):  # PyYAML built without libyaml
+        pass
     if c_parser is not None:
 
         class Loader(c_parser, Constructor, Resolver):  # type: ignore[misc]
