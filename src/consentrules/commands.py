@@ -310,6 +310,7 @@ def run_checks(config: Config, options: dict[str, Any], *, modify: bool = True) 
             if not info.builtin
         ],
         notices=list(config.notices),
+        strict=bool(options.get("strict")),
     )
 
 

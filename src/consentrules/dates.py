@@ -21,6 +21,11 @@ class DateFormatError(ValueError):
     """A value that is not a date of the accepted forms."""
 
 
+#: Years outside this range are treated as an exporter's placeholder (0001-01-01, 9999-12-31)
+#: rather than a real date, so that they are reported instead of silently skewing a verdict.
+YEARS = (1900, 2199)
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class PartialDate:
     """A closed range of days ``[first, last]``, written either as a day or as a month."""
@@ -73,11 +78,8 @@ def parse_date(value: object) -> PartialDate:
 
     :raises DateFormatError: with a message that names the value and the accepted forms.
     """
-    if isinstance(value, _dt.datetime):
-        day = value.date()
-        return PartialDate(day, day, day.isoformat())
-    if isinstance(value, _dt.date):
-        return PartialDate(value, value, value.isoformat())
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        value = value.isoformat()
     if not isinstance(value, str):
         raise DateFormatError(f"{value!r} is not a date; write YYYY-MM-DD or YYYY-MM")
     text = value.strip()
@@ -85,6 +87,10 @@ def parse_date(value: object) -> PartialDate:
     if not match:
         raise DateFormatError(f"{value!r} is not a date; write YYYY-MM-DD or YYYY-MM")
     year, month = int(match.group(1)), int(match.group(2))
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise DateFormatError(
+            f"{value!r} is outside the years {YEARS[0]}..{YEARS[1]} (a placeholder date?)"
+        )
     day_text = match.group(3)
     try:
         if day_text is None:

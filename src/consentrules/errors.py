@@ -28,8 +28,10 @@ class ExitCode(enum.IntEnum):
     INPUT_ERROR = 2
     #: An unexpected error inside consentrules itself (a bug: please report it).
     INTERNAL_ERROR = 3
-    #: Interrupted by SIGINT or SIGTERM; no output file was left half-written.
+    #: Interrupted by SIGINT (Ctrl-C); no output file was left half-written.
     INTERRUPTED = 130
+    #: Terminated by SIGTERM; no output file was left half-written.
+    TERMINATED = 143
 
 
 @dataclass(frozen=True)

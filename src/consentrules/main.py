@@ -18,7 +18,7 @@ exit codes:
   1    at least one violation at or above --fail-on
   2    usage or input error (bad arguments, snapshot, rule file or plugin)
   3    internal error (a bug in consentrules: please report it, with --debug output)
-  130  interrupted
+  130  interrupted (SIGINT); 143 terminated (SIGTERM): no output file is left half-written
 
 plugins: -p NAME loads a plugin module or entry point, -p no:NAME blocks one;
 entry points in the 'consentrules' group load automatically unless
@@ -72,6 +72,21 @@ def _global_options(parser: Any, suppress: bool) -> None:
         action="store_true",
         default=default(False),
         help="ignore any project configuration file",
+    )
+    parser.add_argument(
+        "--limit",
+        action="append",
+        metavar="NAME=VALUE",
+        default=default(None),
+        help="raise an input limit: file-size, depth, aliases, nodes, string-length "
+        "(e.g. --limit file-size=1G)",
+    )
+    parser.add_argument(
+        "--plugin-timeout",
+        type=float,
+        metavar="SECONDS",
+        default=default(None),
+        help="stop a plugin hook, adapter, reporter or check kind that runs longer (default: 300)",
     )
     parser.add_argument(
         "--debug", action="store_true", default=default(False), help="show tracebacks for errors"
@@ -177,6 +192,12 @@ def build_parser(plugin_options: Any = None) -> Any:
         "--fail-on",
         choices=SEVERITY_CHOICES,
         help="exit 1 when an unsuppressed violation is at or above this severity (default: low)",
+    )
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="also fail (exit 1) when a finding is not evaluable: the snapshot lacks a fact a "
+        "rule needs",
     )
     check.add_argument(
         "--color",
@@ -340,8 +361,12 @@ def _apply_file_defaults(parser: Any, file_options: dict[str, Any]) -> None:
 
 def _dispatch(argv: Sequence[str], extra_plugins: Sequence[Any] = ()) -> int:
     from consentrules import commands
+    from consentrules import limits
+    from consentrules import watchdog
     from consentrules.config import make_config
 
+    limits.configure(None)  # every run starts from the defaults
+    watchdog.configure(None)
     early = _prescan(argv)
     project = _project_config(early)
     file_options = project.options()
@@ -365,6 +390,8 @@ def _dispatch(argv: Sequence[str], extra_plugins: Sequence[Any] = ()) -> int:
         return 0 if code == 0 else 2
     options = vars(namespace)
     options.pop("_check_parser", None)
+    limits.configure(options.get("limit") if options.get("limit") else file_options.get("limit"))
+    watchdog.configure(options.get("plugin_timeout") or file_options.get("plugin_timeout"))
     for name, value in file_options.items():  # the command line wins over the file
         if options.get(name) in (None, []):
             options[name] = value
@@ -414,6 +441,7 @@ def main(argv: Sequence[str] | None = None, plugins: Sequence[Any] = ()) -> int:
     from consentrules.errors import ConsentrulesError
     from consentrules.errors import ExitCode
 
+    previous = _on_sigterm()
     try:
         return _dispatch(argv, plugins)
     except ConsentrulesError as exc:
@@ -426,6 +454,9 @@ def main(argv: Sequence[str] | None = None, plugins: Sequence[Any] = ()) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return int(ExitCode.INTERRUPTED)
+    except Terminated:
+        sys.stderr.write("terminated\n")
+        return int(ExitCode.TERMINATED)
     except Exception as exc:  # a bug: say so, without a traceback unless asked
         if debug:
             import traceback
@@ -436,6 +467,32 @@ def main(argv: Sequence[str] | None = None, plugins: Sequence[Any] = ()) -> int:
             "This is a bug in consentrules; please report it with the output of --debug.\n"
         )
         return int(ExitCode.INTERNAL_ERROR)
+    finally:
+        _restore_sigterm(previous)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind (atomic outputs remove their temporary files) and exit."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def _on_sigterm() -> Any:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _terminate)
+
+
+def _restore_sigterm(previous: Any) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def console_main() -> None:

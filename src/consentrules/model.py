@@ -354,6 +354,8 @@ class Report:
     tool_version: str = ""
     plugins: list[tuple[str, str]] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    #: With ``--strict``, unsuppressed not-evaluable findings fail the run too.
+    strict: bool = False
 
     @property
     def violations(self) -> list[Finding]:
@@ -372,4 +374,5 @@ class Report:
     def failing(self) -> list[Finding]:
         if self.fail_on is None:
             return []
-        return [f for f in self.violations if f.severity >= self.fail_on]
+        candidates = self.violations + (self.not_evaluable if self.strict else [])
+        return [f for f in candidates if f.severity >= self.fail_on]

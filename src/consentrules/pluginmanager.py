@@ -26,6 +26,7 @@ from typing import Any
 import pluggy
 
 from consentrules import hookspecs
+from consentrules import watchdog
 from consentrules.errors import ConsentrulesError
 from consentrules.errors import PluginError
 from consentrules.errors import UsageError
@@ -193,7 +194,14 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
                     value.current_plugin = impl.plugin_name
             args = {name: kwargs[name] for name in impl.argnames}
             try:
-                result = impl.function(**args)
+                with watchdog.deadline():
+                    result = impl.function(**args)
+            except watchdog.PluginTimeout:
+                raise PluginError(
+                    f"did not finish within {watchdog.seconds():g} seconds (--plugin-timeout)",
+                    plugin=impl.plugin_name,
+                    hook=hook_name,
+                ) from None
             except PluginError as exc:
                 exc.plugin = exc.plugin or impl.plugin_name
                 exc.hook = exc.hook or hook_name

@@ -157,10 +157,19 @@ class Registry(Generic[T]):
         """Turn an unexpected exception raised by item ``name`` into a :class:`PluginError`
         that names the item and the plugin that provided it (the project's own errors, such as
         an adapter's :class:`InputError`, pass through)."""
+        from consentrules import watchdog
+
         try:
-            yield
+            with watchdog.deadline():
+                yield
         except ConsentrulesError:
             raise
+        except watchdog.PluginTimeout:
+            raise PluginError(
+                f"{self.what} {name!r} {action}: did not finish within "
+                f"{watchdog.seconds():g} seconds (--plugin-timeout)",
+                plugin=self.provider(name),
+            ) from None
         except Exception as exc:
             raise PluginError(
                 f"{self.what} {name!r} {action}: {type(exc).__name__}: {exc}",

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import importlib
 import json
 import re
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from consentrules import limits
 from consentrules.errors import InputError
 from consentrules.errors import Problem
 from consentrules.model import NoSourceMap
@@ -66,6 +68,34 @@ def _loader() -> Any:
     )
 
     class Constructor(yaml.constructor.SafeConstructor):
+        def construct_scalar(self, node: Any) -> Any:
+            value = super().construct_scalar(node)
+            if isinstance(value, str) and len(value) > limits.current().string_length:
+                raise LimitError(
+                    f"a text value of {len(value):,} characters is longer than the limit of "
+                    f"{limits.current().string_length:,}",
+                    node.start_mark,
+                    "string-length",
+                )
+            return value
+
+        def construct_yaml_float(self, node: Any) -> Any:
+            value = super().construct_yaml_float(node)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueMarkError(
+                    f"{node.value!r} is not a usable number (NaN and infinity are not allowed)",
+                    node.start_mark,
+                )
+            return value
+
+        def construct_yaml_int(self, node: Any) -> Any:
+            try:
+                return super().construct_yaml_int(node)
+            except ValueError:
+                raise ValueMarkError(
+                    f"the number {node.value[:40]!r}... is too long", node.start_mark
+                ) from None
+
         def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
             if not isinstance(node, yaml.MappingNode):
                 raise yaml.constructor.ConstructorError(
@@ -91,12 +121,19 @@ def _loader() -> Any:
                 mapping[key] = self.construct_object(value_node, deep=deep)
             return mapping
 
+    Constructor.add_constructor(  # type: ignore[type-var]
+        "tag:yaml.org,2002:float", Constructor.construct_yaml_float
+    )
+    Constructor.add_constructor(  # type: ignore[type-var]
+        "tag:yaml.org,2002:int", Constructor.construct_yaml_int
+    )
+
     # Only the safe tags: no python/object construction of any kind.
     c_parser: Any = None
-    try:  # libyaml's parser and composer (yaml.cyaml does not export it by name)
+    # libyaml's parser and composer (yaml.cyaml does not export it by name); None when PyYAML
+    # was built without libyaml.
+    with contextlib.suppress(ImportError, AttributeError):
         c_parser = importlib.import_module("yaml._yaml").CParser
-    except (ImportError, AttributeError):  # PyYAML built without libyaml
-        pass
     if c_parser is not None:
 
         class Loader(c_parser, Constructor, Resolver):  # type: ignore[misc]
@@ -128,6 +165,22 @@ def _loader() -> Any:
     return _loader_cls
 
 
+class ValueMarkError(Exception):
+    """A value that cannot be used, at a YAML position."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        self.mark = mark
+        super().__init__(message)
+
+
+class LimitError(ValueMarkError):
+    """An input beyond one of the :mod:`consentrules.limits`."""
+
+    def __init__(self, message: str, mark: Any, limit: str) -> None:
+        self.limit = limit
+        super().__init__(message, mark)
+
+
 class DuplicateKeyError(Exception):
     def __init__(self, key: object, mark: Any, first_mark: Any) -> None:
         self.key = key
@@ -149,6 +202,19 @@ def read_text(path: Path | str) -> str:
     """Read a file as UTF-8 (a BOM is allowed); problems become an :class:`InputError`."""
     name = str(path)
     try:
+        size = Path(path).stat().st_size
+        maximum = limits.current().file_size
+        if size > maximum:
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        f"the file is {limits.human_size(size)}, larger than the limit of "
+                        f"{limits.human_size(maximum)}",
+                        hint=limits.hint("file-size"),
+                    )
+                ]
+            )
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError([Problem(name, "file not found")]) from None
@@ -185,6 +251,7 @@ def load_document(path: Path | str, text: str | None = None) -> Document:
 def load_yaml_text(text: str, name: str) -> Document:
     loader_cls = _loader()
     yaml = _yaml
+    _guard_depth(text, name)
     loader = loader_cls(text)
     try:
         node = loader.get_single_node()
@@ -192,7 +259,13 @@ def load_yaml_text(text: str, name: str) -> Document:
             raise InputError(
                 [Problem(name, "the file is empty", hint="a document (a mapping) is expected")]
             )
+        if "&" in text or _may_nest_deeper(text, limits.current().depth):
+            check_tree(node, name)
         data = loader.construct_document(node)
+    except LimitError as exc:
+        raise InputError([_marked(name, str(exc), exc.mark, limits.hint(exc.limit))]) from None
+    except ValueMarkError as exc:
+        raise InputError([_marked(name, str(exc), exc.mark)]) from None
     except DuplicateKeyError as exc:
         raise InputError(
             [
@@ -252,7 +325,19 @@ def load_json_text(text: str, name: str) -> Document:
     if not text.strip():
         raise InputError([Problem(name, "the file is empty", hint="a JSON object is expected")])
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except _JsonConstant as exc:
+        line = _find_line(text, exc.constant)
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    f"{exc.constant} is not a usable number",
+                    line=line,
+                    hint="JSON has no NaN or infinity; write null or a number",
+                )
+            ]
+        ) from None
     except _JsonDuplicate as exc:
         line = _find_json_duplicate_line(text, exc.key)
         raise InputError(
@@ -270,8 +355,149 @@ def load_json_text(text: str, name: str) -> Document:
             [Problem(name, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]
         ) from None
     except RecursionError:
-        raise InputError([Problem(name, "invalid JSON: nested too deeply")]) from None
+        raise InputError(
+            [Problem(name, "nested too deeply to read", hint=limits.hint("depth"))]
+        ) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise InputError([Problem(name, f"invalid JSON: {exc}")]) from None
     return Document(name, data, JsonSourceMap(text))
+
+
+class _JsonConstant(ValueError):
+    def __init__(self, constant: str) -> None:
+        self.constant = constant
+        super().__init__(constant)
+
+
+def _no_constant(constant: str) -> Any:
+    raise _JsonConstant(constant)
+
+
+def _find_line(text: str, needle: str) -> int | None:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+# Depth, aliases and expansion ------------------------------------------------------------------
+_OPENERS = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth(text: str, stop: int) -> tuple[int, int]:
+    """The deepest bracket nesting (quotes ignored: an over-estimate) and where it is."""
+    depth = deepest = where = 0
+    for match in _OPENERS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, match.start()
+                if deepest > stop:
+                    break
+        elif depth:
+            depth -= 1
+    return deepest, where
+
+
+def _may_nest_deeper(text: str, limit: int) -> bool:
+    """A cheap test: False means the document certainly nests no deeper than ``limit``."""
+    openers = text.count("[") + text.count("{")
+    flow = openers if openers <= limit else _flow_depth(text, limit)[0]
+    block_run = limit // 4
+    if re.search(rf"(?m)^[ \t-]{{{block_run},}}", text):
+        return True
+    return flow + 2 * (block_run + 1) > limit
+
+
+def _guard_depth(text: str, name: str) -> None:
+    """Refuse, before libyaml composes it, a document deep enough to crash its recursion."""
+    ceiling = limits.MAX_DEPTH
+    openers = text.count("[") + text.count("{")
+    problem = None
+    if openers > ceiling:
+        deepest, where = _flow_depth(text, ceiling)
+        if deepest > ceiling:
+            problem = Problem(
+                name, f"nested more than {ceiling} levels deep", line=text.count("\n", 0, where) + 1
+            )
+    if problem is None:
+        match = re.search(rf"(?m)^[ \t-]{{{ceiling // 2},}}", text)
+        if match:
+            problem = Problem(
+                name,
+                f"indented or nested more than {ceiling // 2} levels deep",
+                line=text.count("\n", 0, match.start()) + 1,
+            )
+    if problem is not None:
+        raise InputError([problem])
+
+
+def _children(node: Any) -> list[Any]:
+    value = node.value
+    if node.id == "mapping":
+        return [item for pair in value for item in pair]
+    if node.id == "sequence":
+        return list(value)
+    return []
+
+
+def check_tree(root: Any, name: str) -> None:
+    """Depth, alias count, recursive aliases and size after alias expansion, before building.
+
+    Shared nodes are measured once (memoised), so a billion-laughs document is measured in
+    time proportional to its text, not to its expansion.
+    """
+    limit = limits.current()
+    state: dict[int, int] = {}
+    height: dict[int, int] = {}
+    size: dict[int, int] = {}
+    aliases = 0
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            children = _children(node)
+            node_height = 1 + max((height[id(c)] for c in children), default=0)
+            if node_height > limit.depth:
+                raise LimitError(
+                    f"nested more than {limit.depth} levels deep", node.start_mark, "depth"
+                )
+            height[key] = node_height
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            if size[key] > limit.nodes:
+                raise LimitError(
+                    f"expands to more than {limit.nodes:,} values once its aliases are "
+                    "expanded (a 'billion laughs' document?)",
+                    node.start_mark,
+                    "nodes",
+                )
+            state[key] = 2
+            continue
+        seen = state.get(key)
+        if seen == 2:
+            aliases += 1
+            if aliases > limit.aliases:
+                raise LimitError(
+                    f"uses more than {limit.aliases:,} alias references",
+                    node.start_mark,
+                    "aliases",
+                )
+            continue
+        if seen == 1:
+            raise ValueMarkError(
+                "an alias refers to a node that contains it (a cycle)", node.start_mark
+            )
+        state[key] = 1
+        children = _children(node)
+        if not children:
+            height[key], size[key], state[key] = 1, 1, 2
+            continue
+        stack.append((node, True))
+        for child in children:
+            if state.get(id(child)) == 1:
+                raise ValueMarkError(
+                    "an alias refers to a node that contains it (a cycle)", child.start_mark
+                )
+            stack.append((child, False))
 
 
 def _find_json_duplicate_line(text: str, key: str) -> int | None:

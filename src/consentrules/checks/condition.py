@@ -229,6 +229,13 @@ def _compile(raw: Mapping[str, Any], key: tuple[str | int, ...]) -> Node | Test:
             value = re.compile(value)
         except re.error as exc:
             raise ParamError(f"invalid regular expression {raw[op]!r}: {exc}", where) from None
+        if backtracks_badly(raw[op]):
+            raise ParamError(
+                f"the regular expression {raw[op]!r} repeats a repetition, which can take "
+                "exponential time on some texts",
+                where,
+                "rewrite it without nesting + or * inside a repeated group (e.g. (a+)+ -> a+)",
+            )
     elif op in ("before", "after"):
         try:
             value = parse_date(value)
@@ -243,6 +250,57 @@ def _compile(raw: Mapping[str, Any], key: tuple[str | int, ...]) -> Node | Test:
     elif op == "exists" and not isinstance(value, bool):
         raise ParamError("'exists' needs true or false", where)
     return Test(tuple(str(raw["field"]).split(".")), op, value)
+
+
+def backtracks_badly(pattern: str) -> bool:
+    """Whether a pattern nests an unbounded repetition inside another (``(a+)+``, ``(a|b*)*``).
+
+    Such patterns are the usual cause of catastrophic backtracking; they are refused when the
+    rule loads, and texts are matched only up to :data:`MAX_MATCH_LENGTH` characters.
+    """
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # Python 3.10
+        import sre_parse
+    MAXREPEAT = sre_parse.MAXREPEAT
+
+    repeats = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
+
+    def unbounded_inside(items: Any) -> bool:
+        for op, arg in items:
+            name = str(op)
+            if name in repeats:
+                low, high, body = arg
+                if high == MAXREPEAT or high > 1:
+                    return True
+                if unbounded_inside(body):
+                    return True
+            elif name == "SUBPATTERN":
+                if unbounded_inside(arg[-1]):
+                    return True
+            elif name == "BRANCH":
+                if any(unbounded_inside(branch) for branch in arg[1]):
+                    return True
+        return False
+
+    def nested(items: Any) -> bool:
+        for op, arg in items:
+            name = str(op)
+            if name in repeats:
+                low, high, body = arg
+                if (high == MAXREPEAT or high > 1) and unbounded_inside(body):
+                    return True
+                if nested(body):
+                    return True
+            elif name == "SUBPATTERN":
+                if nested(arg[-1]):
+                    return True
+            elif name == "BRANCH":
+                if any(nested(branch) for branch in arg[1]):
+                    return True
+        return False
+
+    return nested(sre_parse.parse(pattern))
 
 
 def _lookup(view: Mapping[str, Any], path: tuple[str, ...]) -> Any:

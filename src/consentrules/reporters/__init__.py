@@ -23,6 +23,7 @@ def summary(report: Report) -> dict[str, Any]:
         "suppressed": len(report.suppressed),
         "failing": len(report.failing),
         "fail_on": report.fail_on.label if report.fail_on is not None else "never",
+        "strict": report.strict,
         "by_severity": {s.label: by_severity.get(s.label, 0) for s in reversed(Severity)},
     }
 
