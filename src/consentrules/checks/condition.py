@@ -266,39 +266,31 @@ def backtracks_badly(pattern: str) -> bool:
 
     repeats = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
 
+    def repeats_unbounded(op: Any, arg: Any) -> bool:
+        return str(op) in repeats and (arg[1] == MAXREPEAT or arg[1] > 1)
+
+    def children(op: Any, arg: Any) -> list[Any]:
+        name = str(op)
+        if name in repeats:
+            return [arg[2]]
+        if name == "SUBPATTERN":
+            return [arg[-1]]
+        if name == "BRANCH":
+            return list(arg[1])
+        return []
+
     def unbounded_inside(items: Any) -> bool:
-        for op, arg in items:
-            name = str(op)
-            if name in repeats:
-                low, high, body = arg
-                if high == MAXREPEAT or high > 1:
-                    return True
-                if unbounded_inside(body):
-                    return True
-            elif name == "SUBPATTERN":
-                if unbounded_inside(arg[-1]):
-                    return True
-            elif name == "BRANCH":
-                if any(unbounded_inside(branch) for branch in arg[1]):
-                    return True
-        return False
+        return any(
+            repeats_unbounded(op, arg) or any(unbounded_inside(c) for c in children(op, arg))
+            for op, arg in items
+        )
 
     def nested(items: Any) -> bool:
-        for op, arg in items:
-            name = str(op)
-            if name in repeats:
-                low, high, body = arg
-                if (high == MAXREPEAT or high > 1) and unbounded_inside(body):
-                    return True
-                if nested(body):
-                    return True
-            elif name == "SUBPATTERN":
-                if nested(arg[-1]):
-                    return True
-            elif name == "BRANCH":
-                if any(nested(branch) for branch in arg[1]):
-                    return True
-        return False
+        return any(
+            (repeats_unbounded(op, arg) and unbounded_inside(arg[2]))
+            or any(nested(c) for c in children(op, arg))
+            for op, arg in items
+        )
 
     return nested(sre_parse.parse(pattern))
 
