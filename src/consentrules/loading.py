@@ -62,8 +62,20 @@ def find_rule_files(paths: Iterable[Path]) -> list[Path]:
     return list(unique)
 
 
+_check_schemas: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
 def check_schema(kind: Any) -> dict[str, Any]:
-    """A kind's schema for the whole ``check`` mapping, with ``kind`` itself allowed."""
+    """A kind's schema for the whole ``check`` mapping, with ``kind`` itself allowed (cached)."""
+    cached = _check_schemas.get(id(kind))
+    if cached is not None and cached[0] is kind:
+        return cached[1]
+    schema = _build_check_schema(kind)
+    _check_schemas[id(kind)] = (kind, schema)
+    return schema
+
+
+def _build_check_schema(kind: Any) -> dict[str, Any]:
     schema = dict(kind.params_schema)
     properties = dict(schema.get("properties", {}))
     properties["kind"] = {"const": kind.name}

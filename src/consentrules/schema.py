@@ -77,6 +77,53 @@ def validate_with_paths(
     rule_id: str | None = None,
 ) -> list[tuple[tuple[str | int, ...], Problem]]:
     """Like :func:`validate`, with the data path of each error (to skip only the bad parts)."""
+    fast = compiled_validator(schema)
+    if fast is not None:
+        from consentrules._validators import JsonSchemaValueException
+
+        try:
+            fast(data)
+            return []  # valid: no need to import jsonschema at all
+        except JsonSchemaValueException:
+            pass  # invalid: let jsonschema find every problem, with its position
+        except RecursionError:
+            pass
+    try:
+        return _all_problems(data, schema, path, source_map, base, rule_id)
+    except RecursionError:
+        return [((), Problem(path, "nested too deeply to validate"))]
+
+
+def fingerprint(schema: Mapping[str, Any]) -> str:
+    """A stable fingerprint of a schema (codegen keys the compiled validators by it)."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()[:24]
+
+
+_compiled: dict[int, tuple[Mapping[str, Any], Any]] = {}
+
+
+def compiled_validator(schema: Mapping[str, Any]) -> Any:
+    """The validator compiled from this exact schema by ``consentrules.codegen``, if any."""
+    cached = _compiled.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    from consentrules._validators import VALIDATORS
+
+    function = VALIDATORS.get(fingerprint(schema))
+    _compiled[id(schema)] = (schema, function)
+    return function
+
+
+def _all_problems(
+    data: Any,
+    schema: Mapping[str, Any],
+    path: str,
+    source_map: SourceMap,
+    base: tuple[str | int, ...],
+    rule_id: str | None,
+) -> list[tuple[tuple[str | int, ...], Problem]]:
     validator = validator_for(schema)
     found = []
     for error in _leaf_errors(validator.iter_errors(data)):

@@ -1,0 +1,82 @@
+"""The compiled validators match the schemas, and agree with jsonschema on every input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import settings
+
+from consentrules import _validators
+from consentrules.codegen import generate
+from consentrules.codegen import schemas_to_compile
+from consentrules.schema import compiled_validator
+from consentrules.schema import load_schema
+from test_fuzz import snapshots
+
+pytest.importorskip("fastjsonschema")
+
+
+def test_generated_module_is_current():
+    current = Path(_validators.__file__).read_text(encoding="utf-8")
+    assert generate(schemas_to_compile()) == current, "run: python -m consentrules.codegen"
+
+
+def test_every_builtin_schema_has_a_compiled_validator():
+    for name, schema in schemas_to_compile():
+        assert compiled_validator(schema) is not None, name
+
+
+def _agree(schema, data):
+    fast = compiled_validator(schema)
+    try:
+        fast(data)
+        fast_ok = True
+    except _validators.JsonSchemaValueException:
+        fast_ok = False
+    slow_ok = not list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    assert fast_ok == slow_ok, json.dumps(data, default=str)[:500]
+
+
+@settings(max_examples=300, deadline=None)
+@given(snapshots())
+def test_compiled_snapshot_validator_agrees_with_jsonschema(data):
+    _agree(load_schema("snapshot"), json.loads(json.dumps(data, allow_nan=True)))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"rules": []},
+        {"rules": [{"id": "x", "title": "t", "severity": "low", "check": {"kind": "a"}}]},
+        {"rules": [{"id": "x y", "title": "t", "severity": "low", "check": {}}]},
+        {
+            "rules": [
+                {
+                    "id": "x",
+                    "title": "",
+                    "severity": "low",
+                    "check": {"kind": "a"},
+                    "selector": {"purposes": []},
+                }
+            ]
+        },
+        {
+            "waivers": [
+                {
+                    "rule": "x",
+                    "target": "y",
+                    "justification": "j",
+                    "owner": "o",
+                    "expires": "2025-01-01",
+                }
+            ]
+        },
+    ],
+)
+def test_compiled_validators_agree_on_samples(data):
+    name = "rules" if "rules" in data else "waivers"
+    _agree(load_schema(name), data)
