@@ -31,7 +31,8 @@ a schema's fingerprint (see ``consentrules.schema.fingerprint``) to its function
 # fmt: off
 
 import re
-from decimal import Decimal
+
+Decimal = float  # the generated checks accept Decimal numbers; ours are never Decimal
 
 
 class JsonSchemaValueException(ValueError):

@@ -15,7 +15,7 @@ from typing import Any
 from consentrules.dates import PartialDate
 from consentrules.errors import PluginError
 from consentrules.evaluation import EvalContext
-from consentrules.evaluation import selects
+from consentrules.evaluation import SettingIndex
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Snapshot
@@ -46,9 +46,9 @@ class Engine:
             options=options or {},
         )
         findings: list[Finding] = []
+        index = SettingIndex(snapshot.settings)
         for rule in rules:
-            selected = [s for s in snapshot.settings if selects(rule.selector, s, ctx)]
-            findings.extend(self._run(rule, selected, ctx))
+            findings.extend(self._run(rule, index.select(rule.selector, ctx), ctx))
         findings.sort(key=Finding.sort_key)
         return locate(findings, snapshot)
 

@@ -100,14 +100,17 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
                 self._builtin_names.add(name)
         if autoload is None:
             autoload = env.get(AUTOLOAD_ENV, "").strip().lower() not in ("1", "true", "yes")
-        entry_points = _entry_points()
+        env_plugins = [n.strip() for n in env.get(PLUGINS_ENV, "").split(",") if n.strip()]
+        # Reading entry points costs start-up time: only when something may need them.
+        needed = autoload or explicit or env_plugins
+        entry_points = _entry_points() if needed else {}
         for name in explicit:
             self.import_plugin(name, entry_points)
         if autoload:
             for ep in entry_points.values():
                 if not self.is_blocked(ep.name) and self.get_plugin(ep.name) is None:
                     self._load_entry_point(ep)
-        for name in filter(None, (n.strip() for n in env.get(PLUGINS_ENV, "").split(","))):
+        for name in env_plugins:
             self.import_plugin(name, entry_points)
         for plugin in extra:
             name = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__name__

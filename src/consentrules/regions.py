@@ -134,6 +134,9 @@ class RegionRegistry:
 
         The result is sorted: group names first (largest first), then codes alphabetically.
         """
+        return list(_collapse_cached(self, frozenset(leaves)))
+
+    def _collapse(self, leaves: frozenset[str]) -> tuple[str, ...]:
         remaining = set(leaves)
         named: list[str] = []
         for group in self._collapse_order:
@@ -147,14 +150,16 @@ class RegionRegistry:
                 codes.append(country)
                 remaining -= full
         codes.extend(remaining)
-        return named + sorted(codes)
+        return (*named, *sorted(codes))
 
     def count_countries(self, leaves: Iterable[str]) -> int:
-        return len({self.country_of(leaf) for leaf in leaves})
+        return _count_cached(self, frozenset(leaves))
 
     def describe(self, leaves: Iterable[str], limit: int = 12) -> str:
         """Short text for a set of leaves, e.g. ``"EEA, CH and GB"`` or ``"203 regions (...)"``."""
-        leaves = set(leaves)
+        return _describe_cached(self, frozenset(leaves), limit)
+
+    def _describe(self, leaves: frozenset[str], limit: int) -> str:
         terms = self.collapse(leaves)
         if len(terms) <= limit:
             return _and_list(terms)
@@ -169,6 +174,21 @@ def _and_list(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@lru_cache(maxsize=4096)
+def _count_cached(registry: RegionRegistry, leaves: frozenset[str]) -> int:
+    return len({registry.country_of(leaf) for leaf in leaves})
+
+
+@lru_cache(maxsize=4096)
+def _collapse_cached(registry: RegionRegistry, leaves: frozenset[str]) -> tuple[str, ...]:
+    return registry._collapse(leaves)
+
+
+@lru_cache(maxsize=4096)
+def _describe_cached(registry: RegionRegistry, leaves: frozenset[str], limit: int) -> str:
+    return registry._describe(leaves, limit)
 
 
 @lru_cache(maxsize=8192)

@@ -36,6 +36,10 @@ class _Builder:
         self.doc = doc
         self.registry = registry
         self.problems: list[Problem] = []
+        # Large snapshots repeat the same dates and region lists: parse and check each once.
+        self._dates: dict[Any, PartialDate] = {}
+        self._known_terms: set[str] = set()
+        self._scopes: dict[tuple[tuple[str, ...], tuple[str, ...]], RegionScope] = {}
 
     def problem(self, ptr: str, message: str, hint: str | None = None) -> None:
         position = self.doc.source_map.locate(ptr)
@@ -45,15 +49,23 @@ class _Builder:
     def date(self, value: Any, ptr: str) -> PartialDate | None:
         if value is None:
             return None
+        cached = self._dates.get(value)
+        if cached is not None:
+            return cached
         try:
-            return parse_date(value)
+            parsed = parse_date(value)
         except DateFormatError as exc:
             self.problem(ptr, str(exc))
             return None
+        self._dates[value] = parsed
+        return parsed
 
     def region_terms(self, terms: Any, ptr: str) -> tuple[str, ...]:
         out = []
         for index, term in enumerate(terms or ()):
+            if term in self._known_terms:
+                out.append(term)
+                continue
             try:
                 self.registry.expand(term)
             except UnknownRegionError as exc:
@@ -61,18 +73,22 @@ class _Builder:
                     "use an ISO 3166-1 alpha-2 code, a US state such as US-CA, "
                     "or a group: " + ", ".join(self.registry.groups)
                 )
-                self.problem(pointer(*_split(ptr), index), str(exc), hint)
+                self.problem(f"{ptr}/{index}", str(exc), hint)
                 continue
+            self._known_terms.add(term)
             out.append(term)
         return tuple(out)
 
     def scope(self, raw: Any, ptr: str) -> RegionScope | None:
         if raw is None:
             return None
-        return RegionScope(
-            include=self.region_terms(raw.get("include"), ptr + "/include"),
-            exclude=self.region_terms(raw.get("exclude"), ptr + "/exclude"),
-        )
+        include = self.region_terms(raw.get("include"), ptr + "/include")
+        exclude = self.region_terms(raw.get("exclude"), ptr + "/exclude")
+        key = (include, exclude)
+        scope = self._scopes.get(key)
+        if scope is None:
+            scope = self._scopes[key] = RegionScope(include=include, exclude=exclude)
+        return scope
 
     def region_defaults(self, raw: Any, ptr: str) -> tuple[tuple[str, bool | None], ...]:
         if not raw:
@@ -106,7 +122,7 @@ class _Builder:
         return tuple(out)
 
     def setting(self, raw: Mapping[str, Any], index: int) -> Setting:
-        ptr = pointer("settings", index)
+        ptr = f"/settings/{index}"
         history = []
         previous: PartialDate | None = None
         for h_index, entry in enumerate(raw.get("history") or ()):
@@ -142,8 +158,10 @@ class _Builder:
             data_categories=tuple(raw.get("data_categories") or ()),
             recipients=tuple(raw.get("recipients") or ()),
             default=raw.get("default"),
-            region_defaults=self.region_defaults(
-                raw.get("region_defaults"), ptr + "/region_defaults"
+            region_defaults=(
+                self.region_defaults(raw["region_defaults"], ptr + "/region_defaults")
+                if raw.get("region_defaults")
+                else ()
             ),
             regions=self.scope(raw.get("regions"), ptr + "/regions"),
             activated_at=self.date(raw.get("activated_at"), ptr + "/activated_at"),

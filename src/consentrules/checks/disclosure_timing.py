@@ -126,10 +126,10 @@ class DisclosureTiming:
         self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
     ) -> Iterator[Finding]:
         prepared: Prepared = rule.prepared
-        versions = self._versions(prepared, ctx)
         if prepared.min_days is not None:
+            firsts = self._first_disclosures(self._versions(prepared, ctx))
             for setting in settings:
-                finding = self._timing(rule, prepared, setting, versions, ctx)
+                finding = self._timing(rule, prepared, setting, firsts, ctx)
                 if finding is not None:
                     yield finding
         if prepared.retain and settings:
@@ -204,12 +204,30 @@ class DisclosureTiming:
                     out.append((document, version, day))
         return out
 
+    @staticmethod
+    def _first_disclosures(
+        versions: list[tuple[Disclosure, DisclosureVersion, PartialDate]],
+    ) -> dict[str, tuple[Any, Any, tuple[Disclosure, DisclosureVersion, PartialDate]]]:
+        """Per purpose, once per snapshot: the earliest possible and the earliest certain day
+        it was disclosed, and the version that disclosed it first."""
+        firsts: dict[str, Any] = {}
+        for item in versions:
+            day = item[2]
+            for purpose in item[1].purposes:
+                known = firsts.get(purpose)
+                if known is None:
+                    firsts[purpose] = (day.first, day.last, item)
+                else:
+                    earliest = min(known[2], item, key=lambda i: (i[2].first, i[2].last))
+                    firsts[purpose] = (min(known[0], day.first), min(known[1], day.last), earliest)
+        return firsts
+
     def _timing(
         self,
         rule: Rule,
         prepared: Prepared,
         setting: Setting,
-        versions: list[tuple[Disclosure, DisclosureVersion, PartialDate]],
+        firsts: dict[str, Any],
         ctx: EvalContext,
     ) -> Finding | None:
         if prepared.purposes is None:
@@ -249,16 +267,14 @@ class DisclosureTiming:
         unsure: list[str] = []
         evidence: dict[str, Any] = {"activated_at": str(activated), "purposes": {}}
         for purpose in purposes:
-            disclosing = [(d, v, day) for d, v, day in versions if purpose in v.purposes]
-            if not disclosing:
+            known = firsts.get(purpose)
+            if known is None:
                 late.append(f"{purpose} was never disclosed in a {kind_text}")
                 evidence["purposes"][purpose] = {"status": "never_disclosed"}
                 continue
-            earliest_first = min(day.first for _, _, day in disclosing)
-            earliest_last = min(day.last for _, _, day in disclosing)
+            earliest_first, earliest_last, first = known
             if earliest_last <= deadline.first:
                 continue
-            first = min(disclosing, key=lambda item: (item[2].first, item[2].last))
             day = first[2]
             if earliest_first > deadline.last:
                 low, high = days_between(activated, day)
