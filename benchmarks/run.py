@@ -54,17 +54,17 @@ def timed(command: list[str], *, stdout: Any = subprocess.DEVNULL) -> tuple[floa
     """
     rss_file = None
     if os.path.exists(TIME):
-        rss_file = tempfile.NamedTemporaryFile(suffix=".rss", delete=False)
-        rss_file.close()
-        command = [TIME, "-f", "%M", "-o", rss_file.name, *command]
+        descriptor, rss_file = tempfile.mkstemp(suffix=".rss")
+        os.close(descriptor)
+        command = [TIME, "-f", "%M", "-o", rss_file, *command]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, env=ENV)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     peak = usage.ru_maxrss
     if rss_file is not None:
-        text = Path(rss_file.name).read_text().strip().splitlines()
-        os.unlink(rss_file.name)
+        text = Path(rss_file).read_text().strip().splitlines()
+        os.unlink(rss_file)
         if text and text[-1].isdigit():
             peak = int(text[-1])
     if process.stderr is not None:
