@@ -255,7 +255,11 @@ class SettingIndex:
 
     def select(self, selector: Selector, ctx: EvalContext) -> list[Setting]:
         """The settings ``selector`` picks (the same as testing each with :func:`selects`)."""
-        return [s for s in self.candidates(selector) if selects(selector, s, ctx)]
+        candidates = self.candidates(selector)
+        if selector.ids is None and selector.regions is None:
+            return list(candidates)  # the indexed keys were all there was to test
+        rest = Selector(ids=selector.ids, regions=selector.regions)
+        return [s for s in candidates if selects(rest, s, ctx)]
 
 
 def _any_in(wanted: tuple[str, ...], have: tuple[str, ...]) -> bool:

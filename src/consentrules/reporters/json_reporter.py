@@ -104,10 +104,12 @@ class JsonReporter:
     extension = ".json"
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
-        # Indented for people; large reports are written compact, by the C encoder (the
-        # indenting encoder is pure Python and takes seconds on tens of thousands of findings).
+        # Indented for people; large reports are written compact, by the C encoder (json.dump
+        # and indenting use the pure-Python one, seconds for tens of thousands of findings).
         indent = 2 if len(report.findings) <= INDENT_UP_TO else None
-        json.dump(report_dict(report), stream, indent=indent, ensure_ascii=False, default=str)
+        stream.write(
+            json.dumps(report_dict(report), indent=indent, ensure_ascii=False, default=str)
+        )
         stream.write("\n")
 
 
