@@ -80,3 +80,13 @@ def test_compiled_snapshot_validator_agrees_with_jsonschema(data):
 def test_compiled_validators_agree_on_samples(data):
     name = "rules" if "rules" in data else "waivers"
     _agree(load_schema(name), data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(snapshots())
+def test_rust_validator_agrees_with_jsonschema_when_installed(data):
+    rust = pytest.importorskip("jsonschema_rs")
+    schema = load_schema("snapshot")
+    document = json.loads(json.dumps(data, allow_nan=True))
+    expected = not list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+    assert rust.validator_for(schema).is_valid(document) == expected
