@@ -275,6 +275,33 @@ def many_rules(settings: int, rules: int, runs: int, work: Path) -> None:
     print(row(f"{rules} rules", measure([*base, "--rules", str(pack)], runs), three))
 
 
+def many_snapshots(count: int, runs: int, work: Path) -> None:
+    folder = work / "many-snapshots"
+    folder.mkdir()
+    for index in range(count):
+        (folder / f"platform-{index:04d}.json").write_text(
+            json.dumps(generate.generate(25, seed=index))
+        )
+    print(f"\na folder of {count:,} small snapshots (25 settings each)")
+    base = [
+        *consentrules_command(),
+        "check",
+        str(folder),
+        "--rules",
+        str(HERE / "policies" / "bench.yaml"),
+        "--format",
+        "json",
+        "-o",
+        str(work / "folder.json"),
+        "--fail-on",
+        "never",
+        "--disable-plugin-autoload",
+    ]
+    one = measure([*base, "--jobs", "1"], runs)
+    print(row("--jobs 1", one, one))
+    print(row(f"--jobs 0 ({os.cpu_count()} cores)", measure([*base, "--jobs", "0"], runs), one))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -309,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             startup(args.runs)
             yaml_input(10_000, max(1, args.runs // 2), work)
             many_rules(10_000, 1000, max(1, args.runs // 2), work)
+            many_snapshots(1000, max(1, args.runs // 2), work)
     return 0
 
 

@@ -1154,6 +1154,14 @@ def _config_validate_urn_consentrules_schema_config_v1(data, custom_formats={}, 
             if isinstance(data__plugintimeout, (int, float, Decimal)) and not isinstance(data__plugintimeout, bool):
                 if data__plugintimeout <= 0:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".plugin-timeout must be bigger than 0", value=data__plugintimeout, name="" + (name_prefix or "data") + ".plugin-timeout", rule='exclusiveMinimum')
+        if "jobs" in data_keys:
+            data_keys.remove("jobs")
+            data__jobs = data["jobs"]
+            if not isinstance(data__jobs, (int)) and not (isinstance(data__jobs, float) and data__jobs.is_integer()) or isinstance(data__jobs, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".jobs must be integer", value=data__jobs, name="" + (name_prefix or "data") + ".jobs", rule='type')
+            if isinstance(data__jobs, (int, float, Decimal)) and not isinstance(data__jobs, bool):
+                if data__jobs < 0:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".jobs must be bigger than or equal to 0", value=data__jobs, name="" + (name_prefix or "data") + ".jobs", rule='minimum')
     return data
 validate_config = _config_validate_urn_consentrules_schema_config_v1
 
@@ -1587,7 +1595,7 @@ VALIDATORS = {
     'a88f8387c362111a907d7bd4': validate_snapshot,  # snapshot
     'ae1c0884ac23439a1796a2ac': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
-    '2b4eae15c74af2b1097e6bfe': validate_config,  # config
+    '611c2057effdaf7969462a90': validate_config,  # config
     '9b7964ecc6e44c080e90c20d': validate_check_opt_in_default,  # check_opt_in_default
     'ce5691de8b7148981f5d0a67': validate_check_regional_exclusion,  # check_regional_exclusion
     '8bba054bf3cdea0fe165bfed': validate_check_disclosure_timing,  # check_disclosure_timing

@@ -16,7 +16,6 @@ from consentrules.config import Config
 from consentrules.dates import DateFormatError
 from consentrules.dates import PartialDate
 from consentrules.dates import parse_date
-from consentrules.engine import Engine
 from consentrules.errors import ExitCode
 from consentrules.errors import InputError
 from consentrules.errors import Problem
@@ -236,6 +235,18 @@ def _call_adapter(config: Config, adapter: Any, path: Path) -> Snapshot:
     return snapshot
 
 
+def summarize(snapshot: Snapshot, as_of: PartialDate | None) -> SnapshotSummary:
+    return SnapshotSummary(
+        path=snapshot.path,
+        platform=snapshot.platform,
+        taken_at=str(snapshot.taken_at),
+        as_of=str(as_of or snapshot.taken_at),
+        settings=len(snapshot.settings),
+        disclosures=len(snapshot.disclosures),
+        adapter=snapshot.adapter,
+    )
+
+
 def load_snapshots(config: Config, files: Iterable[Path]) -> list[Snapshot]:
     """Every snapshot, or one InputError listing the problems of every bad file."""
     snapshots = []
@@ -288,26 +299,12 @@ def run_checks(config: Config, options: dict[str, Any], *, modify: bool = True) 
 
 
 def _run_checks(config: Config, options: dict[str, Any], *, modify: bool) -> Report:
+    from consentrules.parallel import check_files
+
     as_of = parse_as_of(options.get("as_of"))
     files = snapshot_files(config, _snapshot_args(options))
     rules = load_rules(config)
-    snapshots = load_snapshots(config, files)
-    engine = Engine(config.check_kinds, config.regions)
-    findings = []
-    summaries = []
-    for snapshot in snapshots:
-        findings.extend(engine.evaluate(rules, snapshot, as_of=as_of, options=options))
-        summaries.append(
-            SnapshotSummary(
-                path=snapshot.path,
-                platform=snapshot.platform,
-                taken_at=str(snapshot.taken_at),
-                as_of=str(as_of or snapshot.taken_at),
-                settings=len(snapshot.settings),
-                disclosures=len(snapshot.disclosures),
-                adapter=snapshot.adapter,
-            )
-        )
+    findings, summaries = check_files(config, rules, files, as_of, options)
     config.rules, config.snapshots = rules, summaries
     if modify:
         config.pluginmanager.call_each(

@@ -143,6 +143,13 @@ def _run_options(parser: Any) -> None:
         "--as-of", metavar="DATE", help="evaluation date (default: each snapshot's taken_at)"
     )
     parser.add_argument("--adapter", metavar="NAME", help="read snapshots with this adapter")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="check snapshots in N processes (0: one per core; default 1)",
+    )
 
 
 def build_parser(plugin_options: Any = None) -> Any:

@@ -102,8 +102,10 @@ _rust: dict[int, tuple[Mapping[str, Any], Any]] = {}
 
 
 def _is_large(data: Any) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("settings"), list) and (
-        len(data["settings"]) > LARGE
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("settings"), list)
+        and (len(data["settings"]) > LARGE)
     )
 
 

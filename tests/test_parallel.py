@@ -1,0 +1,60 @@
+"""--jobs: the same result on several cores, and a progress line on a terminal."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+
+sys.path.insert(0, str(__import__("conftest").ROOT / "benchmarks"))
+import generate
+
+
+@pytest.fixture
+def folder(tmp_path):
+    for index in range(12):
+        data = generate.generate(30, seed=index)
+        (tmp_path / f"platform-{index:02d}.json").write_text(json.dumps(data))
+    return tmp_path
+
+
+def test_jobs_give_the_same_report_as_one_process(folder, tmp_path_factory, consentrules_run):
+    out = tmp_path_factory.mktemp("out")
+    one = consentrules_run("check", str(folder), "-o", f"json={out}/one.json", "--jobs", "1")
+    two = consentrules_run("check", str(folder), "-o", f"json={out}/two.json", "--jobs", "2")
+    every = consentrules_run("check", str(folder), "-o", f"json={out}/all.json", "-j", "0")
+    assert one.exit_code == two.exit_code == every.exit_code == 1
+    first = (out / "one.json").read_text()
+    assert first == (out / "two.json").read_text() == (out / "all.json").read_text()
+    assert len(json.loads(first)["snapshots"]) == 12
+
+
+def test_bad_files_are_all_reported_with_jobs(folder, consentrules_run):
+    (folder / "platform-03.json").write_text("{")
+    (folder / "platform-07.json").write_text('{"platform": "x"}')
+    result = consentrules_run("check", str(folder), "--jobs", "2")
+    assert result.exit_code == 2
+    assert "platform-03.json" in result.stderr and "platform-07.json" in result.stderr
+
+
+def test_progress_on_a_terminal_only(folder, monkeypatch, consentrules_run):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    from consentrules.parallel import _Progress
+
+    progress = _Progress(3)
+    for _ in range(3):
+        progress.step()
+    progress.close()
+    assert "3/3 snapshots" in terminal.getvalue()
+    plain = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", plain)
+    quiet = _Progress(3)
+    quiet.step()
+    assert plain.getvalue() == ""
