@@ -58,3 +58,13 @@ def test_progress_on_a_terminal_only(folder, monkeypatch, consentrules_run):
     quiet = _Progress(3)
     quiet.step()
     assert plain.getvalue() == ""
+
+
+def test_job_counts():
+    import os
+
+    from consentrules.parallel import _jobs
+
+    assert _jobs({}, 10) == 1
+    assert _jobs({"jobs": 3}, 2) == 2  # never more workers than snapshots
+    assert _jobs({"jobs": 0}, 100) == min(os.cpu_count() or 1, 100)

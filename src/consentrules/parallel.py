@@ -47,7 +47,9 @@ def _check_one(path: Path) -> Result:
 
 
 def _jobs(options: dict[str, Any], count: int) -> int:
-    requested = options.get("jobs") or 1
+    requested = options.get("jobs")
+    if requested is None:
+        requested = 1
     if requested <= 0:
         requested = os.cpu_count() or 1
     return max(1, min(requested, count))
