@@ -122,8 +122,19 @@ class RuleLoader:
         return rules
 
     def load_file(self, path: Path) -> list[Rule]:
+        from consentrules import cache
+
+        cached = cache.get(path)
+        if cached is not None:
+            data, positions = cached
+            try:
+                return self.load_document(Document(str(path), data, positions), path.parent.name)
+            except InputError:
+                pass  # e.g. a plugin's kind changed: read the file again, for exact positions
         doc = load_document(path)
-        return self.load_document(doc, pack=path.parent.name)
+        rules = self.load_document(doc, pack=path.parent.name)
+        cache.put(path, doc.data, _positions(doc, rules))
+        return rules
 
     def load_document(self, doc: Document, pack: str | None = None) -> list[Rule]:
         data = doc.data
@@ -261,6 +272,18 @@ class RuleLoader:
             prepared=prepared,
             fixtures=fixtures,
         )
+
+
+def _positions(doc: Document, rules: list[Rule]) -> dict[str, tuple[int, int]]:
+    """The positions a loaded rule file's Rules need again: each rule's and fixture's line."""
+    table: dict[str, tuple[int, int]] = {}
+    for index, rule in enumerate(rules):
+        pointers = [pointer("rules", index), *(f.pointer for f in rule.fixtures)]
+        for ptr in pointers:
+            position = doc.source_map.locate(ptr)
+            if position is not None:
+                table[ptr] = position
+    return table
 
 
 def _fixture(doc: Document, raw: Mapping[str, Any], ptr: str) -> Fixture:

@@ -1,0 +1,84 @@
+"""The rule-file cache: same rules, invalidated by edits, never trusted blindly."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from consentrules import cache
+from consentrules import loading
+from consentrules.errors import InputError
+from consentrules.loading import RuleLoader
+from consentrules.testing import builtin_check_kinds
+
+RULES = """\
+rules:
+  - id: C1
+    title: cached
+    severity: low
+    check: {kind: opt_in_default}
+    fixtures:
+      - name: quiet
+        snapshot: {settings: []}
+        expect: []
+"""
+
+
+@pytest.fixture
+def loader(regions):
+    return RuleLoader(builtin_check_kinds(), regions)
+
+
+def test_second_load_comes_from_the_cache(tmp_path, loader, monkeypatch):
+    path = tmp_path / "r.yaml"
+    path.write_text(RULES)
+    first = loader.load_paths([path])
+
+    def no_yaml(*args, **kwargs):
+        raise AssertionError("read the YAML again")
+
+    monkeypatch.setattr(loading, "load_document", no_yaml)
+    second = loader.load_paths([path])
+    assert [(r.id, r.line, r.fixtures[0].line) for r in second] == [("C1", 2, 7)]
+    assert [r.id for r in first] == [r.id for r in second]
+
+
+def test_an_edit_invalidates(tmp_path, loader):
+    path = tmp_path / "r.yaml"
+    path.write_text(RULES)
+    loader.load_paths([path])
+    time.sleep(0.01)
+    path.write_text(RULES.replace("title: cached", "title: edited"))
+    os.utime(path, ns=(time.time_ns(), time.time_ns()))
+    assert loader.load_paths([path])[0].title == "edited"
+
+
+def test_a_corrupt_cache_is_ignored(tmp_path, loader):
+    path = tmp_path / "r.yaml"
+    path.write_text(RULES)
+    loader.load_paths([path])
+    for entry in cache.directory().glob("rules-*.json"):
+        entry.write_text("{not json")
+    assert loader.load_paths([path])[0].id == "C1"
+
+
+def test_cached_rules_still_meet_the_current_kinds(tmp_path, regions):
+    path = tmp_path / "r.yaml"
+    path.write_text(RULES)
+    RuleLoader(builtin_check_kinds(), regions).load_paths([path])
+    kinds = builtin_check_kinds()
+    kinds._items.pop("opt_in_default")  # as if the plugin providing it were gone
+    with pytest.raises(InputError) as info:
+        RuleLoader(kinds, regions).load_paths([path])
+    (problem,) = info.value.problems
+    assert problem.line == 5 and "unknown check kind" in problem.message  # read again, exact
+
+
+def test_cache_can_be_turned_off(tmp_path, loader, monkeypatch):
+    monkeypatch.setenv("CONSENTRULES_NO_CACHE", "1")
+    assert cache.directory() is None
+    path = tmp_path / "r.yaml"
+    path.write_text(RULES)
+    assert loader.load_paths([path])[0].id == "C1"
