@@ -160,7 +160,7 @@ def applicable_leaves(state: SettingState, registry: RegionRegistry) -> frozense
     return _applicable(registry, state.regions.include, state.regions.exclude)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _applicable(
     registry: RegionRegistry, include: tuple[str, ...], exclude: tuple[str, ...]
 ) -> frozenset[str]:
@@ -171,10 +171,17 @@ def default_on_leaves(
     state: SettingState, registry: RegionRegistry, within: frozenset[str]
 ) -> tuple[frozenset[str], frozenset[str]]:
     """``(on, unknown)``: leaves of ``within`` enrolled by default, and those it cannot tell."""
+    if not state.region_defaults:  # the common case needs no per-region work
+        if state.default is True:
+            return within, _EMPTY
+        return (_EMPTY, _EMPTY) if state.default is False else (_EMPTY, within)
     return _default_on(registry, state.default, state.region_defaults, within)
 
 
-@lru_cache(maxsize=4096)
+_EMPTY: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=1 << 16)
 def _default_on(
     registry: RegionRegistry,
     default: bool | None,

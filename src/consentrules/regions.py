@@ -176,17 +176,17 @@ def _and_list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _count_cached(registry: RegionRegistry, leaves: frozenset[str]) -> int:
     return len({registry.country_of(leaf) for leaf in leaves})
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _collapse_cached(registry: RegionRegistry, leaves: frozenset[str]) -> tuple[str, ...]:
     return registry._collapse(leaves)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _describe_cached(registry: RegionRegistry, leaves: frozenset[str], limit: int) -> str:
     return registry._describe(leaves, limit)
 

@@ -9,6 +9,7 @@ date order.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from consentrules.dates import DateFormatError
@@ -29,6 +30,8 @@ from consentrules.schema import load_schema
 from consentrules.schema import validate
 from consentrules.yamlsource import Document
 from consentrules.yamlsource import pointer
+
+_NO_METADATA: Mapping[str, Any] = MappingProxyType({})
 
 
 class _Builder:
@@ -82,12 +85,14 @@ class _Builder:
     def scope(self, raw: Any, ptr: str) -> RegionScope | None:
         if raw is None:
             return None
-        include = self.region_terms(raw.get("include"), ptr + "/include")
-        exclude = self.region_terms(raw.get("exclude"), ptr + "/exclude")
-        key = (include, exclude)
+        key = (tuple(raw.get("include") or ()), tuple(raw.get("exclude") or ()))
         scope = self._scopes.get(key)
         if scope is None:
-            scope = self._scopes[key] = RegionScope(include=include, exclude=exclude)
+            include = self.region_terms(key[0], ptr + "/include")
+            exclude = self.region_terms(key[1], ptr + "/exclude")
+            scope = RegionScope(include=include, exclude=exclude)
+            if (include, exclude) == key:  # every term known: reuse for the same lists
+                self._scopes[key] = scope
         return scope
 
     def region_defaults(self, raw: Any, ptr: str) -> tuple[tuple[str, bool | None], ...]:
@@ -168,7 +173,7 @@ class _Builder:
             default_note=raw.get("default_note"),
             stated=frozenset(raw),
             history=tuple(history),
-            metadata=dict(raw.get("metadata") or {}),
+            metadata=dict(raw["metadata"]) if raw.get("metadata") else _NO_METADATA,
             pointer=ptr,
         )
 

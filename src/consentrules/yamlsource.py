@@ -569,6 +569,7 @@ def _yaml_child(node: Any, part: str) -> Any:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
+_SEPARATOR = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*")
 
 
 class JsonSourceMap:
@@ -644,14 +645,15 @@ class JsonSourceMap:
         return offsets[index] if 0 <= index < len(offsets) else -1
 
     def _scan_array(self, start: int) -> Iterator[int]:
-        text, decode = self._text, self._decoder.raw_decode
+        text, decode, separator = self._text, self._decoder.raw_decode, _SEPARATOR.match
         pos = self._skip_ws(start + 1)
-        while pos < len(text) and text[pos] != "]":
+        end = len(text)
+        while pos < end and text[pos] != "]":
             yield pos
             _, pos = decode(text, pos)
-            pos = self._skip_ws(pos)
-            if text[pos] == ",":
-                pos = self._skip_ws(pos + 1)
+            match = separator(text, pos)
+            if match is not None:
+                pos = match.end()
 
 
 __all__ = [
