@@ -6,8 +6,11 @@ Each function takes the parsed options and returns an exit code; errors are rais
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import sys
 from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -281,24 +284,21 @@ def _snapshot_args(options: dict[str, Any]) -> list[str]:
     return list(args)
 
 
-def run_checks(config: Config, options: dict[str, Any], *, modify: bool = True) -> Report:
-    """Load rules and snapshots, evaluate, and (with ``modify``) let plugins adjust findings.
-
-    Python's cyclic garbage collector is paused meanwhile: building a large snapshot creates
-    millions of objects and no cycles, and the collector's passes would triple the time.
-    """
-    import gc
-
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: a large snapshot makes millions of objects and
+    no cycles, and the collector's passes over them would triple the time of a run."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run_checks(config, options, modify=modify)
+        yield
     finally:
         if enabled:
             gc.enable()
 
 
-def _run_checks(config: Config, options: dict[str, Any], *, modify: bool) -> Report:
+def run_checks(config: Config, options: dict[str, Any], *, modify: bool = True) -> Report:
+    """Load rules and snapshots, evaluate, and (with ``modify``) let plugins adjust findings."""
     from consentrules.parallel import check_files
 
     as_of = parse_as_of(options.get("as_of"))
@@ -373,9 +373,10 @@ def cmd_check(config: Config, options: dict[str, Any]) -> int:
     for _, path in outputs:
         if path is not None:
             ensure_not_input(Path(path), inputs)
-    report = run_checks(config, options)
-    exit_code = ExitCode.FINDINGS if report.failing else ExitCode.OK
-    write_outputs(config, outputs, report)
+    with collector_paused():
+        report = run_checks(config, options)
+        exit_code = ExitCode.FINDINGS if report.failing else ExitCode.OK
+        write_outputs(config, outputs, report)
     config.pluginmanager.call_each(
         "consentrules_sessionfinish", config=config, report=report, exitstatus=int(exit_code)
     )
@@ -412,8 +413,9 @@ def cmd_baseline_create(config: Config, options: dict[str, Any]) -> int:
     setup(config, options)
     target = Path(options["baseline_output"])
     ensure_not_input(target, [Path(p) for p in options.get("snapshots") or []])
-    report = run_checks(config, options, modify=False)
-    data = baseline_dict(report.findings)
+    with collector_paused():
+        report = run_checks(config, options, modify=False)
+        data = baseline_dict(report.findings)
     with atomic_writer(target) as stream:
         json.dump(data, stream, indent=2, ensure_ascii=False)
         stream.write("\n")
