@@ -155,6 +155,12 @@ def spans(setting: Setting, as_of: PartialDate, when: str = "ever") -> list[Span
 # Regions ---------------------------------------------------------------------------------------
 def applicable_leaves(state: SettingState, registry: RegionRegistry) -> frozenset[str] | None:
     """Where the practice applies, or None when the snapshot does not say."""
+    mask = applicable_mask(state, registry)
+    return None if mask is None else registry.leaves_of(mask)
+
+
+def applicable_mask(state: SettingState, registry: RegionRegistry) -> int | None:
+    """:func:`applicable_leaves` as a bit mask (see :meth:`RegionRegistry.mask`)."""
     if state.regions is None:
         return None
     return _applicable(registry, state.regions.include, state.regions.exclude)
@@ -163,39 +169,36 @@ def applicable_leaves(state: SettingState, registry: RegionRegistry) -> frozense
 @lru_cache(maxsize=1 << 16)
 def _applicable(
     registry: RegionRegistry, include: tuple[str, ...], exclude: tuple[str, ...]
-) -> frozenset[str]:
-    return registry.expand_all(include) - registry.expand_all(exclude)
+) -> int:
+    return registry.mask_all(include) & ~registry.mask_all(exclude)
 
 
 def default_on_leaves(
     state: SettingState, registry: RegionRegistry, within: frozenset[str]
 ) -> tuple[frozenset[str], frozenset[str]]:
     """``(on, unknown)``: leaves of ``within`` enrolled by default, and those it cannot tell."""
-    if not state.region_defaults:  # the common case needs no per-region work
-        if state.default is True:
-            return within, _EMPTY
-        return (_EMPTY, _EMPTY) if state.default is False else (_EMPTY, within)
-    return _default_on(registry, state.default, state.region_defaults, within)
+    on, unknown = default_on_masks(state, registry, registry.mask(within))
+    return registry.leaves_of(on), registry.leaves_of(unknown)
 
 
-_EMPTY: frozenset[str] = frozenset()
-
-
-@lru_cache(maxsize=1 << 16)
-def _default_on(
-    registry: RegionRegistry,
-    default: bool | None,
-    overrides: tuple[tuple[str, bool | None], ...],
-    within: frozenset[str],
-) -> tuple[frozenset[str], frozenset[str]]:
-    value: dict[str, bool | None] = dict.fromkeys(within, default)
+def default_on_masks(state: SettingState, registry: RegionRegistry, within: int) -> tuple[int, int]:
+    """:func:`default_on_leaves` on bit masks; the most specific override wins."""
+    default = state.default
+    on = within if default is True else 0
+    unknown = within if default is None else 0
     # Broadest first, so the most specific entry is applied last and wins.
-    for term, on in sorted(overrides, key=lambda item: -registry.weight(item[0])):
-        for leaf in registry.expand(term) & within:
-            value[leaf] = on
-    on_leaves = frozenset(leaf for leaf, v in value.items() if v is True)
-    unknown = frozenset(leaf for leaf, v in value.items() if v is None)
-    return on_leaves, unknown
+    for term, value in _by_breadth(registry, state.region_defaults):
+        covered = registry.mask_all((term,)) & within
+        on = (on & ~covered) | (covered if value is True else 0)
+        unknown = (unknown & ~covered) | (covered if value is None else 0)
+    return on, unknown
+
+
+@lru_cache(maxsize=4096)
+def _by_breadth(
+    registry: RegionRegistry, overrides: tuple[tuple[str, bool | None], ...]
+) -> tuple[tuple[str, bool | None], ...]:
+    return tuple(sorted(overrides, key=lambda item: -registry.weight(item[0])))
 
 
 # Selection -------------------------------------------------------------------------------------
@@ -214,9 +217,9 @@ def selects(selector: Selector, setting: Setting, ctx: EvalContext) -> bool:
     ):
         return False
     if selector.regions is not None:
-        wanted = ctx.regions.expand_all(selector.regions)
+        wanted = ctx.regions.mask_all(selector.regions)
         for span in spans(setting, ctx.as_of, "ever"):
-            leaves = applicable_leaves(span.state, ctx.regions)
+            leaves = applicable_mask(span.state, ctx.regions)
             # Unknown regions: selected, so that the check can say it cannot evaluate.
             if leaves is None or leaves & wanted:
                 return True
@@ -322,9 +325,9 @@ def gap_finding(
     )
 
 
-def merge_spans(offending: list[tuple[Span, frozenset[str]]]) -> list[tuple[str, frozenset[str]]]:
-    """Join consecutive periods with the same offending regions; describe each period."""
-    merged: list[tuple[Span, frozenset[str]]] = []
+def merge_spans(offending: list[tuple[Span, int]]) -> list[tuple[str, int]]:
+    """Join consecutive periods with the same offending regions (bit masks); describe each."""
+    merged: list[tuple[Span, int]] = []
     for span, leaves in offending:
         if merged and merged[-1][1] == leaves and merged[-1][0].end == span.start:
             previous = merged[-1][0]
@@ -339,17 +342,23 @@ def region_finding(
     rule: Rule,
     setting: Setting,
     lead: str,
-    offending: list[tuple[Span, frozenset[str]]],
+    offending: list[tuple[Span, int]],
     tail: str = "",
 ) -> Finding:
     """A violation naming each offending set of regions with its period.
 
-    ``offending`` pairs a span with the leaves at fault in it.
+    ``offending`` pairs a span with the bit mask of the leaves at fault in it.
     """
     registry = ctx.regions
     periods = merge_spans(offending)
-    parts = [f"in {registry.describe(leaves)} {period}".strip() for period, leaves in periods]
-    union = frozenset().union(*(leaves for _, leaves in periods))
+    parts = [
+        f"in {registry.describe(registry.leaves_of(mask))} {period}".strip()
+        for period, mask in periods
+    ]
+    union_mask = 0
+    for _, mask in periods:
+        union_mask |= mask
+    union = registry.leaves_of(union_mask)
     return ctx.setting_finding(
         rule,
         setting,
@@ -360,6 +369,12 @@ def region_finding(
             "periods": [period for period, _ in periods],
         },
     )
+
+
+def prepare_regions_mask(terms: Any, registry: RegionRegistry, key: str = "regions") -> int | None:
+    """:func:`prepare_regions` as a bit mask."""
+    leaves = prepare_regions(terms, registry, key)
+    return None if leaves is None else registry.mask(leaves)
 
 
 def prepare_regions(

@@ -27,12 +27,12 @@ from consentrules.evaluation import WHEN_PARAM
 from consentrules.evaluation import EvalContext
 from consentrules.evaluation import PerSettingCheck
 from consentrules.evaluation import Span
-from consentrules.evaluation import applicable_leaves
-from consentrules.evaluation import default_on_leaves
+from consentrules.evaluation import applicable_mask
+from consentrules.evaluation import default_on_masks
 from consentrules.evaluation import gap_finding
 from consentrules.evaluation import join_periods
 from consentrules.evaluation import merge_spans
-from consentrules.evaluation import prepare_regions
+from consentrules.evaluation import prepare_regions_mask
 from consentrules.evaluation import region_finding
 from consentrules.evaluation import spans
 from consentrules.evaluation import uncertain_span_gap
@@ -46,7 +46,7 @@ from consentrules.registry import CheckKindRegistry
 
 @dataclass(frozen=True)
 class Prepared:
-    leaves: frozenset[str] | None
+    mask: int | None  # the rule's regions as a bit mask; None: everywhere
     when: str
 
 
@@ -59,28 +59,34 @@ class OptInDefault(PerSettingCheck):
     }
 
     def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
-        return Prepared(prepare_regions(params.get("regions"), regions), params.get("when", "ever"))
+        return Prepared(
+            prepare_regions_mask(params.get("regions"), regions), params.get("when", "ever")
+        )
 
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         prepared: Prepared = rule.prepared
         registry = ctx.regions
-        offending: list[tuple[Span, frozenset[str]]] = []
+        offending: list[tuple[Span, int]] = []
         gaps: list[str] = []
         regions_unknown = False
         for span in spans(setting, ctx.as_of, prepared.when):
-            applicable = applicable_leaves(span.state, registry)
+            applicable = applicable_mask(span.state, registry)
             if applicable is None:
-                if prepared.leaves is not None:
+                if prepared.mask is not None:
                     gaps.append("the snapshot does not say in which regions the setting applies")
                     continue
-                applicable = registry.all_leaves
+                applicable = registry.all_mask
                 regions_unknown = True
-            within = applicable if prepared.leaves is None else applicable & prepared.leaves
+            within = applicable if prepared.mask is None else applicable & prepared.mask
             if not within:
                 continue
-            on, unknown = default_on_leaves(span.state, registry, within)
+            on, unknown = default_on_masks(span.state, registry, within)
             if unknown:
-                gaps.append(unknown_default_gap(unknown, within, setting, ctx))
+                gaps.append(
+                    unknown_default_gap(
+                        registry.leaves_of(unknown), registry.leaves_of(within), setting, ctx
+                    )
+                )
             if on and span.certain:
                 offending.append((span, on))
             elif on:

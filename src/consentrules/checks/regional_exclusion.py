@@ -28,10 +28,10 @@ from consentrules.evaluation import WHEN_PARAM
 from consentrules.evaluation import EvalContext
 from consentrules.evaluation import PerSettingCheck
 from consentrules.evaluation import Span
-from consentrules.evaluation import applicable_leaves
-from consentrules.evaluation import default_on_leaves
+from consentrules.evaluation import applicable_mask
+from consentrules.evaluation import default_on_masks
 from consentrules.evaluation import gap_finding
-from consentrules.evaluation import prepare_regions
+from consentrules.evaluation import prepare_regions_mask
 from consentrules.evaluation import region_finding
 from consentrules.evaluation import spans
 from consentrules.evaluation import uncertain_span_gap
@@ -47,7 +47,7 @@ MODES = ("active", "default_on")
 
 @dataclass(frozen=True)
 class Prepared:
-    leaves: frozenset[str]
+    mask: int  # the excluded regions as a bit mask
     mode: str
     when: str
 
@@ -66,26 +66,30 @@ class RegionalExclusion(PerSettingCheck):
     }
 
     def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
-        leaves = prepare_regions(params["regions"], regions)
-        assert leaves is not None  # required by the schema
-        return Prepared(leaves, params.get("mode", "active"), params.get("when", "ever"))
+        mask = prepare_regions_mask(params["regions"], regions)
+        assert mask is not None  # required by the schema
+        return Prepared(mask, params.get("mode", "active"), params.get("when", "ever"))
 
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         prepared: Prepared = rule.prepared
         registry = ctx.regions
-        offending: list[tuple[Span, frozenset[str]]] = []
+        offending: list[tuple[Span, int]] = []
         gaps: list[str] = []
         for span in spans(setting, ctx.as_of, prepared.when):
-            applicable = applicable_leaves(span.state, registry)
+            applicable = applicable_mask(span.state, registry)
             if applicable is None:
                 gaps.append("the snapshot does not say in which regions the setting applies")
                 continue
-            hit = applicable & prepared.leaves
+            hit = applicable & prepared.mask
             if hit and prepared.mode == "default_on":
                 within = hit
-                hit, unknown = default_on_leaves(span.state, registry, within)
+                hit, unknown = default_on_masks(span.state, registry, within)
                 if unknown:
-                    gaps.append(unknown_default_gap(unknown, within, setting, ctx))
+                    gaps.append(
+                        unknown_default_gap(
+                            registry.leaves_of(unknown), registry.leaves_of(within), setting, ctx
+                        )
+                    )
             if hit and span.certain:
                 offending.append((span, hit))
             elif hit:
