@@ -289,3 +289,12 @@ def test_rule_files_load_and_run_or_are_input_errors(data):
     snapshot = snapshot_from_document(load_yaml_text(VALID_TEXT, "v.yaml"), CONFIG.regions)
     for rule in rules:
         ENGINE.evaluate([rule], snapshot)
+
+
+@FUZZ
+@given(st.dictionaries(st.text(max_size=5), VALUES, max_size=5), st.sampled_from([None, 0, 2]))
+def test_json_reader_reads_what_json_reads(data, indent):
+    text = json.dumps(data, indent=indent)  # finite numbers only: NaN is refused on purpose
+    if "NaN" in text or "Infinity" in text:
+        return
+    assert load_json_text(text, "d.json").data == json.loads(text)

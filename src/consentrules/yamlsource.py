@@ -583,6 +583,7 @@ class JsonSourceMap:
         self._text = text
         self._decoder = json.JSONDecoder()
         self._array_offsets: dict[int, list[int]] = {}
+        self._members: dict[tuple[int, str], int] = {}
         self._newlines: list[int] | None = None
 
     def locate(self, ptr: str) -> tuple[int, int] | None:
@@ -623,6 +624,13 @@ class JsonSourceMap:
         return pos
 
     def _object_member(self, start: int, wanted: str) -> int:
+        key = (start, wanted)
+        found = self._members.get(key)
+        if found is None:
+            found = self._members[key] = self._find_member(start, wanted)
+        return found
+
+    def _find_member(self, start: int, wanted: str) -> int:
         text, decode = self._text, self._decoder.raw_decode
         pos = self._skip_ws(start + 1)
         while pos < len(text) and text[pos] != "}":

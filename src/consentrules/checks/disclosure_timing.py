@@ -33,10 +33,12 @@ evaluable.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from consentrules import hookimpl
@@ -64,6 +66,11 @@ class Prepared:
     date_field: str
     retain: tuple[str, ...]
     require: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=64)
+def _days_delta(days: int) -> dt.timedelta:
+    return dt.timedelta(days=days)
 
 
 def _kind_text(kinds: Sequence[str]) -> str:
@@ -261,6 +268,9 @@ class DisclosureTiming:
                 status=Status.NOT_EVALUABLE,
             )
         n = prepared.min_days or 0
+        limit = activated.first - _days_delta(n)
+        if all((known := firsts.get(p)) is not None and known[1] <= limit for p in purposes):
+            return None  # every purpose certainly disclosed in time: the usual case, cheaply
         deadline = activated.shift(-n)
         kind_text = _kind_text(prepared.kinds)
         late: list[str] = []
