@@ -238,12 +238,17 @@ class SettingIndex:
 
     def __init__(self, settings: Sequence[Setting]) -> None:
         self.settings = settings
-        self._by: dict[str, dict[str, list[int]]] = {name: {} for name in self.FIELDS}
-        for position, setting in enumerate(settings):
-            for name in self.FIELDS:
-                table = self._by[name]
+        self._by: dict[str, dict[str, list[int]]] = {}
+
+    def _table(self, name: str) -> dict[str, list[int]]:
+        """The index of one field, built the first time a rule selects by it."""
+        table = self._by.get(name)
+        if table is None:
+            table = self._by[name] = {}
+            for position, setting in enumerate(self.settings):
                 for value in getattr(setting, name):
                     table.setdefault(value, []).append(position)
+        return table
 
     def candidates(self, selector: Selector) -> Sequence[Setting]:
         """The settings that can match ``selector`` by its indexed keys, in snapshot order."""
@@ -252,7 +257,7 @@ class SettingIndex:
             wanted = getattr(selector, name)
             if wanted is None:
                 continue
-            table = self._by[name]
+            table = self._table(name)
             found: set[int] = set()
             for value in wanted:
                 found.update(table.get(value, ()))
