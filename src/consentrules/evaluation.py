@@ -67,6 +67,19 @@ class EvalContext:
     as_of: PartialDate
     regions: RegionRegistry
     options: Mapping[str, Any] = field(default_factory=dict)
+    _scope_masks: dict[int, int] = field(default_factory=dict, repr=False)
+
+    def applicable_mask(self, state: SettingState) -> int | None:
+        """:func:`applicable_mask`, remembered per region scope object of this snapshot."""
+        scope = state.regions
+        if scope is None:
+            return None
+        mask = self._scope_masks.get(id(scope))
+        if mask is None:
+            mask = self._scope_masks[id(scope)] = _applicable(
+                self.regions, scope.include, scope.exclude
+            )
+        return mask
 
     def finding(
         self,

@@ -27,7 +27,6 @@ from consentrules.evaluation import WHEN_PARAM
 from consentrules.evaluation import EvalContext
 from consentrules.evaluation import PerSettingCheck
 from consentrules.evaluation import Span
-from consentrules.evaluation import applicable_mask
 from consentrules.evaluation import default_on_masks
 from consentrules.evaluation import gap_finding
 from consentrules.evaluation import join_periods
@@ -70,7 +69,7 @@ class OptInDefault(PerSettingCheck):
         gaps: list[str] = []
         regions_unknown = False
         for span in spans(setting, ctx.as_of, prepared.when):
-            applicable = applicable_mask(span.state, registry)
+            applicable = ctx.applicable_mask(span.state)
             if applicable is None:
                 if prepared.mask is not None:
                     gaps.append("the snapshot does not say in which regions the setting applies")

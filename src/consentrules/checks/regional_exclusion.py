@@ -28,7 +28,6 @@ from consentrules.evaluation import WHEN_PARAM
 from consentrules.evaluation import EvalContext
 from consentrules.evaluation import PerSettingCheck
 from consentrules.evaluation import Span
-from consentrules.evaluation import applicable_mask
 from consentrules.evaluation import default_on_masks
 from consentrules.evaluation import gap_finding
 from consentrules.evaluation import prepare_regions_mask
@@ -76,7 +75,7 @@ class RegionalExclusion(PerSettingCheck):
         offending: list[tuple[Span, int]] = []
         gaps: list[str] = []
         for span in spans(setting, ctx.as_of, prepared.when):
-            applicable = applicable_mask(span.state, registry)
+            applicable = ctx.applicable_mask(span.state)
             if applicable is None:
                 gaps.append("the snapshot does not say in which regions the setting applies")
                 continue
