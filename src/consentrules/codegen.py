@@ -79,7 +79,7 @@ def schemas_to_compile() -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-def _strip_definitions(code: str) -> str:
+def _trim(code: str) -> str:
     """Drop the schema fragments fastjsonschema embeds in every error (they are bulky), and
     stop building a path string for every value checked: consentrules uses these validators
     only for a yes or no (``jsonschema`` explains the errors), so the names are not needed."""
@@ -126,7 +126,7 @@ def generate(schemas: Iterable[tuple[str, Mapping[str, Any]]]) -> str:
         )
         table.append(f"    {fingerprint(schema)!r}: {function},  # {name}")
     parts.append("\nVALIDATORS = {\n" + "\n".join(table) + "\n}\n")
-    return _strip_definitions("".join(parts))
+    return _trim("".join(parts))
 
 
 def main() -> int:

@@ -314,13 +314,23 @@ class PerSettingCheck:
         raise NotImplementedError
 
 
-def unknown_default_gap(
-    unknown: frozenset[str], within: frozenset[str], setting: Setting, ctx: EvalContext
-) -> str:
-    """Say where the default cannot be told, and why when the snapshot says."""
+def default_on_in(
+    span: Span, within: int, setting: Setting, ctx: EvalContext, gaps: list[str]
+) -> int:
+    """The leaves of ``within`` (a bit mask) where users are enrolled by default in this span;
+    where the snapshot cannot tell, a gap is added to ``gaps`` saying where and why."""
+    on, unknown = default_on_masks(span.state, ctx.regions, within)
+    if unknown:
+        gaps.append(unknown_default_gap(unknown, within, setting, ctx))
+    return on
+
+
+def unknown_default_gap(unknown: int, within: int, setting: Setting, ctx: EvalContext) -> str:
+    """Say where the default cannot be told (bit masks), and why when the snapshot says."""
     if unknown == within and not setting.default_note:
         return "the snapshot does not say whether users are enrolled by default"
-    text = f"users are possibly enrolled by default in {ctx.regions.describe(unknown)}"
+    where = ctx.regions.describe(ctx.regions.leaves_of(unknown))
+    text = f"users are possibly enrolled by default in {where}"
     return f"{text} ({setting.default_note})" if setting.default_note else text
 
 

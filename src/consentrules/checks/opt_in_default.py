@@ -27,7 +27,7 @@ from consentrules.evaluation import WHEN_PARAM
 from consentrules.evaluation import EvalContext
 from consentrules.evaluation import PerSettingCheck
 from consentrules.evaluation import Span
-from consentrules.evaluation import default_on_masks
+from consentrules.evaluation import default_on_in
 from consentrules.evaluation import gap_finding
 from consentrules.evaluation import join_periods
 from consentrules.evaluation import merge_spans
@@ -35,7 +35,6 @@ from consentrules.evaluation import prepare_regions_mask
 from consentrules.evaluation import region_finding
 from consentrules.evaluation import spans
 from consentrules.evaluation import uncertain_span_gap
-from consentrules.evaluation import unknown_default_gap
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Setting
@@ -79,13 +78,7 @@ class OptInDefault(PerSettingCheck):
             within = applicable if prepared.mask is None else applicable & prepared.mask
             if not within:
                 continue
-            on, unknown = default_on_masks(span.state, registry, within)
-            if unknown:
-                gaps.append(
-                    unknown_default_gap(
-                        registry.leaves_of(unknown), registry.leaves_of(within), setting, ctx
-                    )
-                )
+            on = default_on_in(span, within, setting, ctx, gaps)
             if on and span.certain:
                 offending.append((span, on))
             elif on:

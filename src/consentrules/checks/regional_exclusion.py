@@ -28,13 +28,12 @@ from consentrules.evaluation import WHEN_PARAM
 from consentrules.evaluation import EvalContext
 from consentrules.evaluation import PerSettingCheck
 from consentrules.evaluation import Span
-from consentrules.evaluation import default_on_masks
+from consentrules.evaluation import default_on_in
 from consentrules.evaluation import gap_finding
 from consentrules.evaluation import prepare_regions_mask
 from consentrules.evaluation import region_finding
 from consentrules.evaluation import spans
 from consentrules.evaluation import uncertain_span_gap
-from consentrules.evaluation import unknown_default_gap
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Setting
@@ -71,7 +70,6 @@ class RegionalExclusion(PerSettingCheck):
 
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         prepared: Prepared = rule.prepared
-        registry = ctx.regions
         offending: list[tuple[Span, int]] = []
         gaps: list[str] = []
         for span in spans(setting, ctx.as_of, prepared.when):
@@ -81,14 +79,7 @@ class RegionalExclusion(PerSettingCheck):
                 continue
             hit = applicable & prepared.mask
             if hit and prepared.mode == "default_on":
-                within = hit
-                hit, unknown = default_on_masks(span.state, registry, within)
-                if unknown:
-                    gaps.append(
-                        unknown_default_gap(
-                            registry.leaves_of(unknown), registry.leaves_of(within), setting, ctx
-                        )
-                    )
+                hit = default_on_in(span, hit, setting, ctx, gaps)
             if hit and span.certain:
                 offending.append((span, hit))
             elif hit:
