@@ -46,16 +46,6 @@ def relative_uri(path: str, cwd: Path) -> tuple[str, bool]:
     return quote(rel.as_posix()), True
 
 
-def severity_groups(report: Report) -> list[tuple[Severity, list[Finding]]]:
-    """Unsuppressed violations by severity, most severe first."""
-    out = []
-    for severity in sorted(Severity, reverse=True):
-        items = [f for f in report.violations if f.severity is severity]
-        if items:
-            out.append((severity, items))
-    return out
-
-
 def regions_text(finding: Finding, limit: int = 6) -> str:
     """The finding's regions for a table cell: all of them, or the first few and a count."""
     regions = list(finding.regions)
