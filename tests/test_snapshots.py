@@ -59,7 +59,21 @@ def test_json_snapshot_has_positions_too(tmp_path):
     data = load_yaml_text(GOOD, "s.yaml").data
     snap = load(tmp_path, json.dumps(data, indent=2), "s.json")
     line, _ = snap.source_map.locate(snap.settings[0].pointer)
-    assert line == 5
+    assert line == 6  # a setting is located at its "id" key
+    assert snap.source_map.locate(snap.settings[0].pointer + "/regions")[0] == 11
+
+
+def test_json_settings_located_by_id_even_with_decoys_and_escapes(tmp_path):
+    text = (
+        '{"platform": "x", "taken_at": "2024-01-01", "settings": [\n'
+        '  {"title": "b", "id": "a"},\n'
+        '  {"title": "\\u00e9t\\u00e9", "id": "\\u00e9t\\u00e9"},\n'
+        '  {"metadata": {"note": "b"},\n   "id": "b"}\n]}'
+    )
+    snap = load(tmp_path, text, "s.json")
+    assert [s.id for s in snap.settings] == ["a", "\u00e9t\u00e9", "b"]
+    lines = [snap.source_map.locate(s.pointer)[0] for s in snap.settings]
+    assert lines == [2, 3, 5]  # the escaped id falls back to parsing: its object's line
 
 
 def test_unknown_region_with_suggestion_and_line(tmp_path):

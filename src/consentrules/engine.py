@@ -67,6 +67,9 @@ class Engine:
 
 def locate(findings: list[Finding], snapshot: Snapshot) -> list[Finding]:
     """Fill in line and column from the snapshot's source map (only for these findings)."""
+    prepare = getattr(snapshot.source_map, "prepare", None)
+    if prepare is not None and findings:
+        prepare([f.pointer for f in findings if f.line is None and f.snapshot == snapshot.path])
     out = []
     for finding in findings:
         if finding.line is None and finding.pointer and finding.snapshot == snapshot.path:

@@ -249,6 +249,9 @@ def snapshot_from_document(
     disclosures = [
         builder.disclosure(raw, i) for i, raw in enumerate(data.get("disclosures") or ())
     ]
+    register = getattr(doc.source_map, "register_ids", None)
+    if register is not None:  # JSON: locate settings by their ids, without a second parse
+        register("settings", [setting.id for setting in settings])
     builder.unique(settings, "setting", "settings")
     builder.unique(disclosures, "disclosure", "disclosures")
     if builder.problems or taken_at is None:
