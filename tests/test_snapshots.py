@@ -141,3 +141,23 @@ def test_examples_are_valid():
 
     for name in ("violating.yaml", "compliant.yaml"):
         snapshot_from_document(load_document(EXAMPLES / "ai-training-2024" / name))
+
+
+def test_stated_fields_follow_each_setting_even_when_key_sets_are_shared(tmp_path):
+    snapshot = load(
+        tmp_path,
+        """\
+        platform: Acme
+        taken_at: 2024-11-20
+        settings:
+          - {id: a, purposes: [ads], data_categories: []}
+          - {id: b, purposes: [ads]}
+          - {id: c, purposes: [ads], data_categories: [posts]}
+          - {id: d, data_categories: [posts], purposes: [ads]}
+        """,
+    )
+    a, b, c, d = snapshot.settings
+    assert a.stated == frozenset({"id", "purposes", "data_categories"})
+    assert b.stated == frozenset({"id", "purposes"})
+    assert c.stated == a.stated == d.stated
+    assert a.data_categories == () and "data_categories" not in b.stated

@@ -43,6 +43,7 @@ class _Builder:
         self._dates: dict[Any, PartialDate] = {}
         self._known_terms: set[str] = set()
         self._scopes: dict[tuple[tuple[str, ...], tuple[str, ...]], RegionScope] = {}
+        self._stated: dict[tuple[str, ...], frozenset[str]] = {}
 
     def problem(self, ptr: str, message: str, hint: str | None = None) -> None:
         position = self.doc.source_map.locate(ptr)
@@ -63,7 +64,19 @@ class _Builder:
         self._dates[value] = parsed
         return parsed
 
+    def stated(self, raw: Mapping[str, Any]) -> frozenset[str]:
+        """The keys of ``raw``; settings mostly share one key set, so share one frozenset."""
+        keys = tuple(raw)
+        found = self._stated.get(keys)
+        if found is None:
+            found = self._stated[keys] = frozenset(keys)
+        return found
+
     def region_terms(self, terms: Any, ptr: str) -> tuple[str, ...]:
+        if not terms:
+            return ()
+        if self._known_terms.issuperset(terms):  # the common case, checked in C
+            return tuple(terms)
         out = []
         for index, term in enumerate(terms or ()):
             if term in self._known_terms:
@@ -128,9 +141,35 @@ class _Builder:
 
     def setting(self, raw: Mapping[str, Any], index: int) -> Setting:
         ptr = f"/settings/{index}"
+        get = raw.get
+        history_raw = get("history")
+        region_defaults = get("region_defaults")
+        metadata = get("metadata")
+        return Setting(
+            id=str(raw["id"]),
+            title=str(get("title") or raw["id"]),
+            purposes=tuple(get("purposes") or ()),
+            data_categories=tuple(get("data_categories") or ()),
+            recipients=tuple(get("recipients") or ()),
+            default=get("default"),
+            region_defaults=(
+                self.region_defaults(region_defaults, ptr + "/region_defaults")
+                if region_defaults
+                else ()
+            ),
+            regions=self.scope(get("regions"), ptr + "/regions"),
+            activated_at=self.date(get("activated_at"), ptr + "/activated_at"),
+            default_note=get("default_note"),
+            stated=self.stated(raw),
+            history=self.history(history_raw, index) if history_raw else (),
+            metadata=dict(metadata) if metadata else _NO_METADATA,
+            pointer=ptr,
+        )
+
+    def history(self, entries: Any, index: int) -> tuple[HistoryEntry, ...]:
         history = []
         previous: PartialDate | None = None
-        for h_index, entry in enumerate(raw.get("history") or ()):
+        for h_index, entry in enumerate(entries):
             h_ptr = pointer("settings", index, "history", h_index)
             day = self.date(entry.get("date"), h_ptr + "/date")
             if day is None:
@@ -156,26 +195,7 @@ class _Builder:
                     pointer=h_ptr,
                 )
             )
-        return Setting(
-            id=str(raw["id"]),
-            title=str(raw.get("title") or raw["id"]),
-            purposes=tuple(raw.get("purposes") or ()),
-            data_categories=tuple(raw.get("data_categories") or ()),
-            recipients=tuple(raw.get("recipients") or ()),
-            default=raw.get("default"),
-            region_defaults=(
-                self.region_defaults(raw["region_defaults"], ptr + "/region_defaults")
-                if raw.get("region_defaults")
-                else ()
-            ),
-            regions=self.scope(raw.get("regions"), ptr + "/regions"),
-            activated_at=self.date(raw.get("activated_at"), ptr + "/activated_at"),
-            default_note=raw.get("default_note"),
-            stated=frozenset(raw),
-            history=tuple(history),
-            metadata=dict(raw["metadata"]) if raw.get("metadata") else _NO_METADATA,
-            pointer=ptr,
-        )
+        return tuple(history)
 
     def disclosure(self, raw: Mapping[str, Any], index: int) -> Disclosure:
         versions = []
