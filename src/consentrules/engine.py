@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from consentrules.dates import PartialDate
@@ -75,6 +74,6 @@ def locate(findings: list[Finding], snapshot: Snapshot) -> list[Finding]:
         if finding.line is None and finding.pointer and finding.snapshot == snapshot.path:
             position = snapshot.source_map.locate(finding.pointer)
             if position:
-                finding = replace(finding, line=position[0], column=position[1])
+                finding = finding.at(*position)
         out.append(finding)
     return out

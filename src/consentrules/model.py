@@ -312,6 +312,26 @@ class Finding:
     def suppressed(self) -> bool:
         return self.suppression is not None
 
+    def at(self, line: int | None, column: int | None) -> Finding:
+        """This finding at a source position (what ``dataclasses.replace`` does, faster: a
+        large check locates tens of thousands of findings)."""
+        return Finding(
+            self.rule_id,
+            self.severity,
+            self.status,
+            self.message,
+            self.snapshot,
+            self.platform,
+            self.target_kind,
+            self.target_id,
+            self.regions,
+            self.pointer,
+            line,
+            column,
+            self.evidence,
+            self.suppression,
+        )
+
     @property
     def fingerprint(self) -> str:
         """Stable across reformatting and reordering: no line numbers, no message text."""
