@@ -314,6 +314,12 @@ class PerSettingCheck:
         raise NotImplementedError
 
 
+def never_on_by_default(setting: Setting) -> bool:
+    """Whether no user is ever enrolled by default, anywhere: off, with no per-region
+    overrides and no history (most settings of a large snapshot; checks skip them at once)."""
+    return setting.default is False and not setting.region_defaults and not setting.history
+
+
 def default_on_in(
     span: Span, within: int, setting: Setting, ctx: EvalContext, gaps: list[str]
 ) -> int:

@@ -31,6 +31,7 @@ from consentrules.evaluation import default_on_in
 from consentrules.evaluation import gap_finding
 from consentrules.evaluation import join_periods
 from consentrules.evaluation import merge_spans
+from consentrules.evaluation import never_on_by_default
 from consentrules.evaluation import prepare_regions_mask
 from consentrules.evaluation import region_finding
 from consentrules.evaluation import spans
@@ -62,6 +63,13 @@ class OptInDefault(PerSettingCheck):
         )
 
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+        if never_on_by_default(setting) and (
+            setting.regions is not None or rule.prepared.mask is None
+        ):
+            return None  # what the full check would conclude, without its work
+        return self.full_check(rule, setting, ctx)
+
+    def full_check(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         prepared: Prepared = rule.prepared
         registry = ctx.regions
         offending: list[tuple[Span, int]] = []

@@ -30,6 +30,7 @@ from consentrules.evaluation import PerSettingCheck
 from consentrules.evaluation import Span
 from consentrules.evaluation import default_on_in
 from consentrules.evaluation import gap_finding
+from consentrules.evaluation import never_on_by_default
 from consentrules.evaluation import prepare_regions_mask
 from consentrules.evaluation import region_finding
 from consentrules.evaluation import spans
@@ -69,6 +70,15 @@ class RegionalExclusion(PerSettingCheck):
         return Prepared(mask, params.get("mode", "active"), params.get("when", "ever"))
 
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+        if (
+            rule.prepared.mode == "default_on"
+            and setting.regions is not None
+            and never_on_by_default(setting)
+        ):
+            return None  # what the full check would conclude, without its work
+        return self.full_check(rule, setting, ctx)
+
+    def full_check(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         prepared: Prepared = rule.prepared
         offending: list[tuple[Span, int]] = []
         gaps: list[str] = []
