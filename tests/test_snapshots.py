@@ -161,3 +161,26 @@ def test_stated_fields_follow_each_setting_even_when_key_sets_are_shared(tmp_pat
     assert b.stated == frozenset({"id", "purposes"})
     assert c.stated == a.stated == d.stated
     assert a.data_categories == () and "data_categories" not in b.stated
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        ("taken_at: 2024-11-20", "taken_at: 2024-13-20", 2),
+        ("activated_at: 2024-08", "activated_at: 2024-00", 9),
+        ("{published_at: 2024-09-18,", "{published_at: 2024-09-31,", 14),
+    ],
+)
+def test_every_kind_of_date_error_points_at_its_line(tmp_path, old, new, line):
+    (p,) = problems(tmp_path, GOOD.replace(old, new))
+    assert p.line == line and "2024-" in p.message
+
+
+def test_unknown_region_in_history_points_at_the_entry(tmp_path):
+    text = GOOD.replace(
+        "    activated_at: 2024-08\n",
+        "    activated_at: 2024-08\n    history:\n"
+        "      - date: 2024-10-01\n        regions: {include: [ALL], exclude: [Swiss]}\n",
+    )
+    (p,) = problems(tmp_path, text)
+    assert (p.line, p.column) == (12, 45) and "unknown region 'Swiss'" in p.message

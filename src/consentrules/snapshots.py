@@ -50,7 +50,9 @@ class _Builder:
         line, column = position if position else (None, None)
         self.problems.append(Problem(self.doc.path, message, line=line, column=column, hint=hint))
 
-    def date(self, value: Any, ptr: str) -> PartialDate | None:
+    def date(self, value: Any, owner: str, key: str) -> PartialDate | None:
+        """The date ``value`` stated at ``owner``/``key`` (the pointer is built only for an
+        error: a large snapshot states hundreds of thousands of dates)."""
         if value is None:
             return None
         cached = self._dates.get(value)
@@ -59,7 +61,7 @@ class _Builder:
         try:
             parsed = parse_date(value)
         except DateFormatError as exc:
-            self.problem(ptr, str(exc))
+            self.problem(f"{owner}/{key}", str(exc))
             return None
         self._dates[value] = parsed
         return parsed
@@ -95,12 +97,18 @@ class _Builder:
             out.append(term)
         return tuple(out)
 
-    def scope(self, raw: Any, ptr: str) -> RegionScope | None:
+    def scope(self, raw: Any, owner: str) -> RegionScope | None:
+        """The ``regions`` of the setting or history entry at ``owner``."""
         if raw is None:
             return None
         key = (tuple(raw.get("include") or ()), tuple(raw.get("exclude") or ()))
         scope = self._scopes.get(key)
         if scope is None:
+            known = self._known_terms
+            if known.issuperset(key[0]) and known.issuperset(key[1]):
+                scope = self._scopes[key] = RegionScope(include=key[0], exclude=key[1])
+                return scope
+            ptr = owner + "/regions"
             include = self.region_terms(key[0], ptr + "/include")
             exclude = self.region_terms(key[1], ptr + "/exclude")
             scope = RegionScope(include=include, exclude=exclude)
@@ -157,8 +165,8 @@ class _Builder:
                 if region_defaults
                 else ()
             ),
-            regions=self.scope(get("regions"), ptr + "/regions"),
-            activated_at=self.date(get("activated_at"), ptr + "/activated_at"),
+            regions=self.scope(get("regions"), ptr),
+            activated_at=self.date(get("activated_at"), ptr, "activated_at"),
             default_note=get("default_note"),
             stated=self.stated(raw),
             history=self.history(history_raw, index) if history_raw else (),
@@ -171,7 +179,7 @@ class _Builder:
         previous: PartialDate | None = None
         for h_index, entry in enumerate(entries):
             h_ptr = pointer("settings", index, "history", h_index)
-            day = self.date(entry.get("date"), h_ptr + "/date")
+            day = self.date(entry.get("date"), h_ptr, "date")
             if day is None:
                 continue
             if previous is not None and day.first < previous.first:
@@ -190,7 +198,7 @@ class _Builder:
                         if "region_defaults" in entry
                         else None
                     ),
-                    regions=self.scope(entry.get("regions"), h_ptr + "/regions"),
+                    regions=self.scope(entry.get("regions"), h_ptr),
                     note=entry.get("note"),
                     pointer=h_ptr,
                 )
@@ -201,12 +209,12 @@ class _Builder:
         versions = []
         for v_index, version in enumerate(raw.get("versions") or ()):
             v_ptr = pointer("disclosures", index, "versions", v_index)
-            published = self.date(version.get("published_at"), v_ptr + "/published_at")
+            published = self.date(version.get("published_at"), v_ptr, "published_at")
             versions.append(
                 DisclosureVersion(
                     version=str(version.get("version", published or v_index + 1)),
                     published_at=published,
-                    effective_at=self.date(version.get("effective_at"), v_ptr + "/effective_at"),
+                    effective_at=self.date(version.get("effective_at"), v_ptr, "effective_at"),
                     url=version.get("url"),
                     purposes=tuple(version.get("purposes") or ()),
                     describes_opt_out=version.get("describes_opt_out"),
@@ -225,6 +233,8 @@ class _Builder:
         )
 
     def unique(self, items: list[Any], what: str, collection: str) -> None:
+        if len({item.id for item in items}) == len(items):
+            return
         first: dict[str, int] = {}
         for index, item in enumerate(items):
             if item.id in first:
@@ -264,7 +274,7 @@ def snapshot_from_document(
     if problems:
         raise InputError(problems)
     builder = _Builder(doc, registry or default_registry())
-    taken_at = builder.date(data["taken_at"], "/taken_at")
+    taken_at = builder.date(data["taken_at"], "", "taken_at")
     settings = [builder.setting(raw, i) for i, raw in enumerate(data["settings"])]
     disclosures = [
         builder.disclosure(raw, i) for i, raw in enumerate(data.get("disclosures") or ())
