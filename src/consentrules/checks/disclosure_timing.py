@@ -269,7 +269,11 @@ class DisclosureTiming:
             )
         n = prepared.min_days or 0
         limit = activated.first - _days_delta(n)
-        if all((known := firsts.get(p)) is not None and known[1] <= limit for p in purposes):
+        for purpose in purposes:
+            known = firsts.get(purpose)
+            if known is None or known[1] > limit:
+                break
+        else:
             return None  # every purpose certainly disclosed in time: the usual case, cheaply
         deadline = activated.shift(-n)
         kind_text = _kind_text(prepared.kinds)
