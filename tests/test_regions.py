@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from consentrules.regions import UnknownRegionError
+from consentrules.regions import default_registry
 
 
 def test_groups_expand_to_their_members(regions):
@@ -51,3 +55,20 @@ def test_describe_uses_complement_for_large_sets(regions):
     assert regions.describe(leaves) == "217 regions (everywhere except EEA, CH and GB)"
     assert regions.describe({"GB"}) == "GB"
     assert regions.describe({"GB", "CH"}) == "CH and GB"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_masks_turn_back_into_their_leaves_and_country_counts(data):
+    regions = default_registry()
+    everything = sorted(regions.all_leaves)
+    leaves = frozenset(data.draw(st.lists(st.sampled_from(everything), max_size=300)))
+    mask = regions.mask(leaves)
+    assert regions._leaves(mask) == leaves  # uncached path: the byte table
+    assert regions.count_countries_mask(mask) == len({regions.country_of(x) for x in leaves})
+
+
+def test_count_countries_mask_counts_a_state_as_its_country(regions):
+    assert regions.count_countries_mask(regions.mask_all(["US-CA", "US-NY", "DE"])) == 2
+    assert regions.count_countries_mask(regions.mask_all(["EEA"])) == 30
+    assert regions.count_countries_mask(0) == 0

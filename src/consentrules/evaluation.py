@@ -399,7 +399,7 @@ def region_finding(
         f"{lead} {join_periods(parts)}{tail}",
         regions=registry.collapse(union),
         evidence={
-            "regions_count": registry.count_countries(union),
+            "regions_count": registry.count_countries_mask(union_mask),
             "periods": [period for period, _ in periods],
         },
     )

@@ -72,6 +72,8 @@ class RegionRegistry:
         self._bits = {leaf: 1 << i for i, leaf in enumerate(sorted(self.all_leaves))}
         self._leaf_at = sorted(self.all_leaves)
         self.all_mask = (1 << len(self._leaf_at)) - 1
+        self._byte_leaves: dict[int, tuple[str, ...]] = {}
+        self._country_masks: tuple[int, list[int]] | None = None
         # Largest first, so that collapse prefers the broadest name that fits.
         self._collapse_order = sorted(self.groups.values(), key=lambda g: (-len(g.leaves), g.name))
 
@@ -125,13 +127,33 @@ class RegionRegistry:
         return _leaves_cached(self, mask)
 
     def _leaves(self, mask: int) -> frozenset[str]:
-        at = self._leaf_at
-        out = []
-        while mask:
-            low = mask & -mask
-            out.append(at[low.bit_length() - 1])
-            mask ^= low
+        # A byte at a time: the leaves of each (position, byte value) are worked out once.
+        out: list[str] = []
+        chunks = self._byte_leaves
+        for position, byte in enumerate(mask.to_bytes((mask.bit_length() + 7) // 8, "little")):
+            if byte:
+                key = position << 8 | byte
+                leaves = chunks.get(key)
+                if leaves is None:
+                    first = position * 8
+                    leaves = chunks[key] = tuple(
+                        self._leaf_at[first + bit] for bit in range(8) if byte >> bit & 1
+                    )
+                out.extend(leaves)
         return frozenset(out)
+
+    def count_countries_mask(self, mask: int) -> int:
+        """:meth:`count_countries` of the leaves of a bit mask."""
+        if self._country_masks is None:
+            single, several = 0, []
+            for leaves in self._country_leaves.values():
+                if len(leaves) == 1:
+                    single |= self._bits[next(iter(leaves))]
+                else:
+                    several.append(self.mask(leaves))
+            self._country_masks = (single, several)
+        single, several = self._country_masks
+        return bin(mask & single).count("1") + sum(1 for m in several if mask & m)
 
     def is_known(self, term: str) -> bool:
         try:
