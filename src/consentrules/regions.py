@@ -143,7 +143,7 @@ class RegionRegistry:
         return frozenset(out)
 
     def count_countries_mask(self, mask: int) -> int:
-        """:meth:`count_countries` of the leaves of a bit mask."""
+        """:meth:`count_countries` of the leaves of a bit mask, counted on masks."""
         if self._country_masks is None:
             single, several = 0, []
             for leaves in self._country_leaves.values():
@@ -208,7 +208,8 @@ class RegionRegistry:
         return (*named, *sorted(codes))
 
     def count_countries(self, leaves: Iterable[str]) -> int:
-        return _count_cached(self, frozenset(leaves))
+        """How many countries the leaves touch (a US state counts as the US)."""
+        return self.count_countries_mask(self.mask(leaves))
 
     def describe(self, leaves: Iterable[str], limit: int = 12) -> str:
         """Short text for a set of leaves, e.g. ``"EEA, CH and GB"`` or ``"203 regions (...)"``."""
@@ -239,11 +240,6 @@ def _mask_cached(registry: RegionRegistry, term: str) -> int:
 @lru_cache(maxsize=1 << 14)
 def _leaves_cached(registry: RegionRegistry, mask: int) -> frozenset[str]:
     return registry._leaves(mask)
-
-
-@lru_cache(maxsize=1 << 16)
-def _count_cached(registry: RegionRegistry, leaves: frozenset[str]) -> int:
-    return len({registry.country_of(leaf) for leaf in leaves})
 
 
 @lru_cache(maxsize=1 << 16)

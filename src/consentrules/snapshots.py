@@ -75,12 +75,8 @@ class _Builder:
         return found
 
     def region_terms(self, terms: Any, ptr: str) -> tuple[str, ...]:
-        if not terms:
-            return ()
-        if self._known_terms.issuperset(terms):  # the common case, checked in C
-            return tuple(terms)
         out = []
-        for index, term in enumerate(terms or ()):
+        for index, term in enumerate(terms):
             if term in self._known_terms:
                 out.append(term)
                 continue
