@@ -37,3 +37,31 @@ def test_finding_at_changes_only_the_position():
     moved = finding.at(7, 3)
     assert moved == dataclasses.replace(finding, line=7, column=3)
     assert (moved.line, moved.column) == (7, 3) and finding.line is None
+
+
+def test_finding_pickles_to_an_equal_finding():
+    import pickle
+
+    finding = Finding(
+        "r",
+        Severity.HIGH,
+        Status.VIOLATION,
+        "m",
+        "s.json",
+        "p",
+        "setting",
+        "t",
+        regions=("FR",),
+        pointer="/settings/0",
+        line=3,
+        column=4,
+        evidence={"a": [1]},
+        suppression=Suppression(
+            kind="waiver", justification="j", owner="o", expires=None, source="w"
+        ),
+    )
+    copy = pickle.loads(pickle.dumps(finding, pickle.HIGHEST_PROTOCOL))
+    assert copy == finding and copy is not finding
+    assert [getattr(copy, f.name) for f in dataclasses.fields(Finding)] == [
+        getattr(finding, f.name) for f in dataclasses.fields(Finding)
+    ]

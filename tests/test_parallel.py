@@ -68,3 +68,16 @@ def test_job_counts():
     assert _jobs({}, 10) == 1
     assert _jobs({"jobs": 3}, 2) == 2  # never more workers than snapshots
     assert _jobs({"jobs": 0}, 100) == min(os.cpu_count() or 1, 100)
+
+
+def test_without_jobs_many_snapshots_use_every_core():
+    from consentrules.parallel import AUTO_MIN_FILES
+    from consentrules.parallel import _jobs
+    from consentrules.parallel import _parts
+    from consentrules.parallel import cores
+
+    assert _jobs({}, AUTO_MIN_FILES - 1) == 1
+    assert _jobs({}, AUTO_MIN_FILES) == min(cores(), AUTO_MIN_FILES)
+    assert _jobs({"jobs": 1}, 1000) == 1
+    assert _parts({}) == _parts({"jobs": 0}) == cores()
+    assert _parts({"jobs": 1}) == 1 and _parts({"jobs": 3}) == 3

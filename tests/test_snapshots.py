@@ -184,3 +184,33 @@ def test_unknown_region_in_history_points_at_the_entry(tmp_path):
     )
     (p,) = problems(tmp_path, text)
     assert (p.line, p.column) == (12, 45) and "unknown region 'Swiss'" in p.message
+
+
+def test_prepared_positions_equal_positions_found_one_by_one(tmp_path):
+    """``prepare`` counts the lines of many findings in one pass; each must be where a plain
+    count from the top of the file puts it (pretty-printed and one-line text alike)."""
+    from consentrules.yamlsource import JsonSourceMap
+
+    data = {
+        "platform": "x",
+        "taken_at": "2024-01-01",
+        "settings": [
+            {"id": f"s{i}", "title": "t\n" * (i % 3), "default": i % 2 == 0} for i in range(40)
+        ],
+        "disclosures": [
+            {"id": "d", "kind": "faq", "versions": [{"version": "1", "published_at": "2024-01-01"}]}
+        ],
+    }
+    for indent in (None, 2, "\t"):
+        text = json.dumps(data, indent=indent)
+        snap = load(tmp_path, text, "s.json")
+        pointers = [s.pointer for s in snap.settings[::3]] + ["/disclosures/0/versions/0"]
+        fresh = JsonSourceMap(text)
+        fresh.register_ids("settings", [s.id for s in snap.settings])
+        expected = [fresh.locate(p) for p in pointers]
+        snap.source_map.prepare(pointers)
+        assert [snap.source_map.locate(p) for p in reversed(pointers)] == expected[::-1]
+        for (line, column), ptr in zip(expected, pointers, strict=True):
+            offset = snap.source_map._pointer_offset(ptr)
+            assert line == text.count("\n", 0, offset) + 1
+            assert column == offset - (text.rfind("\n", 0, offset) + 1) + 1

@@ -1595,7 +1595,7 @@ VALIDATORS = {
     'a88f8387c362111a907d7bd4': validate_snapshot,  # snapshot
     'ae1c0884ac23439a1796a2ac': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
-    '611c2057effdaf7969462a90': validate_config,  # config
+    'b67d89b35bd4241ca0c5ce2e': validate_config,  # config
     '9b7964ecc6e44c080e90c20d': validate_check_opt_in_default,  # check_opt_in_default
     'ce5691de8b7148981f5d0a67': validate_check_regional_exclusion,  # check_regional_exclusion
     '8bba054bf3cdea0fe165bfed': validate_check_disclosure_timing,  # check_disclosure_timing

@@ -165,7 +165,7 @@ def snapshot_files(config: Config, args: Iterable[str]) -> list[Path]:
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and (forced or _pick_adapter(config, p) is not None)
+                and (forced or pick_adapter(config, p) is not None)
             ]
             if not found:
                 problems.append(Problem(arg, "the folder holds no snapshot files"))
@@ -195,7 +195,7 @@ def load_snapshot(config: Config, path: Path) -> Snapshot:
             raise UsageError(f"unknown adapter {forced!r}; installed adapters: {known}")
         adapter = config.adapters.get(forced)
     else:
-        found = _pick_adapter(config, path)
+        found = pick_adapter(config, path)
         if found is None:
             raise InputError(
                 [
@@ -211,7 +211,7 @@ def load_snapshot(config: Config, path: Path) -> Snapshot:
     return _call_adapter(config, adapter, path)
 
 
-def _pick_adapter(config: Config, path: Path) -> Any:
+def pick_adapter(config: Config, path: Path) -> Any:
     """The first adapter that recognises the file: plugins' first, the native one last."""
     head = _head(path)
     candidates = [a for a in config.adapters if a.name != "native"]
@@ -287,13 +287,16 @@ def _snapshot_args(options: dict[str, Any]) -> list[str]:
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector: a large snapshot makes millions of objects and
-    no cycles, and the collector's passes over them would triple the time of a run."""
+    no cycles, and the collector's passes over them would triple the time of a run. (When the
+    process ends after the run, it stays paused: its first pass would walk them all again.)"""
+    from consentrules.process import resume_collector
+
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if enabled:
+        if enabled and resume_collector():
             gc.enable()
 
 

@@ -302,6 +302,10 @@ def join_periods(parts: list[str]) -> str:
 class PerSettingCheck:
     """Base for check kinds that judge one selected setting at a time."""
 
+    #: Findings about a setting depend on that setting alone: a large snapshot may be
+    #: checked in runs of its settings (see docs/plugins.md).
+    per_setting = True
+
     def evaluate(
         self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
     ) -> Iterator[Finding]:

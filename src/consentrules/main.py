@@ -148,7 +148,8 @@ def _run_options(parser: Any) -> None:
         "-j",
         type=int,
         metavar="N",
-        help="check snapshots in N processes (0: one per core; default 1)",
+        help="check in N processes (0: one per core; default: one per core for 32 snapshots "
+        "or more, or a JSON snapshot of 2 MB or more; 1: one process)",
     )
 
 
@@ -509,6 +510,9 @@ def console_main() -> None:
     caches a large check built; the process has nothing left to do, so once the exit handlers
     have run and the standard streams are flushed it ends at once.
     """
+    from consentrules import process
+
+    process.ends_after_run = True
     code = main()
     import atexit
 

@@ -317,10 +317,8 @@ class Finding:
     def suppressed(self) -> bool:
         return self.suppression is not None
 
-    def at(self, line: int | None, column: int | None) -> Finding:
-        """This finding at a source position (what ``dataclasses.replace`` does, faster: a
-        large check locates tens of thousands of findings)."""
-        return Finding(
+    def _arguments(self) -> tuple[Any, ...]:
+        return (
             self.rule_id,
             self.severity,
             self.status,
@@ -331,11 +329,22 @@ class Finding:
             self.target_id,
             self.regions,
             self.pointer,
-            line,
-            column,
+            self.line,
+            self.column,
             self.evidence,
             self.suppression,
         )
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Pickled as the constructor's arguments: half the time of the default for a slotted
+        # dataclass (findings come back from worker processes by the ten thousand).
+        return (Finding, self._arguments())
+
+    def at(self, line: int | None, column: int | None) -> Finding:
+        """This finding at a source position (what ``dataclasses.replace`` does, faster: a
+        large check locates tens of thousands of findings)."""
+        arguments = self._arguments()
+        return Finding(*arguments[:10], line, column, *arguments[12:])  # type: ignore[call-arg]
 
     @property
     def fingerprint(self) -> str:

@@ -1,11 +1,15 @@
-"""Checking many snapshots: one at a time, or on several cores with ``--jobs``.
+"""Checking snapshots on one core or several (``--jobs``).
 
 Each snapshot is loaded, evaluated and dropped before the next, so memory holds one snapshot
-(per worker) and the findings. With ``--jobs N`` (``0``: one per core) the snapshots are
-shared out between worker processes forked from this one, so that they inherit its plugins,
-rules and configuration; the findings come back in the order of the files, so the output is
-the same as with one job. Where fork is not available the check runs in this process. A
-progress line is written to standard error when it is a terminal.
+(per worker) and the findings. Many snapshots are shared out between worker processes forked
+from this one, so that they inherit its plugins, rules and configuration; the findings come
+back in the order of the files, so the output is the same as with one job. A single large JSON
+snapshot is instead checked in runs of its settings, one per worker (:mod:`consentrules.split`).
+Where fork is not available everything runs in this process. A progress line is written to
+standard error when it is a terminal.
+
+``--jobs N`` asks for N processes, ``0`` for one per core. Without it, one per core is used where
+it pays: for a JSON snapshot of 2 MB or more, or for 32 snapshots or more.
 """
 
 from __future__ import annotations
@@ -25,34 +29,64 @@ from consentrules.errors import Problem
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import SnapshotSummary
+from consentrules.process import keep_until_exit
 
 Result = tuple[list[Finding], SnapshotSummary | None, list[Problem]]
+
+#: Without ``--jobs``, a pool of workers is started for this many snapshots or more.
+AUTO_MIN_FILES = 32
 
 # What the forked workers inherit: set just before the pool starts.
 _job: dict[str, Any] = {}
 
 
-def _check_one(path: Path) -> Result:
+def cores() -> int:
+    """The cores this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        return len(affinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _check_one(path: Path, parts: int = 1) -> Result:
     from consentrules.commands import load_snapshot
     from consentrules.commands import summarize
 
     config, rules, as_of, options = _job["config"], _job["rules"], _job["as_of"], _job["options"]
+    if parts > 1:
+        from consentrules import split
+
+        if split.splittable(config, rules, path):
+            result = split.check_split(split.Job(config, rules, as_of, options), path, parts)
+            if result is not None:
+                return result
     try:
         snapshot = load_snapshot(config, path)
     except InputError as exc:
         return [], None, exc.problems
     engine = Engine(config.check_kinds, config.regions)
     findings = engine.evaluate(rules, snapshot, as_of=as_of, options=options)
+    keep_until_exit(snapshot)
     return findings, summarize(snapshot, as_of), []
 
 
 def _jobs(options: dict[str, Any], count: int) -> int:
+    """How many processes share out ``count`` snapshots."""
     requested = options.get("jobs")
     if requested is None:
-        requested = 1
-    if requested <= 0:
-        requested = os.cpu_count() or 1
+        requested = cores() if count >= AUTO_MIN_FILES else 1
+    elif requested <= 0:
+        requested = cores()
     return max(1, min(requested, count))
+
+
+def _parts(options: dict[str, Any]) -> int:
+    """Into how many runs one large snapshot may be cut (when the snapshots are not shared
+    out)."""
+    requested = options.get("jobs")
+    if requested is None or requested <= 0:
+        return cores()
+    return int(requested)
 
 
 class _Progress:
@@ -77,14 +111,14 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _results(files: Sequence[Path], jobs: int) -> Iterator[Result]:
+def _results(files: Sequence[Path], jobs: int, parts: int) -> Iterator[Result]:
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs) as pool:
             yield from pool.imap(_check_one, files, chunksize=max(1, len(files) // (jobs * 8)))
     else:
         for path in files:
-            yield _check_one(path)
+            yield _check_one(path, parts)
 
 
 def check_files(
@@ -101,7 +135,8 @@ def check_files(
     problems: list[Problem] = []
     progress = _Progress(len(files))
     try:
-        for found, summary, errors in _results(files, _jobs(options, len(files))):
+        jobs = _jobs(options, len(files))
+        for found, summary, errors in _results(files, jobs, _parts(options)):
             findings.extend(found)
             if summary is not None:
                 summaries.append(summary)

@@ -228,11 +228,11 @@ class _Builder:
             pointer=pointer("disclosures", index),
         )
 
-    def unique(self, items: list[Any], what: str, collection: str) -> None:
+    def unique(self, items: list[Any], what: str, collection: str, first_index: int = 0) -> None:
         if len({item.id for item in items}) == len(items):
             return
         first: dict[str, int] = {}
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, first_index):
             if item.id in first:
                 self.problem(
                     pointer(collection, index, "id"),
@@ -248,9 +248,16 @@ def _split(ptr: str) -> list[str]:
 
 
 def snapshot_from_document(
-    doc: Document, registry: RegionRegistry | None = None, *, adapter: str = "native"
+    doc: Document,
+    registry: RegionRegistry | None = None,
+    *,
+    adapter: str = "native",
+    first_index: int = 0,
 ) -> Snapshot:
     """Validate a native-format document and build the Snapshot.
+
+    ``first_index`` is the index in the file of the document's first setting, when the
+    document holds a run of a larger snapshot's settings (see :mod:`consentrules.split`).
 
     :raises InputError: listing every problem, each with file, line and a hint.
     """
@@ -271,14 +278,14 @@ def snapshot_from_document(
         raise InputError(problems)
     builder = _Builder(doc, registry or default_registry())
     taken_at = builder.date(data["taken_at"], "", "taken_at")
-    settings = [builder.setting(raw, i) for i, raw in enumerate(data["settings"])]
+    settings = [builder.setting(raw, i) for i, raw in enumerate(data["settings"], first_index)]
     disclosures = [
         builder.disclosure(raw, i) for i, raw in enumerate(data.get("disclosures") or ())
     ]
     register = getattr(doc.source_map, "register_ids", None)
     if register is not None:  # JSON: locate settings by their ids, without a second parse
-        register("settings", [setting.id for setting in settings])
-    builder.unique(settings, "setting", "settings")
+        register("settings", [setting.id for setting in settings], first_index)
+    builder.unique(settings, "setting", "settings", first_index)
     builder.unique(disclosures, "disclosure", "disclosures")
     if builder.problems or taken_at is None:
         raise InputError(builder.problems)

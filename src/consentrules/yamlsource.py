@@ -321,11 +321,16 @@ class _JsonDuplicate(ValueError):
         super().__init__(key)
 
 
+def json_decoder() -> json.JSONDecoder:
+    """The JSON decoder of snapshots and rules: a duplicate key or NaN/infinity is an error."""
+    return json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+
+
 def load_json_text(text: str, name: str) -> Document:
     if not text.strip():
         raise InputError([Problem(name, "the file is empty", hint="a JSON object is expected")])
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        data = json_decoder().decode(text)
     except _JsonConstant as exc:
         line = _find_line(text, exc.constant)
         raise InputError(
@@ -582,22 +587,29 @@ class JsonSourceMap:
     found faster still, at its ``"id"`` key, by a plain text search.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, ids_from: int = 0) -> None:
         self._text = text
+        self._ids_from = ids_from  # where the registered elements start in the text
         self._decoder = json.JSONDecoder()
         self._array_offsets: dict[int, list[int]] = {}
         self._members: dict[tuple[int, str], int] = {}
         self._newlines: list[int] | None = None
         self._ids: dict[str, list[str]] = {}
+        self._first: dict[str, int] = {}
         self._id_offsets: dict[str, dict[int, int | None]] = {}
+        self._offsets: dict[str, int | None] = {}  # by pointer
+        self._lines: dict[int, tuple[int, int]] = {}  # line and column by offset
 
-    def register_ids(self, array: str, ids: list[str]) -> None:
-        """The ids of the elements of the top-level array ``array``, in order."""
+    def register_ids(self, array: str, ids: list[str], first: int = 0) -> None:
+        """The ids of the elements of the top-level array ``array``, in order, from element
+        ``first`` on (a part of a snapshot read on its own holds a run of its settings)."""
         self._ids[array] = ids
+        self._first[array] = first
 
     def prepare(self, pointers: list[str]) -> None:
-        """Find, in one ordered pass, the elements these pointers name by id (optional: it
-        makes locating many findings cheaper; any other pointer is found when asked)."""
+        """Locate these pointers together (optional: it makes locating many findings cheaper;
+        any other pointer is found when asked): the elements named by id in one ordered search,
+        then the lines of all of them in one ordered count."""
         wanted: dict[str, set[int]] = {}
         for ptr in pointers:
             parts = split_pointer(ptr)
@@ -606,7 +618,23 @@ class JsonSourceMap:
         for array, indexes in wanted.items():
             known = self._id_offsets.setdefault(array, {})
             todo = sorted(i for i in indexes if i not in known)
-            known.update(self._find_ids(self._ids[array], todo))
+            known.update(self._find_ids(array, todo))
+        offsets = {self._pointer_offset(ptr) for ptr in pointers}
+        offsets.discard(None)
+        self._count_lines(sorted(o for o in offsets if o is not None and o not in self._lines))
+
+    def _count_lines(self, offsets: list[int]) -> None:
+        """Line and column of each offset (ascending), counting newlines from one to the next:
+        one pass over the text, where a table of every line of a large file would cost more."""
+        text, lines = self._text, self._lines
+        line, line_start, previous = 1, 0, 0
+        for offset in offsets:
+            newlines = text.count("\n", previous, offset)
+            if newlines:
+                line += newlines
+                line_start = text.rfind("\n", previous, offset) + 1
+            lines[offset] = (line, offset - line_start + 1)
+            previous = offset
 
     def _by_id(self, parts: list[str]) -> int | None:
         if len(parts) != 2 or parts[0] not in self._ids or not parts[1].isdigit():
@@ -614,21 +642,22 @@ class JsonSourceMap:
         index = int(parts[1])
         known = self._id_offsets.setdefault(parts[0], {})
         if index not in known:
-            known.update(self._find_ids(self._ids[parts[0]], [index]))
+            known.update(self._find_ids(parts[0], [index]))
         return known.get(index)
 
-    def _find_ids(self, ids: list[str], indexes: list[int]) -> dict[int, int | None]:
+    def _find_ids(self, array: str, indexes: list[int]) -> dict[int, int | None]:
         """The offsets of some elements' ``"id": "..."`` values, searched in element order;
         None where the text escapes an id differently (that element is then found by parsing,
         as any other)."""
-        text, pos = self._text, 0
+        text, pos = self._text, self._ids_from
+        ids, first = self._ids[array], self._first[array]
         out: dict[int, int | None] = {}
         find, key = text.find, _ID_KEY.search
         for index in indexes:
-            if index >= len(ids):
+            if not first <= index < first + len(ids):
                 out[index] = None
                 continue
-            value = ids[index]
+            value = ids[index - first]
             if '"' in value or "\\" in value or not value.isprintable():
                 needle = json.dumps(value, ensure_ascii=False)
             else:
@@ -646,16 +675,23 @@ class JsonSourceMap:
         return out
 
     def locate(self, ptr: str) -> tuple[int, int] | None:
-        by_id = self._by_id(split_pointer(ptr)) if self._ids else None
-        if by_id is not None:
-            return self._line_col(by_id)
-        try:
-            offset = self._offset(split_pointer(ptr))
-        except (ValueError, IndexError):
-            return None
+        offset = self._pointer_offset(ptr)
         if offset is None:
             return None
-        return self._line_col(offset)
+        return self._lines.get(offset) or self._line_col(offset)
+
+    def _pointer_offset(self, ptr: str) -> int | None:
+        if ptr in self._offsets:
+            return self._offsets[ptr]
+        parts = split_pointer(ptr)
+        offset = self._by_id(parts) if self._ids else None
+        if offset is None:
+            try:
+                offset = self._offset(parts)
+            except (ValueError, IndexError):
+                offset = None
+        self._offsets[ptr] = offset
+        return offset
 
     locate_key = locate
 
@@ -731,6 +767,7 @@ __all__ = [
     "JsonSourceMap",
     "NoSourceMap",
     "YamlSourceMap",
+    "json_decoder",
     "load_document",
     "load_json_text",
     "load_yaml_text",

@@ -131,6 +131,8 @@ class Prepared:
 
 class Condition:
     name = "condition"
+    # Each setting is judged alone; disclosure versions are judged once a setting is selected.
+    per_setting = True
     description = "A custom rule: all/any/not over field tests on settings or disclosures."
     params_schema: Mapping[str, Any] = {
         "type": "object",

@@ -83,6 +83,9 @@ def _days(n: int) -> str:
 
 class DisclosureTiming:
     name = "disclosure_timing"
+    # Timing findings are about one setting each; retention and required statements are about
+    # the disclosures and come once a setting is selected.
+    per_setting = True
     description = (
         "Every purpose must be disclosed N days before activation; stated facts must not be "
         "silently dropped."

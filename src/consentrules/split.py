@@ -1,0 +1,403 @@
+"""Checking one large JSON snapshot on several cores.
+
+Check kinds judge settings one at a time, so a large JSON snapshot can be read, validated,
+built and judged in several processes at once, each taking one run of its settings; the
+findings are then put back together. The report is the same as from one process.
+
+* **Cutting.** The text is cut between elements of the ``settings`` array into near-equal
+  shares, preferably where ``}`` ``,`` ``{"id":`` starts an element. This process reads the
+  members before ``settings``; each worker reads its run as one JSON array (``[`` + its text +
+  ``]``), and the last worker also reads the members after the array.
+* **Trusting nothing.** A cut in the wrong place (inside a string, or between two entries of a
+  setting's history) leaves a run that is not a complete array, and reading it fails: a run
+  that reads whole proves that the next cut lies between two settings. On any failure, and on
+  any problem with the input, the snapshot is checked whole in this process instead, and that
+  check gives the precise error messages.
+* **Which rules.** Only when the check kind of every rule declares ``per_setting = True``:
+  its findings about a setting (``target_kind == "setting"``) depend on that setting and the
+  snapshot's other parts alone, and its other findings on those other parts and on whether the
+  rule selected any setting. Setting findings come from the worker that holds the setting; a
+  rule's other findings are taken from the first worker that reports them.
+* **Ids** must be unique across the runs: every worker sends its ids back, and they are checked
+  together.
+
+The workers are forked from this process (they inherit its rules, plugins and configuration,
+and the text) and talk to it through pipes. Where ``fork`` does not exist, nothing is split.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import pickle
+import re
+import signal
+import struct
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from consentrules.engine import Engine
+from consentrules.errors import InputError
+from consentrules.errors import Problem
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import SnapshotSummary
+from consentrules.process import keep_until_exit
+from consentrules.snapshots import snapshot_from_document
+from consentrules.yamlsource import Document
+from consentrules.yamlsource import JsonSourceMap
+from consentrules.yamlsource import json_decoder
+from consentrules.yamlsource import read_text
+
+#: Below this many bytes one process is about as fast as several.
+MIN_BYTES = 2_000_000
+
+Result = tuple[list[Finding], SnapshotSummary | None, list[Problem]]
+
+_WS = re.compile(r"[ \t\n\r]*")
+_CUT_AT_ID = re.compile(r'\}[ \t\n\r]*(,)[ \t\n\r]*(?=\{[ \t\n\r]*"id"[ \t\n\r]*:)')
+_CUT = re.compile(r"\}[ \t\n\r]*(,)[ \t\n\r]*(?=\{)")
+_BEFORE_KEY = re.compile(r"\][ \t\n\r]*,[ \t\n\r]*\Z")
+_WINDOW = 1 << 20  # how far past the ideal place a cut is looked for
+
+
+class _Unsplittable(Exception):
+    """The text is not as the plan needs it: check the snapshot whole."""
+
+
+@dataclasses.dataclass
+class Plan:
+    """Where the text of a snapshot is cut into runs of settings."""
+
+    path: str
+    text: str
+    head: dict[str, Any]  # the members before "settings", in order
+    starts: list[int]  # where the text of each run starts (the first: just after "[")
+    ends: list[int]  # where it ends: at the comma before the next run (the last: -1)
+
+    @property
+    def runs(self) -> int:
+        return len(self.starts)
+
+
+@dataclasses.dataclass
+class Job:
+    """What every run is checked with."""
+
+    config: Any
+    rules: list[Rule]
+    as_of: Any
+    options: dict[str, Any]
+
+
+def splittable(config: Any, rules: Sequence[Rule], path: Path) -> bool:
+    """Whether this snapshot may be checked in runs: a large JSON file, read by the native
+    adapter, under rules whose check kinds all judge one setting at a time."""
+    from consentrules.commands import pick_adapter
+
+    if not hasattr(os, "fork") or path.suffix.lower() != ".json":
+        return False
+    try:
+        if path.stat().st_size < MIN_BYTES:
+            return False
+    except OSError:
+        return False
+    kinds = config.check_kinds
+    if not all(getattr(kinds.get(rule.check_kind), "per_setting", False) for rule in rules):
+        return False
+    forced = config.getoption("adapter")
+    if forced:
+        return bool(forced == "native")
+    adapter = pick_adapter(config, path)
+    return adapter is not None and adapter.name == "native"
+
+
+def make_plan(path: str, text: str, parts: int) -> Plan | None:
+    """Cut ``text`` into at most ``parts`` runs; None where it cannot be cut."""
+    try:
+        return _plan(path, text, parts)
+    except (ValueError, IndexError, StopIteration, RecursionError, _Unsplittable):
+        return None
+
+
+def _scanner(decoder: json.JSONDecoder) -> Any:
+    """The decoder's reader of one value at a position (``scan_once(text, pos)`` gives the value
+    and where it ends; the C one where there is one)."""
+    return decoder.scan_once  # type: ignore[attr-defined]
+
+
+def _skip(text: str, pos: int) -> int:
+    match = _WS.match(text, pos)
+    return match.end() if match else pos
+
+
+def _expect(text: str, pos: int, char: str) -> None:
+    if text[pos] != char:
+        raise _Unsplittable(f"expected {char!r} at {pos}")
+
+
+def _member(text: str, pos: int, scan: Any) -> tuple[str, int]:
+    """Read ``"key" :`` at ``pos``; the key and where its value starts."""
+    _expect(text, pos, '"')
+    key, pos = scan(text, pos)
+    pos = _skip(text, pos)
+    _expect(text, pos, ":")
+    return key, _skip(text, pos + 1)
+
+
+def _plan(path: str, text: str, parts: int) -> Plan | None:
+    scan = _scanner(json_decoder())
+    pos = _skip(text, 0)
+    _expect(text, pos, "{")
+    head: dict[str, Any] = {}
+    pos = _skip(text, pos + 1)
+    while True:
+        key, pos = _member(text, pos, scan)
+        if key == "settings":
+            break
+        if key in head:
+            raise _Unsplittable(f"duplicate key {key!r}")
+        head[key], pos = scan(text, pos)
+        pos = _skip(text, pos)
+        _expect(text, pos, ",")
+        pos = _skip(text, pos + 1)
+    _expect(text, pos, "[")
+    starts, ends = [pos + 1], []
+    share = (_array_end_guess(text, pos) - pos) // parts
+    for part in range(1, parts):
+        found = _cut(text, max(pos + share * part, starts[-1]))
+        if found is None:
+            break
+        ends.append(found[0])
+        starts.append(found[1])
+    if len(starts) < 2:
+        return None
+    ends.append(-1)
+    return Plan(path, text, head, starts, ends)
+
+
+def _array_end_guess(text: str, start: int) -> int:
+    """Where the settings array probably ends: before the disclosures, when they follow it (a
+    guess, only to share the settings out evenly)."""
+    at = text.rfind('"disclosures"', start)
+    if at > start and _BEFORE_KEY.search(text, max(start, at - 64), at):
+        return at
+    return len(text)
+
+
+def _cut(text: str, at: int) -> tuple[int, int] | None:
+    """The first likely boundary between two elements after ``at``: (comma, next start)."""
+    limit = at + _WINDOW
+    match = _CUT_AT_ID.search(text, at, limit) or _CUT.search(text, at, limit)
+    return (match.start(1), match.end()) if match else None
+
+
+def read_run(plan: Plan, index: int) -> tuple[list[Any], dict[str, Any] | None]:
+    """The elements of one run and, for the last run, the members after the array.
+
+    :raises ValueError, IndexError, _Unsplittable: where the run is not whole.
+    """
+    text, decoder = plan.text, json_decoder()
+    start, end = plan.starts[index], plan.ends[index]
+    if end >= 0:
+        elements = decoder.decode("[" + text[start:end] + "]")
+        return elements, None
+    elements, stop = decoder.raw_decode("[" + text[start:])
+    pos = _skip(text, start - 1 + stop)
+    tail: dict[str, Any] = {}
+    while text[pos] == ",":
+        key, pos = _member(text, _skip(text, pos + 1), _scanner(decoder))
+        if key in tail or key in plan.head or key == "settings":
+            raise _Unsplittable(f"duplicate key {key!r}")
+        tail[key], pos = _scanner(decoder)(text, pos)
+        pos = _skip(text, pos)
+    _expect(text, pos, "}")
+    if _skip(text, pos + 1) != len(text):
+        raise _Unsplittable("text after the snapshot")
+    return elements, tail
+
+
+def check_run(
+    job: Job, plan: Plan, index: int, elements: list[Any], first: int, tail: dict[str, Any]
+) -> tuple[list[Finding], list[str], Any]:
+    """Validate, build and judge one run: its findings, its setting ids and its snapshot."""
+    data = {**plan.head, "settings": elements, **tail}
+    source_map = JsonSourceMap(plan.text, ids_from=plan.starts[index])
+    snapshot = snapshot_from_document(
+        Document(plan.path, data, source_map),
+        job.config.regions,
+        adapter="native",
+        first_index=first,
+    )
+    elements.clear()  # freed now, their memory serves the evaluation
+    engine = Engine(job.config.check_kinds, job.config.regions)
+    findings = engine.evaluate(job.rules, snapshot, as_of=job.as_of, options=job.options)
+    return findings, [setting.id for setting in snapshot.settings], snapshot
+
+
+# Talking to workers ---------------------------------------------------------------------------
+def _send(fd: int, message: Any) -> None:
+    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    view = memoryview(struct.pack("<Q", len(data)) + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read(fd: int, size: int) -> bytes:
+    buffer = bytearray()
+    while len(buffer) < size:
+        chunk = os.read(fd, min(size - len(buffer), 1 << 20))
+        if not chunk:
+            raise EOFError("the other process ended")
+        buffer += chunk
+    return bytes(buffer)
+
+
+def _receive(fd: int) -> Any:
+    (size,) = struct.unpack("<Q", _read(fd, 8))
+    return pickle.loads(_read(fd, size))
+
+
+@dataclasses.dataclass
+class _Worker:
+    pid: int
+    to_worker: int
+    from_worker: int
+
+    def send(self, message: Any) -> None:
+        with contextlib.suppress(OSError):  # it has ended already (and is reported as failed)
+            _send(self.to_worker, message)
+
+    def receive(self) -> Any:
+        try:
+            return _receive(self.from_worker)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            return None
+
+    def close(self) -> None:
+        for fd in (self.to_worker, self.from_worker):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        try:
+            if os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _start(job: Job, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
+    down_read, down_write = os.pipe()
+    up_read, up_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: it never returns from here
+        try:
+            os.close(down_write)
+            os.close(up_read)
+            for other in others:
+                os.close(other.to_worker)
+                os.close(other.from_worker)
+            _work(job, plan, index, down_read, up_write)
+        finally:
+            os._exit(0)
+    os.close(down_read)
+    os.close(up_write)
+    return _Worker(pid, down_write, up_read)
+
+
+def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        elements, tail = read_run(plan, index)
+    except Exception:
+        _send(replies, None)
+        return
+    _send(replies, (len(elements), tail))
+    order = _receive(commands)
+    if order is None:
+        return
+    try:
+        findings, ids, _ = check_run(job, plan, index, elements, *order)
+    except Exception:
+        _send(replies, None)
+        return
+    _send(replies, (findings, ids))
+
+
+# Putting it together --------------------------------------------------------------------------
+def check_split(job: Job, path: Path, parts: int) -> Result | None:
+    """Check one snapshot in up to ``parts`` processes; None where it must be checked whole
+    (it cannot be cut, or its input has a problem that the whole check will report)."""
+    try:
+        text = read_text(path)
+    except InputError:
+        return None
+    plan = make_plan(str(path), text, parts)
+    if plan is None:
+        return None
+    workers: list[_Worker] = []
+    try:
+        for index in range(1, plan.runs):
+            workers.append(_start(job, plan, index, workers))
+        return _gather(job, plan, workers)
+    finally:
+        for worker in workers:
+            worker.close()
+
+
+def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
+    from consentrules.commands import summarize
+
+    try:
+        elements, _ = read_run(plan, 0)
+    except (ValueError, IndexError, RecursionError, _Unsplittable):
+        elements = None
+    read = [worker.receive() for worker in workers]
+    if elements is None or any(reply is None for reply in read):
+        for worker in workers:
+            worker.send(None)
+        return None
+    tail = read[-1][1]
+    first = len(elements)
+    for worker, (count, _) in zip(workers, read, strict=True):
+        worker.send((first, tail))
+        first += count
+    try:
+        findings, ids, snapshot = check_run(job, plan, 0, elements, 0, tail)
+    except Exception:
+        findings = None
+    del elements
+    keep_until_exit(snapshot)
+    results = [worker.receive() for worker in workers]
+    if findings is None or any(result is None for result in results):
+        return None
+    seen = set(ids)
+    for _, more in results:
+        seen.update(more)
+    if len(seen) != first:
+        return None  # an id used in two runs: the whole check reports where
+    merged = merge([findings] + [found for found, _ in results])
+    summary = dataclasses.replace(summarize(snapshot, job.as_of), settings=first)
+    return merged, summary, []
+
+
+def merge(runs: list[list[Finding]]) -> list[Finding]:
+    """The findings of several runs as one check would give them: setting findings from every
+    run; each rule's other findings once, from the first run that has them; sorted."""
+    out: list[Finding] = []
+    taken: set[str] = set()
+    for found in runs:
+        others: set[str] = set()
+        for finding in found:
+            if finding.target_kind == "setting":
+                out.append(finding)
+            elif finding.rule_id not in taken:
+                out.append(finding)
+                others.add(finding.rule_id)
+        taken |= others
+    out.sort(key=Finding.sort_key)
+    return out

@@ -1,0 +1,284 @@
+"""One large JSON snapshot checked in runs of its settings on several processes: the report must
+be exactly that of one process, whatever the text looks like, and a bad input must give the
+same errors."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+
+import pytest
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from consentrules import split
+from consentrules.model import Finding
+from consentrules.model import Severity
+from consentrules.model import Status
+
+sys.path.insert(0, str(__import__("conftest").ROOT / "benchmarks"))
+import generate
+
+BENCH_RULES = str(__import__("conftest").ROOT / "benchmarks" / "policies" / "bench.yaml")
+
+
+@pytest.fixture
+def splits(monkeypatch):
+    """Split even small files, and count the checks that really ran in runs."""
+    monkeypatch.setattr(split, "MIN_BYTES", 0)
+    done: list[int] = []
+    original = split.check_split
+
+    def counting(job, path, parts):
+        result = original(job, path, parts)
+        if result is not None:
+            done.append(parts)
+        return result
+
+    monkeypatch.setattr(split, "check_split", counting)
+    return done
+
+
+def snapshot(count: int, seed: int, *, history: bool = True, traps: bool = False) -> dict:
+    """A generated snapshot, made harder to cut: history entries (objects in arrays inside a
+    setting), region defaults, ids not always first, and (``traps``) titles holding text that
+    looks like the boundary between two settings."""
+    data = generate.generate(count, seed=seed)
+    rng = random.Random(seed)
+    settings_ = []
+    for raw in data["settings"]:
+        if history and rng.random() < 0.3:
+            raw["history"] = [
+                {"date": "2019-01-01", "default": False},
+                {"date": raw["activated_at"], "default": raw["default"]},
+            ]
+        if rng.random() < 0.1:
+            raw["region_defaults"] = {"US-CA": False}
+        if traps and rng.random() < 0.3:  # a cut here would be inside a string
+            raw["title"] = 'A "quoted" title }, {"title": "x"}, { ['
+        if rng.random() < 0.2:
+            raw = {key: raw[key] for key in reversed(list(raw))}  # "id" last
+        settings_.append(raw)
+    data["settings"] = settings_
+    return data
+
+
+def write(tmp_path, data: dict, *, indent=None, name="big.json", disclosures_first=False):
+    if disclosures_first:
+        data = {"disclosures": data["disclosures"], **data}
+    path = tmp_path / name
+    path.write_text(json.dumps(data, indent=indent), encoding="utf-8")
+    return path
+
+
+def both(run, path, *extra: str):
+    one = run("check", str(path), "--jobs", "1", "--fail-on", "never", *extra)
+    many = run("check", str(path), "--jobs", "3", "--fail-on", "never", *extra)
+    return one, many
+
+
+@pytest.mark.parametrize("indent", [None, 2, "\t"])
+@pytest.mark.parametrize("rules", [[], ["--rules", BENCH_RULES]], ids=["bundled", "bench"])
+def test_runs_give_the_report_of_one_process(tmp_path, consentrules_run, splits, indent, rules):
+    path = write(tmp_path, snapshot(400, seed=7), indent=indent)
+    one, many = both(consentrules_run, path, *rules)
+    assert splits == [3], "the snapshot was not checked in runs"
+    assert one.exit_code == many.exit_code == 0
+    assert one.report["findings"], "the check should find something"
+    assert many.report == one.report
+    lines = {f["location"]["line"] for f in many.findings}
+    if indent is not None:
+        assert len(lines) > 10  # real line numbers, from every run
+
+
+def test_rule_wide_findings_come_once(tmp_path, consentrules_run, splits):
+    """Findings about the disclosures (here: a statement the FAQ stopped making) are found by
+    every run that selects a setting, and must be reported once."""
+    data = snapshot(300, seed=3)
+    faq = data["disclosures"][1]
+    faq["versions"][-1]["describes_opt_out"] = False
+    path = write(tmp_path, data)
+    one, many = both(consentrules_run, path)
+    assert splits == [3]
+    wide = [f for f in many.findings if f["target"]["kind"] == "disclosure"]
+    assert wide and len(wide) == len({json.dumps(f, sort_keys=True) for f in wide})
+    assert many.report == one.report
+
+
+def test_disclosures_before_the_settings(tmp_path, consentrules_run, splits):
+    path = write(tmp_path, snapshot(300, seed=4), disclosures_first=True, indent=1)
+    one, many = both(consentrules_run, path)
+    assert splits == [3]
+    assert many.report == one.report
+
+
+def test_text_that_looks_like_a_boundary_inside_strings(tmp_path, consentrules_run, splits):
+    path = write(tmp_path, snapshot(300, seed=5, traps=True))
+    one, many = both(consentrules_run, path)
+    assert many.report == one.report
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    count=st.integers(2, 120),
+    seed=st.integers(0, 10_000),
+    indent=st.sampled_from([None, 0, 2]),
+    traps=st.booleans(),
+    history=st.booleans(),
+    parts=st.integers(2, 5),
+)
+def test_any_snapshot_any_number_of_runs(
+    tmp_path, consentrules_run, splits, count, seed, indent, traps, history, parts
+):
+    path = write(tmp_path, snapshot(count, seed, history=history, traps=traps), indent=indent)
+    before = len(splits)  # (the fixture lives across examples)
+    one = consentrules_run("check", str(path), "--jobs", "1", "--fail-on", "never")
+    many = consentrules_run("check", str(path), "--jobs", str(parts), "--fail-on", "never")
+    assert many.exit_code == one.exit_code
+    assert many.report == one.report
+    if count >= 10 and not traps:
+        assert splits[before:] == [parts]
+
+
+def test_a_cut_inside_a_string_is_detected():
+    """A string may hold ``}, {`` (not ``{"id":``, whose quotes a string escapes): a cut there
+    leaves a run that is not a whole array."""
+    first = {"title": "}, {", "id": "a"}
+    second = {"title": "x", "id": "c"}
+    text = json.dumps({"platform": "p", "settings": [first, second]})
+    start = text.index("[") + 1
+    plan = split.Plan("x.json", text, {"platform": "p"}, [start, -1], [-1, -1])
+    wrong = text.index(", {")  # inside the first title
+    plan.ends[0], plan.starts[1] = wrong, wrong + 2
+    with pytest.raises(ValueError):
+        split.read_run(plan, 0)
+    right = text.index(', {"title": "x"')
+    plan.ends[0], plan.starts[1] = right, right + 2
+    assert split.read_run(plan, 0) == ([first], None)
+    assert split.read_run(plan, 1) == ([second], {})
+
+
+def test_what_cannot_be_cut():
+    assert split.make_plan("x.json", '{"settings": []}', 2) is None
+    assert split.make_plan("x.json", '{"settings": [{"id": "a"}]}', 2) is None
+    assert split.make_plan("x.json", '["not", "a", "snapshot"]', 2) is None
+    assert split.make_plan("x.json", '{"a": 1, "a": 2, "settings": [{}, {}]}', 2) is None
+    assert split.make_plan("x.json", '{"platform": "p"}', 2) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "bad json in the last run",
+        "unknown region in the last run",
+        "id of the first run again in the last",
+        "duplicate key in the last run",
+        "text after the snapshot",
+    ],
+)
+def test_bad_input_gives_the_errors_of_one_process(tmp_path, consentrules_run, splits, damage):
+    data = snapshot(200, seed=9, history=False)
+    last = data["settings"][-1]
+    text = None
+    if damage == "unknown region in the last run":
+        last["regions"]["include"] = ["Swiss"]
+    elif damage == "id of the first run again in the last":
+        last["id"] = data["settings"][0]["id"]
+    if damage == "bad json in the last run":
+        text = json.dumps(data, indent=2).replace('"Setting 190"', '"Setting 190" oops', 1)
+    elif damage == "duplicate key in the last run":
+        text = json.dumps(data, indent=2).replace(
+            '"title": "Setting 195"', '"title": "Setting 195", "title": "again"', 1
+        )
+    elif damage == "text after the snapshot":
+        text = json.dumps(data, indent=2) + "\n[]"
+    path = tmp_path / "bad.json"
+    path.write_text(text or json.dumps(data, indent=2))
+    assert text is None or text != json.dumps(data, indent=2)
+    one, many = both(consentrules_run, path)
+    assert one.exit_code == many.exit_code == 2
+    assert many.stderr == one.stderr
+    assert "bad.json:" in many.stderr
+    assert splits == []  # every one of them was checked whole in the end
+
+
+def test_kinds_that_need_the_whole_snapshot_get_it(tmp_path, consentrules_run, splits):
+    """A plugin kind that does not declare ``per_setting`` sees every setting at once."""
+    from consentrules import hookimpl
+
+    seen: list[int] = []
+
+    class Counting:
+        name = "counting"
+        description = "counts the settings it is given"
+        params_schema = {"type": "object"}
+
+        def prepare(self, params, regions):
+            return None
+
+        def evaluate(self, rule, settings_, ctx):
+            seen.append(len(settings_))
+            return iter(())
+
+    class Plugin:
+        @hookimpl
+        def consentrules_register_check_kinds(self, registry):
+            registry.add(Counting())
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - {id: COUNT, title: t, severity: low, check: {kind: counting}}\n")
+    path = write(tmp_path, snapshot(100, seed=1))
+    result = consentrules_run(
+        "check", str(path), "--rules", str(rules), "--jobs", "3", plugins=[Plugin()]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert seen == [100]
+    assert splits == []
+
+
+def _finding(rule: str, kind: str, target: str, message: str = "m") -> Finding:
+    return Finding(rule, Severity.HIGH, Status.VIOLATION, message, "s.json", "p", kind, target)
+
+
+def test_merge_takes_setting_findings_from_every_run_and_others_once():
+    first = [_finding("R1", "setting", "a"), _finding("R2", "disclosure", "faq")]
+    second = [
+        _finding("R1", "setting", "b"),
+        _finding("R2", "disclosure", "faq"),
+        _finding("R3", "disclosure", "policy"),
+    ]
+    third = [_finding("R3", "disclosure", "policy")]
+    merged = split.merge([first, second, third])
+    assert [(f.rule_id, f.target_id) for f in merged] == [
+        ("R1", "a"),
+        ("R1", "b"),
+        ("R2", "faq"),
+        ("R3", "policy"),
+    ]
+
+
+def test_small_or_yaml_snapshots_are_checked_whole(tmp_path, consentrules_run, monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(split, "check_split", lambda job, path, parts: calls.append(path.name))
+    data = snapshot(40, seed=2)
+    small = write(tmp_path, data, name="small.json")
+    assert small.stat().st_size < split.MIN_BYTES
+    monkeypatch.setattr(split, "MIN_BYTES", 0)
+    yaml_file = tmp_path / "same.yaml"
+    yaml_file.write_text(json.dumps(data))  # JSON is YAML; it is read by the YAML path
+    for path in (yaml_file,):
+        assert consentrules_run("check", str(path), "--jobs", "2").exit_code in (0, 1)
+    assert calls == []
+    monkeypatch.setattr(split, "MIN_BYTES", small.stat().st_size + 1)
+    assert consentrules_run("check", str(small), "--jobs", "2").exit_code in (0, 1)
+    assert calls == []
+    monkeypatch.setattr(split, "MIN_BYTES", small.stat().st_size)
+    consentrules_run("check", str(small), "--jobs", "2")
+    assert calls == ["small.json"]
