@@ -81,3 +81,42 @@ def test_without_jobs_many_snapshots_use_every_core():
     assert _jobs({"jobs": 1}, 1000) == 1
     assert _parts({}) == _parts({"jobs": 0}) == cores()
     assert _parts({"jobs": 1}) == 1 and _parts({"jobs": 3}) == 3
+
+
+def test_workers_die_on_sigterm_and_leave_ctrl_c_to_the_main_process(
+    folder, tmp_path_factory, consentrules_run
+):
+    """The pool stops its workers with SIGTERM; with the main process's Python-level handler a
+    signal arriving just before a worker blocks was lost and the run hung (seen once in 50
+    benchmark runs). Workers use the default action instead; split workers too."""
+    import signal
+
+    from consentrules import hookimpl
+
+    class Signals:
+        name = "signals"
+        description = "reports the signal handlers of the process that judges"
+        params_schema = {"type": "object"}
+        per_setting = True
+
+        def prepare(self, params, regions):
+            return None
+
+        def evaluate(self, rule, settings, ctx):
+            term = signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+            interrupt = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            for setting in settings[:1]:
+                yield ctx.setting_finding(rule, setting, f"term={term} int={interrupt}")
+
+    class Plugin:
+        @hookimpl
+        def consentrules_register_check_kinds(self, registry):
+            registry.add(Signals())
+
+    rules = tmp_path_factory.mktemp("rules") / "rules.yaml"
+    rules.write_text("rules:\n  - {id: SIG, title: t, severity: low, check: {kind: signals}}\n")
+    result = consentrules_run(
+        "check", str(folder), "--rules", str(rules), "--jobs", "2", plugins=[Plugin()]
+    )
+    messages = {f["message"] for f in result.findings}
+    assert messages == {"term=True int=True"}, result.stderr

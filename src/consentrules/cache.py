@@ -95,7 +95,9 @@ def put(path: Path, data: Any, positions: dict[str, tuple[int, int]]) -> None:
             with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
                 stream.write(text)
             os.replace(temporary, file)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+            if not isinstance(exc, Exception):
+                raise  # an interrupt or SIGTERM must still end the run
             raise

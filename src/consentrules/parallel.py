@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from collections.abc import Sequence
@@ -111,10 +112,19 @@ class _Progress:
             sys.stderr.flush()
 
 
+def worker_signals() -> None:
+    """In a worker: SIGTERM ends it at once and Ctrl-C is left to the main process. The pool
+    stops its workers with SIGTERM; the main process's own handler (which unwinds to remove
+    partial outputs) would be a Python-level one, and a signal that arrives just before a
+    worker blocks waiting for work is then never acted on: the pool would wait forever."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _results(files: Sequence[Path], jobs: int, parts: int) -> Iterator[Result]:
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
-        with context.Pool(jobs) as pool:
+        with context.Pool(jobs, initializer=worker_signals) as pool:
             yield from pool.imap(_check_one, files, chunksize=max(1, len(files) // (jobs * 8)))
     else:
         for path in files:

@@ -309,8 +309,9 @@ def _start(job: Job, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
 
 
 def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    from consentrules.parallel import worker_signals
+
+    worker_signals()
     try:
         elements, tail = read_run(plan, index)
     except Exception:
