@@ -14,7 +14,6 @@ it pays: for a JSON snapshot of 2 MB or more, or for 32 snapshots or more.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
@@ -54,7 +53,7 @@ def _check_one(path: Path, parts: int = 1) -> Result:
     from consentrules.commands import summarize
 
     config, rules, as_of, options = _job["config"], _job["rules"], _job["as_of"], _job["options"]
-    if parts > 1:
+    if parts > 1 and path.suffix.lower() == ".json":
         from consentrules import split
 
         if split.splittable(config, rules, path):
@@ -122,7 +121,9 @@ def worker_signals() -> None:
 
 
 def _results(files: Sequence[Path], jobs: int, parts: int) -> Iterator[Result]:
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and hasattr(os, "fork"):
+        import multiprocessing  # (4 ms: only when it is used)
+
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs, initializer=worker_signals) as pool:
             yield from pool.imap(_check_one, files, chunksize=max(1, len(files) // (jobs * 8)))
