@@ -282,3 +282,22 @@ def test_small_or_yaml_snapshots_are_checked_whole(tmp_path, consentrules_run, m
     monkeypatch.setattr(split, "MIN_BYTES", small.stat().st_size)
     consentrules_run("check", str(small), "--jobs", "2")
     assert calls == ["small.json"]
+
+
+def test_finished_workers_are_reaped_without_waiting_for_them(tmp_path, consentrules_run, splits):
+    import os
+    import time
+
+    path = write(tmp_path, snapshot(200, seed=11))
+    consentrules_run("check", str(path), "--jobs", "3")
+    assert splits == [3]
+    pids = list(split._ending)
+    assert len(pids) == 2
+    deadline = time.monotonic() + 10
+    while split._ending and time.monotonic() < deadline:
+        time.sleep(0.01)
+        split._reap()
+    assert split._ending == []
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)

@@ -61,7 +61,8 @@ _WS = re.compile(r"[ \t\n\r]*")
 _CUT_AT_ID = re.compile(r'\}[ \t\n\r]*(,)[ \t\n\r]*(?=\{[ \t\n\r]*"id"[ \t\n\r]*:)')
 _CUT = re.compile(r"\}[ \t\n\r]*(,)[ \t\n\r]*(?=\{)")
 _BEFORE_KEY = re.compile(r"\][ \t\n\r]*,[ \t\n\r]*\Z")
-_WINDOW = 1 << 20  # how far past the ideal place a cut is looked for
+_WINDOW = 1 << 20
+_FIRST_EXTRA = 0.05  # of a share  # how far past the ideal place a cut is looked for
 
 
 class _Unsplittable(Exception):
@@ -166,9 +167,11 @@ def _plan(path: str, text: str, parts: int) -> Plan | None:
         pos = _skip(text, pos + 1)
     _expect(text, pos, "[")
     starts, ends = [pos + 1], []
-    share = (_array_end_guess(text, pos) - pos) // parts
+    # This process takes a slightly larger share: the workers still have to send their
+    # findings back when they are done.
+    share = (_array_end_guess(text, pos) - pos) / (parts + _FIRST_EXTRA)
     for part in range(1, parts):
-        found = _cut(text, max(pos + share * part, starts[-1]))
+        found = _cut(text, max(pos + int(share * (part + _FIRST_EXTRA)), starts[-1]))
         if found is None:
             break
         ends.append(found[0])
@@ -277,16 +280,31 @@ class _Worker:
         except (EOFError, OSError, pickle.UnpicklingError):
             return None
 
-    def close(self) -> None:
+    def close(self, finished: bool) -> None:
+        """Close the pipes; stop the worker unless it has ``finished`` (then it is ending by
+        itself: it is reaped later rather than waited for while its memory is released)."""
         for fd in (self.to_worker, self.from_worker):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        try:
+        if finished:
+            _ending.append(self.pid)
+            return
+        with contextlib.suppress(ChildProcessError):
             if os.waitpid(self.pid, os.WNOHANG) == (0, 0):
                 os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
+
+
+# Workers that sent everything and are ending: reaped (without waiting) at the next check.
+_ending: list[int] = []
+
+
+def _reap() -> None:
+    for pid in list(_ending):
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                continue
+        _ending.remove(pid)
 
 
 def _start(job: Job, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
@@ -340,14 +358,17 @@ def check_split(job: Job, path: Path, parts: int) -> Result | None:
     plan = make_plan(str(path), text, parts)
     if plan is None:
         return None
+    _reap()
     workers: list[_Worker] = []
+    result = None
     try:
         for index in range(1, plan.runs):
             workers.append(_start(job, plan, index, workers))
-        return _gather(job, plan, workers)
+        result = _gather(job, plan, workers)
+        return result
     finally:
         for worker in workers:
-            worker.close()
+            worker.close(finished=result is not None)
 
 
 def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
@@ -373,10 +394,10 @@ def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
         findings = None
     del elements
     keep_until_exit(snapshot)
+    seen = set(ids) if findings is not None else set()  # (while the workers finish)
     results = [worker.receive() for worker in workers]
     if findings is None or any(result is None for result in results):
         return None
-    seen = set(ids)
     for _, more in results:
         seen.update(more)
     if len(seen) != first:

@@ -21,6 +21,8 @@ from consentrules import hookimpl
 from consentrules.model import Finding
 from consentrules.model import Report
 from consentrules.model import Rule
+from consentrules.model import Severity
+from consentrules.model import Status
 from consentrules.registry import ReporterRegistry
 from consentrules.reporters import summary
 
@@ -30,6 +32,10 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1
 #: Reports with more findings than this are written without indentation.
 INDENT_UP_TO = 2000
+
+# An enum's name and value are computed attributes: looked up once, not once per finding.
+_SEVERITY = {severity: severity.label for severity in Severity}
+_STATUS = {status: status.value for status in Status}
 
 
 def rule_dict(rule: Rule) -> dict[str, Any]:
@@ -51,13 +57,13 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
 def finding_dict(finding: Finding) -> dict[str, Any]:
     return {
         "rule_id": finding.rule_id,
-        "severity": finding.severity.label,
-        "status": finding.status.value,
+        "severity": _SEVERITY[finding.severity],
+        "status": _STATUS[finding.status],
         "message": finding.message,
         "snapshot": finding.snapshot,
         "platform": finding.platform,
         "target": {"kind": finding.target_kind, "id": finding.target_id},
-        "regions": list(finding.regions),
+        "regions": finding.regions,  # a tuple: written as an array
         "location": {
             "path": finding.snapshot,
             "line": finding.line,
