@@ -120,3 +120,34 @@ def test_workers_die_on_sigterm_and_leave_ctrl_c_to_the_main_process(
     )
     messages = {f["message"] for f in result.findings}
     assert messages == {"term=True int=True"}, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"cpu.max": "200000 100000\n"}, 2),
+        ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 CPUs: two processes
+        ({"cpu.max": "50000 100000\n"}, 1),
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({"cpu/cpu.cfs_quota_us": "400000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 4),
+        ({}, None),
+        ({"cpu.max": "garbage\n"}, None),
+    ],
+)
+def test_a_containers_cpu_quota_bounds_the_cores(tmp_path, files, expected):
+    from consentrules.parallel import cpu_quota
+
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert cpu_quota(tmp_path) == expected
+
+
+def test_cores_never_exceed_the_quota(monkeypatch):
+    from consentrules import parallel
+
+    monkeypatch.setattr(parallel, "cpu_quota", lambda: 1)
+    assert parallel.cores() == 1
+    monkeypatch.setattr(parallel, "cpu_quota", lambda: None)
+    assert parallel.cores() >= 1

@@ -165,7 +165,8 @@ def test_a_cut_inside_a_string_is_detected():
     assert split.read_run(plan, 1) == ([second], {})
 
 
-def test_what_cannot_be_cut():
+def test_what_cannot_be_cut(monkeypatch):
+    monkeypatch.setattr(split, "MIN_BYTES", 0)
     assert split.make_plan("x.json", '{"settings": []}', 2) is None
     assert split.make_plan("x.json", '{"settings": [{"id": "a"}]}', 2) is None
     assert split.make_plan("x.json", '["not", "a", "snapshot"]', 2) is None
@@ -301,3 +302,14 @@ def test_finished_workers_are_reaped_without_waiting_for_them(tmp_path, consentr
     for pid in pids:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_no_run_is_smaller_than_half_the_minimum(monkeypatch):
+    """On a machine with many cores a snapshot just over the minimum is not cut into many
+    tiny runs (each costs a process)."""
+    text = json.dumps(snapshot(300, seed=12, history=False))
+    monkeypatch.setattr(split, "MIN_BYTES", len(text) // 2)
+    plan = split.make_plan("x.json", text, 64)
+    assert plan is not None and 2 <= plan.runs <= 4
+    monkeypatch.setattr(split, "MIN_BYTES", len(text) * 2)
+    assert split.make_plan("x.json", text, 64) is None

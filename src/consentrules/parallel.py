@@ -41,11 +41,33 @@ _job: dict[str, Any] = {}
 
 
 def cores() -> int:
-    """The cores this process may run on."""
+    """The cores this process may use: those it may run on, or fewer where a container's CPU
+    quota allows less (a CI job limited to 2 CPUs on a 64-core host still sees 64 cores)."""
     affinity = getattr(os, "sched_getaffinity", None)
-    if affinity is not None:
-        return len(affinity(0)) or 1
-    return os.cpu_count() or 1
+    count = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    quota = cpu_quota()
+    if quota is not None:
+        count = min(count, quota)
+    return max(1, count)
+
+
+def cpu_quota(root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """The CPU quota of this process's control group, rounded up (cgroup v2 ``cpu.max`` or v1
+    ``cpu.cfs_quota_us``); None where there is none or it cannot be read."""
+    try:
+        if (root / "cpu.max").is_file():
+            quota, period = (root / "cpu.max").read_text().split()[:2]
+            if quota == "max":
+                return None
+        else:
+            quota = (root / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (root / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        quota_us, period_us = int(quota), int(period)
+    except (OSError, ValueError):
+        return None
+    if quota_us <= 0 or period_us <= 0:
+        return None
+    return max(1, -(-quota_us // period_us))
 
 
 def _check_one(path: Path, parts: int = 1) -> Result:

@@ -117,7 +117,11 @@ def splittable(config: Any, rules: Sequence[Rule], path: Path) -> bool:
 
 
 def make_plan(path: str, text: str, parts: int) -> Plan | None:
-    """Cut ``text`` into at most ``parts`` runs; None where it cannot be cut."""
+    """Cut ``text`` into at most ``parts`` runs, each of ``MIN_BYTES / 2`` or more; None where
+    it cannot be cut."""
+    parts = min(parts, len(text) // max(1, MIN_BYTES // 2))
+    if parts < 2:
+        return None
     try:
         return _plan(path, text, parts)
     except (ValueError, IndexError, StopIteration, RecursionError, _Unsplittable):
