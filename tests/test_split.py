@@ -313,3 +313,12 @@ def test_no_run_is_smaller_than_half_the_minimum(monkeypatch):
     assert plan is not None and 2 <= plan.runs <= 4
     monkeypatch.setattr(split, "MIN_BYTES", len(text) * 2)
     assert split.make_plan("x.json", text, 64) is None
+
+
+def test_the_schema_judges_settings_one_by_one():
+    """Each run is validated on its own: that is the whole check only while the schema says
+    nothing about the settings array as a whole (no minItems, uniqueItems, contains...)."""
+    from consentrules.schema import load_schema
+
+    settings_schema = load_schema("snapshot")["properties"]["settings"]
+    assert set(settings_schema) <= {"type", "items", "description"}

@@ -18,8 +18,9 @@ findings are then put back together. The report is the same as from one process.
   snapshot's other parts alone, and its other findings on those other parts and on whether the
   rule selected any setting. Setting findings come from the worker that holds the setting; a
   rule's other findings are taken from the first worker that reports them.
-* **Ids** must be unique across the runs: every worker sends its ids back, and they are checked
-  together.
+* **Validation** of each run uses the whole schema; that is the check of the whole file because
+  the schema judges settings one by one (a test keeps it so). **Ids** must be unique across the
+  runs: every worker sends its ids back, and they are checked together.
 
 The workers are forked from this process (they inherit its rules, plugins and configuration,
 and the text) and talk to it through pipes. Where ``fork`` does not exist, nothing is split.
