@@ -179,6 +179,8 @@ def test_what_cannot_be_cut(monkeypatch):
     [
         "bad json in the last run",
         "unknown region in the last run",
+        "unknown region in the first run",
+        "bad date in the first run",
         "id of the first run again in the last",
         "duplicate key in the last run",
         "text after the snapshot",
@@ -190,6 +192,10 @@ def test_bad_input_gives_the_errors_of_one_process(tmp_path, consentrules_run, s
     text = None
     if damage == "unknown region in the last run":
         last["regions"]["include"] = ["Swiss"]
+    elif damage == "unknown region in the first run":
+        data["settings"][0]["regions"]["exclude"] = ["Swiss"]
+    elif damage == "bad date in the first run":
+        data["settings"][1]["activated_at"] = "2024-02-30"
     elif damage == "id of the first run again in the last":
         last["id"] = data["settings"][0]["id"]
     if damage == "bad json in the last run":

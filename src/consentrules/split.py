@@ -395,13 +395,13 @@ def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
         first += count
     try:
         findings, ids, snapshot = check_run(job, plan, 0, elements, 0, tail)
-    except Exception:
-        findings = None
+    except Exception:  # a problem with the input: the whole check reports it
+        findings, ids, snapshot = None, [], None
     del elements
     keep_until_exit(snapshot)
-    seen = set(ids) if findings is not None else set()  # (while the workers finish)
+    seen = set(ids)  # (while the workers finish)
     results = [worker.receive() for worker in workers]
-    if findings is None or any(result is None for result in results):
+    if findings is None or snapshot is None or any(result is None for result in results):
         return None
     for _, more in results:
         seen.update(more)
