@@ -32,13 +32,23 @@ def test_outlying_area_alias_maps_to_country(regions):
 
 @pytest.mark.parametrize(
     ("term", "suggestion"),
-    [("EAA", "EEA"), ("Germany", "DE"), ("uk", "UK"), ("US-CX", None)],
+    [
+        ("EAA", "EEA"),
+        ("Germany", "DE"),
+        ("uk", "UK"),
+        ("US-CX", None),
+        ("Swiss", "CH"),
+        ("Dutch", "NL"),
+        ("Switzerlnd", "CH"),
+        ("Norway ", "NO"),
+        ("Liechtenstien", "LI"),
+    ],
 )
 def test_unknown_region_suggests(regions, term, suggestion):
     with pytest.raises(UnknownRegionError) as info:
         regions.expand(term)
     if suggestion:
-        assert suggestion in info.value.suggestions
+        assert info.value.suggestions[0] == suggestion
         assert f"did you mean '{suggestion}'" in str(info.value) or suggestion in str(info.value)
 
 
@@ -72,3 +82,10 @@ def test_count_countries_mask_counts_a_state_as_its_country(regions):
     assert regions.count_countries_mask(regions.mask_all(["US-CA", "US-NY", "DE"])) == 2
     assert regions.count_countries_mask(regions.mask_all(["EEA"])) == 30
     assert regions.count_countries_mask(0) == 0
+
+
+def test_every_adjective_names_a_known_code(regions):
+    from consentrules.regions import ADJECTIVES
+
+    for adjective, code in ADJECTIVES.items():
+        assert regions.expand(code), adjective

@@ -31,6 +31,53 @@ class UnknownRegionError(ValueError):
         super().__init__(f"unknown region {term!r}{hint}")
 
 
+#: Adjectives people write for a jurisdiction where a code is wanted (the "did you mean" of an
+#: unknown region); names are matched against the registry's own country names.
+ADJECTIVES = {
+    "american": "US",
+    "australian": "AU",
+    "austrian": "AT",
+    "belgian": "BE",
+    "brazilian": "BR",
+    "british": "GB",
+    "bulgarian": "BG",
+    "canadian": "CA",
+    "croatian": "HR",
+    "cypriot": "CY",
+    "czech": "CZ",
+    "danish": "DK",
+    "dutch": "NL",
+    "english": "GB",
+    "estonian": "EE",
+    "european": "EU",
+    "finnish": "FI",
+    "french": "FR",
+    "german": "DE",
+    "greek": "GR",
+    "hungarian": "HU",
+    "icelandic": "IS",
+    "indian": "IN",
+    "irish": "IE",
+    "italian": "IT",
+    "japanese": "JP",
+    "latvian": "LV",
+    "lithuanian": "LT",
+    "luxembourgish": "LU",
+    "maltese": "MT",
+    "norwegian": "NO",
+    "polish": "PL",
+    "portuguese": "PT",
+    "romanian": "RO",
+    "scottish": "GB",
+    "slovak": "SK",
+    "slovenian": "SI",
+    "spanish": "ES",
+    "swedish": "SE",
+    "swiss": "CH",
+    "welsh": "GB",
+}
+
+
 @dataclass(frozen=True)
 class Group:
     name: str
@@ -163,17 +210,24 @@ class RegionRegistry:
         return True
 
     def suggest(self, term: str) -> list[str]:
-        upper = term.upper()
+        """Codes the author may have meant: the code in capitals, the country of a name or an
+        adjective (``Swiss``: ``CH``), a country whose name is close, then a code that is."""
+        upper, lower = term.upper(), term.lower()
         vocabulary = [*self.groups, *self.countries, *self._subdivision_country, *self.aliases]
         if upper in vocabulary and upper != term:
             return [upper]
         by_name = [
             code
             for code, name in self.countries.items()
-            if name.lower() == term.lower() or name.lower().startswith(term.lower() + " ")
+            if name.lower() == lower or name.lower().startswith(lower + " ")
         ]
+        if lower in ADJECTIVES:
+            by_name.insert(0, ADJECTIVES[lower])
+        if not by_name and len(term) > 3:
+            names = {name.lower(): code for code, name in self.countries.items()}
+            by_name = [names[n] for n in difflib.get_close_matches(lower, names, n=3, cutoff=0.75)]
         if by_name:
-            return by_name[:3]
+            return list(dict.fromkeys(by_name))[:3]
         return difflib.get_close_matches(upper, vocabulary, n=3, cutoff=0.6)
 
     def country_of(self, leaf: str) -> str:
