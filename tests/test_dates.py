@@ -45,3 +45,20 @@ def test_shift_and_days_between():
     assert str(parse_date("2024-08-01").shift(-30)) == "2024-07-02"
     assert days_between(parse_date("2024-08-01"), parse_date("2024-09-18")) == (48, 48)
     assert days_between(parse_date("2024-08"), parse_date("2024-09-18")) == (18, 48)
+
+
+@pytest.mark.parametrize(
+    ("month", "last"),
+    [
+        ("2023-02", 28),
+        ("2024-02", 29),
+        ("2100-02", 28),
+        ("2000-02", 29),
+        ("2024-12", 31),
+        ("2024-04", 30),
+        ("2199-12", 31),
+    ],
+)
+def test_a_month_ends_on_its_last_day(month, last):
+    d = parse_date(month)
+    assert d.last == dt.date(d.first.year, d.first.month, last)

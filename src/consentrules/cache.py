@@ -16,7 +16,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +89,8 @@ def put(path: Path, data: Any, positions: dict[str, tuple[int, int]]) -> None:
     with contextlib.suppress(OSError, TypeError, ValueError):
         file.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"stamp": stamp, "data": data, "positions": positions})
+        import tempfile
+
         descriptor, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as stream:

@@ -7,7 +7,6 @@ Comparisons are three-valued: :data:`True` or :data:`False` when they hold for e
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -97,7 +96,7 @@ def parse_date(value: object) -> PartialDate:
             if not 1 <= month <= 12:
                 raise ValueError("month must be in 1..12")
             first = _dt.date(year, month, 1)
-            last = _dt.date(year, month, calendar.monthrange(year, month)[1])
+            last = _dt.date(year + month // 12, month % 12 + 1, 1) - _dt.timedelta(days=1)
             return PartialDate(first, last, f"{year:04d}-{month:02d}")
         day = _dt.date(year, month, int(day_text))
     except ValueError as exc:

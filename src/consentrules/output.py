@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +32,8 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError(f"cannot write {path}: the folder {directory} does not exist")
+    import tempfile  # (2 ms of start-up: only when a file is written)
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:

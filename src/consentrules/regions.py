@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 
 class UnknownRegionError(ValueError):
@@ -322,5 +322,5 @@ def _expand_cached(registry: RegionRegistry, term: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def default_registry() -> RegionRegistry:
     """The registry shipped in the package (loaded once per process)."""
-    text = resources.files("consentrules").joinpath("data/regions.json").read_text("utf-8")
+    text = (Path(__file__).parent / "data" / "regions.json").read_text("utf-8")
     return RegionRegistry(json.loads(text))

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from consentrules.errors import Problem
@@ -24,9 +24,7 @@ SCHEMA_NAMES = ("snapshot", "rules")
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """A schema shipped in the package, by short name (``snapshot`` or ``rules``)."""
-    text = (
-        resources.files("consentrules").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
-    )
+    text = (Path(__file__).parent / "schemas" / f"{name}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
