@@ -5,6 +5,7 @@ same errors."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 
@@ -122,7 +123,8 @@ def test_text_that_looks_like_a_boundary_inside_strings(tmp_path, consentrules_r
 
 
 @settings(
-    max_examples=12,
+    # CONSENTRULES_FUZZ_EXAMPLES (the long fuzzing run, tox -e fuzz) asks for more
+    max_examples=max(12, int(os.environ.get("CONSENTRULES_FUZZ_EXAMPLES", "0")) // 50),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
@@ -133,14 +135,15 @@ def test_text_that_looks_like_a_boundary_inside_strings(tmp_path, consentrules_r
     traps=st.booleans(),
     history=st.booleans(),
     parts=st.integers(2, 5),
+    as_of=st.sampled_from([(), ("--as-of", "2021-06-30"), ("--as-of", "2030-01")]),
 )
 def test_any_snapshot_any_number_of_runs(
-    tmp_path, consentrules_run, splits, count, seed, indent, traps, history, parts
+    tmp_path, consentrules_run, splits, count, seed, indent, traps, history, parts, as_of
 ):
     path = write(tmp_path, snapshot(count, seed, history=history, traps=traps), indent=indent)
     before = len(splits)  # (the fixture lives across examples)
-    one = consentrules_run("check", str(path), "--jobs", "1", "--fail-on", "never")
-    many = consentrules_run("check", str(path), "--jobs", str(parts), "--fail-on", "never")
+    one = consentrules_run("check", str(path), "--jobs", "1", "--fail-on", "never", *as_of)
+    many = consentrules_run("check", str(path), "--jobs", str(parts), "--fail-on", "never", *as_of)
     assert many.exit_code == one.exit_code
     assert many.report == one.report
     if count >= 10 and not traps:
