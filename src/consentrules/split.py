@@ -174,9 +174,10 @@ def _plan(path: str, text: str, parts: int) -> Plan | None:
     starts, ends = [pos + 1], []
     # This process takes a slightly larger share: the workers still have to send their
     # findings back when they are done.
-    share = (_array_end_guess(text, pos) - pos) / (parts + _FIRST_EXTRA)
+    end = _array_end_guess(text, pos)
+    share = (end - pos) / (parts + _FIRST_EXTRA)
     for part in range(1, parts):
-        found = _cut(text, max(pos + int(share * (part + _FIRST_EXTRA)), starts[-1]))
+        found = _cut(text, max(pos + int(share * (part + _FIRST_EXTRA)), starts[-1]), end)
         if found is None:
             break
         ends.append(found[0])
@@ -196,9 +197,10 @@ def _array_end_guess(text: str, start: int) -> int:
     return len(text)
 
 
-def _cut(text: str, at: int) -> tuple[int, int] | None:
-    """The first likely boundary between two elements after ``at``: (comma, next start)."""
-    limit = at + _WINDOW
+def _cut(text: str, at: int, end: int) -> tuple[int, int] | None:
+    """The first likely boundary between two elements after ``at`` (and before ``end``, where
+    the array probably ends): (comma, next start)."""
+    limit = min(at + _WINDOW, end)
     match = _CUT_AT_ID.search(text, at, limit) or _CUT.search(text, at, limit)
     return (match.start(1), match.end()) if match else None
 
