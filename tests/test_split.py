@@ -331,3 +331,34 @@ def test_the_schema_judges_settings_one_by_one():
 
     settings_schema = load_schema("snapshot")["properties"]["settings"]
     assert set(settings_schema) <= {"type", "items", "description"}
+
+
+def test_baseline_and_waivers_apply_the_same(tmp_path, consentrules_run, splits):
+    """CI runs with a baseline and waivers: suppressions, stale entries and notices must not
+    depend on how the snapshot was checked."""
+    path = write(tmp_path, snapshot(300, seed=13), indent=2)
+    baseline = tmp_path / "baseline.json"
+    created = consentrules_run(
+        "baseline", "create", str(path), "--rules", BENCH_RULES, "-o", str(baseline), "--jobs", "1"
+    )
+    assert created.exit_code == 0, created.stderr
+    recorded = json.loads(baseline.read_text())
+    assert len(recorded["findings"]) > 20
+    del recorded["findings"][::2]  # half of them are new again
+    baseline.write_text(json.dumps(recorded))
+    first = snapshot(300, seed=13)["settings"][:3]
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "consentrules: waivers/v1\nwaivers:\n"
+        + "".join(
+            f"  - {{rule: P1, target: {s['id']}, justification: j, owner: o, "
+            "expires: 2030-01-01}\n"
+            for s in first
+        )
+    )
+    extra = ("--rules", BENCH_RULES, "--baseline", str(baseline), "--waivers", str(waivers))
+    one, many = both(consentrules_run, path, *extra)
+    assert splits[-1:] == [3]
+    assert many.report == one.report
+    assert any(f["suppression"] for f in many.findings)
+    assert any(not f["suppression"] for f in many.findings)
