@@ -362,3 +362,50 @@ def test_baseline_and_waivers_apply_the_same(tmp_path, consentrules_run, splits)
     assert many.report == one.report
     assert any(f["suppression"] for f in many.findings)
     assert any(not f["suppression"] for f in many.findings)
+
+
+def test_a_plugin_failing_in_a_worker_is_reported_once(tmp_path, consentrules_run, splits):
+    """A plugin kind that fails on a setting of the last run: the error names the plugin, as
+    one process would, and the snapshot is not checked a second time to fail again."""
+    from consentrules import hookimpl
+
+    hits = tmp_path / "hits.txt"
+    hits.touch()
+    data = snapshot(300, seed=14)
+    bad = data["settings"][-1]["id"]
+
+    class Boom:
+        name = "boom"
+        description = "fails on one setting"
+        params_schema = {"type": "object"}
+        per_setting = True
+
+        def prepare(self, params, regions):
+            return None
+
+        def evaluate(self, rule, settings_, ctx):
+            for setting in settings_:
+                if setting.id == bad:
+                    with hits.open("a") as stream:
+                        stream.write(f"{os.getpid()}\n")
+                    raise RuntimeError(f"cannot judge {setting.id}")
+            return iter(())
+
+    class Plugin:
+        @hookimpl
+        def consentrules_register_check_kinds(self, registry):
+            registry.add(Boom())
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - {id: B, title: t, severity: low, check: {kind: boom}}\n")
+    path = write(tmp_path, data, name="plugin.json")
+    args = ("check", str(path), "--rules", str(rules))
+    one = consentrules_run(*args, "--jobs", "1", plugins=[Plugin()])
+    assert len(hits.read_text().split()) == 1
+    hits.write_text("")
+    many = consentrules_run(*args, "--jobs", "2", plugins=[Plugin()])
+    assert one.exit_code == many.exit_code != 0
+    assert many.stderr == one.stderr
+    assert "cannot judge" in many.stderr and "boom" in many.stderr
+    (pid,) = hits.read_text().split()
+    assert int(pid) != os.getpid()  # it failed in the worker, and only there

@@ -18,6 +18,8 @@ findings are then put back together. The report is the same as from one process.
   snapshot's other parts alone, and its other findings on those other parts and on whether the
   rule selected any setting. Setting findings come from the worker that holds the setting; a
   rule's other findings are taken from the first worker that reports them.
+* **A plugin's failure** in a run (an exception, or running past ``--plugin-timeout``) is
+  reported as it is, naming the plugin, rather than met again by checking the whole snapshot.
 * **Validation** of each run uses the whole schema; that is the check of the whole file because
   the schema judges settings one by one (a test keeps it so). **Ids** must be unique across the
   runs: every worker sends its ids back, and they are checked together.
@@ -42,6 +44,7 @@ from typing import Any
 
 from consentrules.engine import Engine
 from consentrules.errors import InputError
+from consentrules.errors import PluginError
 from consentrules.errors import Problem
 from consentrules.model import Finding
 from consentrules.model import Rule
@@ -348,10 +351,13 @@ def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None
         return
     try:
         findings, ids, _ = check_run(job, plan, index, elements, *order)
+    except PluginError as exc:  # reported as it is: a whole check would only fail again
+        _send(replies, ("plugin error", str(exc), exc.plugin, exc.hook))
+        return
     except Exception:
         _send(replies, None)
         return
-    _send(replies, (findings, ids))
+    _send(replies, ("done", findings, ids))
 
 
 # Putting it together --------------------------------------------------------------------------
@@ -395,21 +401,29 @@ def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
     for worker, (count, _) in zip(workers, read, strict=True):
         worker.send((first, tail))
         first += count
+    failed: PluginError | None = None
     try:
         findings, ids, snapshot = check_run(job, plan, 0, elements, 0, tail)
+    except PluginError as exc:  # (raised once the workers are done)
+        failed, findings, ids, snapshot = exc, None, [], None
     except Exception:  # a problem with the input: the whole check reports it
         findings, ids, snapshot = None, [], None
     del elements
     keep_until_exit(snapshot)
     seen = set(ids)  # (while the workers finish)
     results = [worker.receive() for worker in workers]
+    if failed is not None:
+        raise failed
+    for result in results:
+        if result is not None and result[0] == "plugin error":
+            raise PluginError(result[1], plugin=result[2], hook=result[3])
     if findings is None or snapshot is None or any(result is None for result in results):
         return None
-    for _, more in results:
+    for _, _, more in results:
         seen.update(more)
     if len(seen) != first:
         return None  # an id used in two runs: the whole check reports where
-    merged = merge([findings] + [found for found, _ in results])
+    merged = merge([findings] + [found for _, found, _ in results])
     summary = dataclasses.replace(summarize(snapshot, job.as_of), settings=first)
     return merged, summary, []
 
