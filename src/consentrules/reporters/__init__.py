@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -35,6 +36,12 @@ def location_text(finding: Finding) -> str:
     return text
 
 
+#: Reports with more findings than this are written compact (no indentation): the C JSON
+#: encoder writes only compact text, the pure-Python one takes seconds on tens of thousands.
+INDENT_UP_TO = 2000
+
+
+@lru_cache(maxsize=256)  # every finding of a snapshot has its path: resolve it once
 def relative_uri(path: str, cwd: Path) -> tuple[str, bool]:
     """``(uri, relative)``: a forward-slash path relative to ``cwd``, or a file URI."""
     candidate = Path(path)

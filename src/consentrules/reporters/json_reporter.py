@@ -24,14 +24,13 @@ from consentrules.model import Rule
 from consentrules.model import Severity
 from consentrules.model import Status
 from consentrules.registry import ReporterRegistry
+from consentrules.reporters import INDENT_UP_TO
 from consentrules.reporters import summary
 
 if TYPE_CHECKING:
     from consentrules.config import Config
 
 FORMAT_VERSION = 1
-#: Reports with more findings than this are written without indentation.
-INDENT_UP_TO = 2000
 
 # An enum's name and value are computed attributes: looked up once, not once per finding.
 _SEVERITY = {severity: severity.label for severity in Severity}

@@ -25,6 +25,7 @@ from consentrules.model import Rule
 from consentrules.model import Severity
 from consentrules.model import Status
 from consentrules.registry import ReporterRegistry
+from consentrules.reporters import INDENT_UP_TO
 from consentrules.reporters import relative_uri
 
 if TYPE_CHECKING:
@@ -205,7 +206,8 @@ class SarifReporter:
     extension = ".sarif"
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
-        json.dump(sarif_log(report, config.cwd), stream, indent=2, ensure_ascii=False)
+        indent = 2 if len(report.findings) <= INDENT_UP_TO else None
+        stream.write(json.dumps(sarif_log(report, config.cwd), indent=indent, ensure_ascii=False))
         stream.write("\n")
 
 
