@@ -620,7 +620,6 @@ class JsonSourceMap:
             todo = sorted(i for i in indexes if i not in known)
             known.update(self._find_ids(array, todo))
         offsets = {self._pointer_offset(ptr) for ptr in pointers}
-        offsets.discard(None)
         self._count_lines(sorted(o for o in offsets if o is not None and o not in self._lines))
 
     def _count_lines(self, offsets: list[int]) -> None:
