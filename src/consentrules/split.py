@@ -15,9 +15,10 @@ findings are then put back together. The report is the same as from one process.
   check gives the precise error messages.
 * **Which rules.** Only when the check kind of every rule declares ``per_setting = True``:
   its findings about a setting (``target_kind == "setting"``) depend on that setting and the
-  snapshot's other parts alone, and its other findings on those other parts and on whether the
-  rule selected any setting. Setting findings come from the worker that holds the setting; a
-  rule's other findings are taken from the first worker that reports them.
+  snapshot's other parts alone; its other findings depend on those other parts alone and come
+  only when the rule selected a setting (given none, it reports nothing). Setting findings come
+  from the worker that holds the setting; a rule's other findings are taken from the first
+  worker that reports them.
 * **A plugin's failure** in a run (an exception, or running past ``--plugin-timeout``) is
   reported as it is, naming the plugin, rather than met again by checking the whole snapshot.
 * **Validation** of each run uses the whole schema; that is the check of the whole file because
