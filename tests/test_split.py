@@ -409,3 +409,22 @@ def test_a_plugin_failing_in_a_worker_is_reported_once(tmp_path, consentrules_ru
     assert "cannot judge" in many.stderr and "boom" in many.stderr
     (pid,) = hits.read_text().split()
     assert int(pid) != os.getpid()  # it failed in the worker, and only there
+
+
+def test_given_no_settings_the_built_in_kinds_report_nothing(tmp_path, consentrules_run):
+    """What merging runs relies on (docs/plugins.md, ``per_setting``): a run whose settings a
+    rule does not select reports none of that rule's findings. Every bundled rule, on the
+    example's disclosures with no settings at all."""
+    import yaml
+
+    from conftest import EXAMPLES
+
+    text = (EXAMPLES / "ai-training-2024" / "violating.yaml").read_text()
+    data = json.loads(json.dumps(yaml.safe_load(text), default=str))
+    assert data["disclosures"]
+    data["settings"] = []
+    path = write(tmp_path, data, name="no-settings.json")
+    result = consentrules_run("check", str(path), "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.report["rules"]) >= 25
+    assert result.findings == []
