@@ -98,3 +98,15 @@ def test_installed_plugin_is_discovered_and_listed():
     line = next(row for row in listing.stdout.splitlines() if row.startswith("gitlab "))
     assert f"consentrules-gitlab {dist.version}" in line
     assert "gitlab (gitlab)" in listing.stdout
+
+
+def test_large_reports_are_compact_with_the_same_issues(tmp_path, monkeypatch):
+    snapshot = write_snapshot(tmp_path, SNAPSHOT)
+    out = tmp_path / "gl.json"
+    run("check", str(snapshot), "-o", f"gitlab={out}", plugins=[consentrules_gitlab])
+    indented = out.read_text()
+    monkeypatch.setattr(consentrules_gitlab, "INDENT_UP_TO", 0)
+    run("check", str(snapshot), "-o", f"gitlab={out}", plugins=[consentrules_gitlab])
+    compact = out.read_text()
+    assert "\n  " in indented and compact.count("\n") == 1
+    assert json.loads(compact) == json.loads(indented)
