@@ -8,7 +8,6 @@ listed in ``<system-out>``.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import IO
 from typing import TYPE_CHECKING
@@ -22,6 +21,8 @@ from consentrules.reporters import location_text
 from consentrules.reporters import regions_text
 
 if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
     from consentrules.config import Config
 
 
@@ -34,6 +35,8 @@ def _line(finding: Finding) -> str:
 
 
 def junit_tree(report: Report) -> ET.Element:
+    import xml.etree.ElementTree as ET  # (2 ms: only when a JUnit report is written)
+
     grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in report.findings:
         grouped[(finding.snapshot, finding.rule_id)].append(finding)
@@ -98,6 +101,8 @@ class JunitReporter:
     extension = ".xml"
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
+        import xml.etree.ElementTree as ET
+
         tree = junit_tree(report)
         ET.indent(tree)
         stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
