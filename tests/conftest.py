@@ -25,3 +25,30 @@ def regions():
     from consentrules.regions import default_registry
 
     return default_registry()
+
+
+def kind_plugin(tmp_path: Path, name: str, evaluate, *, per_setting: bool = False):
+    """A plugin registering a check kind ``name`` that judges with ``evaluate(rule, settings,
+    ctx)``, and a rule file with one rule (id ``R``) of that kind: ``(plugin, rules_path)``."""
+    from types import SimpleNamespace
+
+    from consentrules import hookimpl
+
+    kind = SimpleNamespace(
+        name=name,
+        description=f"a test kind: {name}",
+        params_schema={"type": "object"},
+        prepare=lambda params, regions: None,
+        evaluate=evaluate,
+    )
+    if per_setting:
+        kind.per_setting = True
+
+    class Plugin:
+        @hookimpl
+        def consentrules_register_check_kinds(self, registry):
+            registry.add(kind)
+
+    rules = tmp_path / f"{name}-rules.yaml"
+    rules.write_text(f"rules:\n  - {{id: R, title: t, severity: low, check: {{kind: {name}}}}}\n")
+    return Plugin(), rules

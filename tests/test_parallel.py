@@ -91,32 +91,18 @@ def test_workers_die_on_sigterm_and_leave_ctrl_c_to_the_main_process(
     benchmark runs). Workers use the default action instead; split workers too."""
     import signal
 
-    from consentrules import hookimpl
+    from conftest import kind_plugin
 
-    class Signals:
-        name = "signals"
-        description = "reports the signal handlers of the process that judges"
-        params_schema = {"type": "object"}
-        per_setting = True
+    def evaluate(rule, settings, ctx):  # reports the signal handlers of the judging process
+        term = signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+        interrupt = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        for setting in settings[:1]:
+            yield ctx.setting_finding(rule, setting, f"term={term} int={interrupt}")
 
-        def prepare(self, params, regions):
-            return None
-
-        def evaluate(self, rule, settings, ctx):
-            term = signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
-            interrupt = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
-            for setting in settings[:1]:
-                yield ctx.setting_finding(rule, setting, f"term={term} int={interrupt}")
-
-    class Plugin:
-        @hookimpl
-        def consentrules_register_check_kinds(self, registry):
-            registry.add(Signals())
-
-    rules = tmp_path_factory.mktemp("rules") / "rules.yaml"
-    rules.write_text("rules:\n  - {id: SIG, title: t, severity: low, check: {kind: signals}}\n")
+    rules_dir = tmp_path_factory.mktemp("rules")
+    plugin, rules = kind_plugin(rules_dir, "signals", evaluate, per_setting=True)
     result = consentrules_run(
-        "check", str(folder), "--rules", str(rules), "--jobs", "2", plugins=[Plugin()]
+        "check", str(folder), "--rules", str(rules), "--jobs", "2", plugins=[plugin]
     )
     messages = {f["message"] for f in result.findings}
     assert messages == {"term=True int=True"}, result.stderr

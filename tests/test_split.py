@@ -221,32 +221,18 @@ def test_bad_input_gives_the_errors_of_one_process(tmp_path, consentrules_run, s
 
 def test_kinds_that_need_the_whole_snapshot_get_it(tmp_path, consentrules_run, splits):
     """A plugin kind that does not declare ``per_setting`` sees every setting at once."""
-    from consentrules import hookimpl
+    from conftest import kind_plugin
 
     seen: list[int] = []
 
-    class Counting:
-        name = "counting"
-        description = "counts the settings it is given"
-        params_schema = {"type": "object"}
+    def evaluate(rule, settings_, ctx):  # counts the settings it is given
+        seen.append(len(settings_))
+        return iter(())
 
-        def prepare(self, params, regions):
-            return None
-
-        def evaluate(self, rule, settings_, ctx):
-            seen.append(len(settings_))
-            return iter(())
-
-    class Plugin:
-        @hookimpl
-        def consentrules_register_check_kinds(self, registry):
-            registry.add(Counting())
-
-    rules = tmp_path / "rules.yaml"
-    rules.write_text("rules:\n  - {id: COUNT, title: t, severity: low, check: {kind: counting}}\n")
+    plugin, rules = kind_plugin(tmp_path, "counting", evaluate)
     path = write(tmp_path, snapshot(100, seed=1))
     result = consentrules_run(
-        "check", str(path), "--rules", str(rules), "--jobs", "3", plugins=[Plugin()]
+        "check", str(path), "--rules", str(rules), "--jobs", "3", plugins=[plugin]
     )
     assert result.exit_code == 0, result.stderr
     assert seen == [100]
@@ -367,43 +353,28 @@ def test_baseline_and_waivers_apply_the_same(tmp_path, consentrules_run, splits)
 def test_a_plugin_failing_in_a_worker_is_reported_once(tmp_path, consentrules_run, splits):
     """A plugin kind that fails on a setting of the last run: the error names the plugin, as
     one process would, and the snapshot is not checked a second time to fail again."""
-    from consentrules import hookimpl
+    from conftest import kind_plugin
 
     hits = tmp_path / "hits.txt"
     hits.touch()
     data = snapshot(300, seed=14)
     bad = data["settings"][-1]["id"]
 
-    class Boom:
-        name = "boom"
-        description = "fails on one setting"
-        params_schema = {"type": "object"}
-        per_setting = True
+    def evaluate(rule, settings_, ctx):  # fails on one setting, and notes where it did
+        for setting in settings_:
+            if setting.id == bad:
+                with hits.open("a") as stream:
+                    stream.write(f"{os.getpid()}\n")
+                raise RuntimeError(f"cannot judge {setting.id}")
+        return iter(())
 
-        def prepare(self, params, regions):
-            return None
-
-        def evaluate(self, rule, settings_, ctx):
-            for setting in settings_:
-                if setting.id == bad:
-                    with hits.open("a") as stream:
-                        stream.write(f"{os.getpid()}\n")
-                    raise RuntimeError(f"cannot judge {setting.id}")
-            return iter(())
-
-    class Plugin:
-        @hookimpl
-        def consentrules_register_check_kinds(self, registry):
-            registry.add(Boom())
-
-    rules = tmp_path / "rules.yaml"
-    rules.write_text("rules:\n  - {id: B, title: t, severity: low, check: {kind: boom}}\n")
+    plugin, rules = kind_plugin(tmp_path, "boom", evaluate, per_setting=True)
     path = write(tmp_path, data, name="plugin.json")
     args = ("check", str(path), "--rules", str(rules))
-    one = consentrules_run(*args, "--jobs", "1", plugins=[Plugin()])
+    one = consentrules_run(*args, "--jobs", "1", plugins=[plugin])
     assert len(hits.read_text().split()) == 1
     hits.write_text("")
-    many = consentrules_run(*args, "--jobs", "2", plugins=[Plugin()])
+    many = consentrules_run(*args, "--jobs", "2", plugins=[plugin])
     assert one.exit_code == many.exit_code != 0
     assert many.stderr == one.stderr
     assert "cannot judge" in many.stderr and "boom" in many.stderr
