@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 from typing import Any
 from urllib.parse import quote
 
@@ -39,6 +41,13 @@ def location_text(finding: Finding) -> str:
 #: Reports with more findings than this are written compact (no indentation): the C JSON
 #: encoder writes only compact text, the pure-Python one takes seconds on tens of thousands.
 INDENT_UP_TO = 2000
+
+
+def write_json(stream: IO[str], data: Any, findings: int) -> None:
+    """Write ``data`` as JSON: indented for people, compact past ``INDENT_UP_TO`` findings."""
+    indent = 2 if findings <= INDENT_UP_TO else None
+    stream.write(json.dumps(data, indent=indent, ensure_ascii=False, default=str))
+    stream.write("\n")
 
 
 @lru_cache(maxsize=256)  # every finding of a snapshot has its path: resolve it once

@@ -12,7 +12,6 @@ stale baseline entries. ``schemas/report.schema.json`` defines the format.
 
 from __future__ import annotations
 
-import json
 from typing import IO
 from typing import TYPE_CHECKING
 from typing import Any
@@ -24,8 +23,8 @@ from consentrules.model import Rule
 from consentrules.model import Severity
 from consentrules.model import Status
 from consentrules.registry import ReporterRegistry
-from consentrules.reporters import INDENT_UP_TO
 from consentrules.reporters import summary
+from consentrules.reporters import write_json
 
 if TYPE_CHECKING:
     from consentrules.config import Config
@@ -109,13 +108,7 @@ class JsonReporter:
     extension = ".json"
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
-        # Indented for people; large reports are written compact, by the C encoder (json.dump
-        # and indenting use the pure-Python one, seconds for tens of thousands of findings).
-        indent = 2 if len(report.findings) <= INDENT_UP_TO else None
-        stream.write(
-            json.dumps(report_dict(report), indent=indent, ensure_ascii=False, default=str)
-        )
-        stream.write("\n")
+        write_json(stream, report_dict(report), len(report.findings))
 
 
 @hookimpl

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import IO
 from typing import TYPE_CHECKING
 from typing import Any
@@ -25,8 +24,8 @@ from consentrules.model import Rule
 from consentrules.model import Severity
 from consentrules.model import Status
 from consentrules.registry import ReporterRegistry
-from consentrules.reporters import INDENT_UP_TO
 from consentrules.reporters import relative_uri
+from consentrules.reporters import write_json
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -206,9 +205,7 @@ class SarifReporter:
     extension = ".sarif"
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
-        indent = 2 if len(report.findings) <= INDENT_UP_TO else None
-        stream.write(json.dumps(sarif_log(report, config.cwd), indent=indent, ensure_ascii=False))
-        stream.write("\n")
+        write_json(stream, sarif_log(report, config.cwd), len(report.findings))
 
 
 @hookimpl
