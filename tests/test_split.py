@@ -53,8 +53,8 @@ def snapshot(count: int, seed: int, *, history: bool = True, traps: bool = False
     for raw in data["settings"]:
         if history and rng.random() < 0.3:
             raw["history"] = [
-                {"date": "2019-01-01", "default": False},
-                {"date": raw["activated_at"], "default": raw["default"]},
+                {"date": raw["activated_at"], "default": not raw["default"]},
+                {"date": "2025-06-30", "default": raw["default"]},
             ]
         if rng.random() < 0.1:
             raw["region_defaults"] = {"US-CA": False}

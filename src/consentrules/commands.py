@@ -24,6 +24,7 @@ from consentrules.errors import InputError
 from consentrules.errors import Problem
 from consentrules.errors import UsageError
 from consentrules.loading import RuleLoader
+from consentrules.model import Notice
 from consentrules.model import Report
 from consentrules.model import Rule
 from consentrules.model import Severity
@@ -239,6 +240,8 @@ def _call_adapter(config: Config, adapter: Any, path: Path) -> Snapshot:
 
 
 def summarize(snapshot: Snapshot, as_of: PartialDate | None) -> SnapshotSummary:
+    from consentrules.evaluation import inactive_settings
+
     return SnapshotSummary(
         path=snapshot.path,
         platform=snapshot.platform,
@@ -247,6 +250,7 @@ def summarize(snapshot: Snapshot, as_of: PartialDate | None) -> SnapshotSummary:
         settings=len(snapshot.settings),
         disclosures=len(snapshot.disclosures),
         adapter=snapshot.adapter,
+        inactive=tuple(inactive_settings(snapshot.settings, as_of or snapshot.taken_at)),
     )
 
 
@@ -307,8 +311,16 @@ def run_checks(config: Config, options: dict[str, Any], *, modify: bool = True) 
     as_of = parse_as_of(options.get("as_of"))
     files = snapshot_files(config, _snapshot_args(options))
     rules = load_rules(config)
+    if not rules:
+        raise UsageError(
+            "no rules to evaluate: the rule selection matched nothing, so the run would check "
+            "nothing; give --rules PATH with rule files, or widen --pack/--tag/--rule"
+        )
     findings, summaries = check_files(config, rules, files, as_of, options)
+    if not summaries:
+        raise UsageError("no snapshot was read, so the run would check nothing")
     config.rules, config.snapshots = rules, summaries
+    config.notices.extend(inactive_notices(summaries))
     if modify:
         config.pluginmanager.call_each(
             "consentrules_modify_findings", config=config, findings=findings
@@ -328,6 +340,27 @@ def run_checks(config: Config, options: dict[str, Any], *, modify: bool = True) 
         notices=list(config.notices),
         strict=bool(options.get("strict")),
     )
+
+
+def inactive_notices(summaries: Iterable[SnapshotSummary]) -> list[Notice]:
+    """A note per snapshot that has settings activated after its evaluation date."""
+    notices = []
+    for summary in summaries:
+        if summary.inactive:
+            count = len(summary.inactive)
+            shown = ", ".join(summary.inactive[:20]) + (
+                f" and {count - 20} more" if count > 20 else ""
+            )
+            notices.append(
+                Notice(
+                    "note",
+                    f"{count} setting{'s were' if count != 1 else ' was'} not active on the "
+                    f"evaluation date {summary.as_of} (activated later) and not judged: {shown}",
+                    summary.path,
+                    category="not_active",
+                )
+            )
+    return notices
 
 
 def plan_outputs(config: Config, options: dict[str, Any]) -> list[tuple[str, str | None]]:

@@ -15,6 +15,7 @@ from consentrules.dates import PartialDate
 from consentrules.errors import PluginError
 from consentrules.evaluation import EvalContext
 from consentrules.evaluation import SettingIndex
+from consentrules.evaluation import inactive_settings
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Snapshot
@@ -45,7 +46,12 @@ class Engine:
             options=options or {},
         )
         findings: list[Finding] = []
-        index = SettingIndex(snapshot.settings)
+        settings: Sequence[Any] = snapshot.settings
+        inactive = inactive_settings(settings, ctx.as_of)
+        if inactive:  # not yet activated on the evaluation date: nothing to judge
+            skip = set(inactive)
+            settings = [s for s in settings if s.id not in skip]
+        index = SettingIndex(settings)
         for rule in rules:
             findings.extend(self._run(rule, index.select(rule.selector, ctx), ctx))
         findings.sort(key=Finding.sort_key)

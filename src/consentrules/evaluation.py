@@ -42,12 +42,18 @@ WHEN_CHOICES = ("ever", "as_of")
 
 @dataclass(frozen=True)
 class Span:
-    """A state of a setting and the period it held."""
+    """A state of a setting and the period it held.
+
+    ``certain`` is False when the verdict on the span depends on the day of a month-only date:
+    the span may begin after the evaluation date, or it may be empty (a change in the same
+    month as the activation may have come on its first day). ``doubt`` then says which.
+    """
 
     state: SettingState
     start: PartialDate | None
     end: PartialDate | None  # None: still holds on the evaluation date
-    certain: bool = True  # False when the span may begin after the evaluation date
+    certain: bool = True
+    doubt: str = ""
 
     def describe(self) -> str:
         if self.start is None and self.end is None:
@@ -130,39 +136,86 @@ class EvalContext:
 
 
 # Time ------------------------------------------------------------------------------------------
+def active_on(setting: Setting, as_of: PartialDate) -> bool | None:
+    """Whether the setting existed on the evaluation date: True, False (activated later), or
+    None when a month-only date leaves it open."""
+    if setting.activated_at is None:
+        return True
+    return setting.activated_at.is_on_or_before(as_of)
+
+
+def _doubt_before(date: PartialDate, as_of: PartialDate) -> str:
+    return (
+        f"a change dated {date} may or may not precede the evaluation date "
+        f"{as_of.describe_range()}"
+    )
+
+
 def spans(setting: Setting, as_of: PartialDate, when: str = "ever") -> list[Span]:
-    """The states to judge a setting by.
+    """The states to judge a setting by (none when it was activated after ``as_of``).
 
     ``as_of``: the state on the evaluation date; more than one span when a history entry's
     partial date may or may not lie before it. ``ever``: every state from activation on.
+    A span is uncertain when a month-only date may put it after ``as_of`` or make it empty.
     """
+    active = active_on(setting, as_of)
+    if active is False:
+        return []
     state = setting.initial_state
+    start = setting.activated_at
+    doubt = "" if active else _activation_doubt(setting, as_of)
     if when == "as_of":
-        current = [Span(state, setting.activated_at, None)]
+        current = [Span(state, start, None, not doubt, doubt)]
         for entry in setting.history:
             before = entry.date.is_on_or_before(as_of)
             if before is True:
                 state = entry.apply(state)
-                current = [Span(state, entry.date, None)]
+                current = [Span(state, entry.date, None, not doubt, doubt)]
             elif before is None:
                 state = entry.apply(state)
-                current.append(Span(state, entry.date, None, certain=False))
+                reason = doubt or _doubt_before(entry.date, as_of)
+                current.append(Span(state, entry.date, None, False, reason))
         return current
     out: list[Span] = []
-    start = setting.activated_at
-    certain = True
     for entry in setting.history:
         before = entry.date.is_on_or_before(as_of)
         if before is False:
             break
-        empty = start is not None and start.precise and start == entry.date
-        if not empty:
-            out.append(Span(state, start, entry.date, certain))
+        if start is not None and start.precise and start == entry.date:
+            pass  # an empty span: the change came on the day the state began
+        else:
+            span_doubt = doubt or _empty_doubt(start, entry.date)
+            out.append(Span(state, start, entry.date, not span_doubt, span_doubt))
         state = entry.apply(state)
         start = entry.date
-        certain = certain and before is True
-    out.append(Span(state, start, None, certain))
+        if before is None and not doubt:
+            doubt = _doubt_before(entry.date, as_of)
+    out.append(Span(state, start, None, not doubt, doubt))
     return out
+
+
+def inactive_settings(settings: Sequence[Setting], as_of: PartialDate) -> list[str]:
+    """Ids of the settings activated certainly after ``as_of``: they did not exist yet, and no
+    rule judges them."""
+    last = as_of.last
+    return [s.id for s in settings if s.activated_at is not None and s.activated_at.first > last]
+
+
+def _activation_doubt(setting: Setting, as_of: PartialDate) -> str:
+    return (
+        f"the setting was activated {setting.activated_at}, which may or may not precede the "
+        f"evaluation date {as_of.describe_range()}"
+    )
+
+
+def _empty_doubt(start: PartialDate | None, end: PartialDate) -> str:
+    """Why a span from ``start`` until ``end`` may have lasted no day at all, or ''."""
+    if start is None or start.last < end.first:
+        return ""
+    return (
+        f"the period from {start} until {end} may have lasted no day at all (a month-only "
+        "date: the change may have come on the day the state began)"
+    )
 
 
 # Regions ---------------------------------------------------------------------------------------
@@ -345,10 +398,13 @@ def unknown_default_gap(unknown: int, within: int, setting: Setting, ctx: EvalCo
 
 
 def uncertain_span_gap(span: Span, ctx: EvalContext) -> str:
-    return (
-        f"a change dated {span.start} may or may not precede the evaluation date "
-        f"{ctx.as_of.describe_range()}"
-    )
+    """Why a span that offends may not count: a possible violation, not a definite one."""
+    reason = span.doubt
+    if not reason and span.start is not None:
+        reason = _doubt_before(span.start, ctx.as_of)
+    period = span.describe()
+    where = f" {period}" if period else ""
+    return f"possibly in breach{where}: {reason or 'a month-only date leaves it open'}"
 
 
 def gap_finding(

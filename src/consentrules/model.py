@@ -292,6 +292,11 @@ class Notice:
     message: str
     path: str | None = None
     line: int | None = None
+    #: What kind of notice: "" (general), "not_active" (settings not yet activated on the
+    #: evaluation date), "skipped" (a file a folder walk did not read), "stale" (a baseline
+    #: entry or waiver that matches nothing; fails the run with --strict), "unknown_token"
+    #: (a purpose, category or recipient no rule knows; fails the run with --strict).
+    category: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,6 +379,8 @@ class SnapshotSummary:
     settings: int
     disclosures: int
     adapter: str
+    #: Settings activated after the evaluation date: not judged by any rule.
+    inactive: tuple[str, ...] = ()
 
 
 @dataclass

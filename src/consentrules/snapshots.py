@@ -149,6 +149,7 @@ class _Builder:
         history_raw = get("history")
         region_defaults = get("region_defaults")
         metadata = get("metadata")
+        activated = self.date(get("activated_at"), ptr, "activated_at")
         return Setting(
             id=str(raw["id"]),
             title=str(get("title") or raw["id"]),
@@ -162,15 +163,19 @@ class _Builder:
                 else ()
             ),
             regions=self.scope(get("regions"), ptr),
-            activated_at=self.date(get("activated_at"), ptr, "activated_at"),
+            activated_at=activated,
             default_note=get("default_note"),
             stated=self.stated(raw),
-            history=self.history(history_raw, index) if history_raw else (),
+            history=(
+                self.history(history_raw, index, activated) if history_raw else ()
+            ),
             metadata=dict(metadata) if metadata else _NO_METADATA,
             pointer=ptr,
         )
 
-    def history(self, entries: Any, index: int) -> tuple[HistoryEntry, ...]:
+    def history(
+        self, entries: Any, index: int, activated: PartialDate | None = None
+    ) -> tuple[HistoryEntry, ...]:
         history = []
         previous: PartialDate | None = None
         for h_index, entry in enumerate(entries):
@@ -178,6 +183,14 @@ class _Builder:
             day = self.date(entry.get("date"), h_ptr, "date")
             if day is None:
                 continue
+            if activated is not None and day.last < activated.first:
+                self.problem(
+                    h_ptr + "/date",
+                    f"history entry dated {day} is before the setting's activation "
+                    f"(activated_at {activated}): a change cannot precede the start",
+                    "correct the date, or move activated_at back to when the setting "
+                    "first existed",
+                )
             if previous is not None and day.first < previous.first:
                 self.problem(
                     h_ptr + "/date",

@@ -338,6 +338,7 @@ def _start(job: Job, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
 
 
 def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None:
+    from consentrules.evaluation import inactive_settings
     from consentrules.parallel import worker_signals
 
     worker_signals()
@@ -351,14 +352,15 @@ def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None
     if order is None:
         return
     try:
-        findings, ids, _ = check_run(job, plan, index, elements, *order)
+        findings, ids, snapshot = check_run(job, plan, index, elements, *order)
+        late = inactive_settings(snapshot.settings, job.as_of or snapshot.taken_at)
     except PluginError as exc:  # reported as it is: a whole check would only fail again
         _send(replies, ("plugin error", str(exc), exc.plugin, exc.hook))
         return
     except Exception:
         _send(replies, None)
         return
-    _send(replies, ("done", findings, ids))
+    _send(replies, ("done", findings, ids, late))
 
 
 # Putting it together --------------------------------------------------------------------------
@@ -420,12 +422,14 @@ def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
             raise PluginError(result[1], plugin=result[2], hook=result[3])
     if findings is None or snapshot is None or any(result is None for result in results):
         return None
-    for _, _, more in results:
+    for _, _, more, _ in results:
         seen.update(more)
     if len(seen) != first:
         return None  # an id used in two runs: the whole check reports where
-    merged = merge([findings] + [found for _, found, _ in results])
-    summary = dataclasses.replace(summarize(snapshot, job.as_of), settings=first)
+    merged = merge([findings] + [found for _, found, _, _ in results])
+    summary = summarize(snapshot, job.as_of)
+    inactive = summary.inactive + tuple(i for *_, late in results for i in late)
+    summary = dataclasses.replace(summary, settings=first, inactive=inactive)
     return merged, summary, []
 
 

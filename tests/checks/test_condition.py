@@ -157,3 +157,43 @@ def test_bad_parameters_are_input_errors(condition, message):
 def test_unknown_operator_is_a_schema_error():
     with pytest.raises(InputError):
         run({"field": "title", "startswith": "M"})
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ({"field": "purposes", "equals": 3}, "never equals 3"),
+        ({"field": "title", "before": "2024-01-01"}, "'before' cannot test 'title'"),
+        ({"field": "default", "contains": "x"}, "'contains' cannot test 'default'"),
+        ({"field": "purposes", "contains": ["a"]}, "'contains' needs text"),
+        ({"field": "history", "in": ["one"]}, "never 'one'"),
+        ({"field": "activated_at", "gt": 3}, "'gt' cannot test 'activated_at'"),
+        ({"field": "purpose", "contains": "ads"}, "did you mean 'purposes'"),
+    ],
+)
+def test_type_mismatches_are_refused_at_load(condition, message):
+    """A comparison that could never hold is not silently false: the rule is refused."""
+    with pytest.raises(InputError) as info:
+        run(condition)
+    assert message in info.value.format()
+
+
+def test_metadata_value_of_another_type_is_not_evaluable():
+    snapshot = {
+        "taken_at": "2024-12-01",
+        "settings": [{"id": "s", "default": True, "metadata": {"tier": "gold"}}],
+    }
+    (f,) = run({"field": "metadata.tier", "gt": 3}, snapshot=snapshot)
+    assert f.status is Status.NOT_EVALUABLE
+    (f,) = run({"field": "metadata.tier", "before": "2024-01-01"}, snapshot=snapshot)
+    assert f.status is Status.NOT_EVALUABLE
+
+
+def test_equals_on_a_date_field_compares_dates_with_their_precision():
+    snapshot = {
+        "taken_at": "2024-12-01",
+        "settings": [{"id": "s", "default": True, "activated_at": "2024-08"}],
+    }
+    (f,) = run({"field": "activated_at", "equals": "2024-08-14"}, snapshot=snapshot)
+    assert f.status is Status.NOT_EVALUABLE
+    assert run({"field": "activated_at", "equals": "2024-09-14"}, snapshot=snapshot) == []

@@ -65,9 +65,17 @@ def test_only_documents_of_the_named_kind_count():
 
 
 def test_versions_after_as_of_do_not_count():
-    s = snapshot(versions=[version("2024-07-01")])
-    assert evaluate(rule(min_days_before=0), s) == []
-    (f,) = evaluate(rule(min_days_before=0), s, as_of="2024-06-30")
+    s = snapshot(versions=[version("2024-09-01")])
+    (f,) = evaluate(rule(min_days_before=0), s)
+    assert "31 days later" in f.message
+    (f,) = evaluate(rule(min_days_before=0), s, as_of="2024-08-15")
+    assert "never disclosed" in f.message
+
+
+def test_setting_not_yet_active_on_the_as_of_date_is_not_judged():
+    s = snapshot(versions=[])
+    assert evaluate(rule(min_days_before=0), s, as_of="2024-07-31") == []
+    (f,) = evaluate(rule(min_days_before=0), s, as_of="2024-08-01")
     assert "never disclosed" in f.message
 
 

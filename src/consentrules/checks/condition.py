@@ -26,6 +26,12 @@ Field names are dotted paths: ``id``, ``title``, ``purposes``, ``data_categories
 A test on a field the subject lacks is unknown, not false: if the verdict depends on it the
 subject is reported as not evaluable (use ``exists`` to test for presence). A list the
 snapshot does not state (no ``recipients`` key at all) is lacking, not empty.
+
+Types are checked, never silently false: where the field's type is known (every field above
+except ``metadata.*``), an operator or value that does not fit it (``purposes equals 3``,
+``title before 2024-01-01``) is refused when the rule loads, at its line, and an unknown field
+name is refused with "did you mean". A ``metadata`` value of a type the test cannot compare
+makes the subject not evaluable.
 """
 
 from __future__ import annotations
@@ -109,6 +115,130 @@ _CONDITION_SCHEMA: dict[str, Any] = {
 }
 
 
+# The type of each field a subject's view has: "text", "list" (of text), "bool", "date",
+# "count" (a whole number); "any" for what the snapshot's author defines (metadata).
+_SETTING_FIELDS: dict[str, str] = {
+    "id": "text",
+    "title": "text",
+    "purposes": "list",
+    "data_categories": "list",
+    "recipients": "list",
+    "default": "bool",
+    "region_defaults.*": "bool",
+    "regions.include": "list",
+    "regions.exclude": "list",
+    "activated_at": "date",
+    "history": "count",
+    "metadata.*": "any",
+}
+_VERSION_FIELDS: dict[str, str] = {
+    "version": "text",
+    "published_at": "date",
+    "effective_at": "date",
+    "url": "text",
+    "purposes": "list",
+    "describes_opt_out": "bool",
+    "statements": "list",
+    "excerpts": "list",
+    "document.id": "text",
+    "document.kind": "text",
+    "document.title": "text",
+}
+FIELD_TYPES = {"setting": _SETTING_FIELDS, "disclosure_version": _VERSION_FIELDS}
+#: The field types each operator can judge.
+_OPERATOR_TYPES: dict[str, frozenset[str]] = {
+    "equals": frozenset({"text", "list", "bool", "date", "count"}),
+    "not_equals": frozenset({"text", "list", "bool", "date", "count"}),
+    "in": frozenset({"text", "bool", "count"}),
+    "contains": frozenset({"text", "list"}),
+    "matches": frozenset({"text", "list"}),
+    "exists": frozenset({"text", "list", "bool", "date", "count"}),
+    "before": frozenset({"date"}),
+    "after": frozenset({"date"}),
+    "lt": frozenset({"list", "count"}),
+    "le": frozenset({"list", "count"}),
+    "gt": frozenset({"list", "count"}),
+    "ge": frozenset({"list", "count"}),
+}
+_TYPE_WORDS = {
+    "text": "text",
+    "list": "a list of text",
+    "bool": "true/false",
+    "date": "a date",
+    "count": "a whole number",
+}
+
+
+def field_type(subject: str, path: tuple[str, ...]) -> str | None:
+    """The type of a dotted field of a subject's view; None for a field it does not have."""
+    table = FIELD_TYPES[subject]
+    name = ".".join(path)
+    if name in table:
+        return table[name]
+    if len(path) >= 2 and f"{path[0]}.*" in table:
+        return table[f"{path[0]}.*"]
+    return None
+
+
+def _fits(kind: str, value: Any) -> bool:
+    """Whether a rule's comparison value is of the field's type."""
+    if kind == "text":
+        return isinstance(value, str)
+    if kind == "list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "count":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return True
+
+
+def _check_types(subject: str, raw: Mapping[str, Any], op: str, where: tuple[Any, ...]) -> None:
+    """Refuse, at load, a test whose operator or value cannot apply to its field."""
+    path = tuple(str(raw["field"]).split("."))
+    kind = field_type(subject, path)
+    name = ".".join(path)
+    if kind is None:
+        import difflib
+
+        known = [f.replace(".*", ".NAME") for f in FIELD_TYPES[subject]]
+        close = difflib.get_close_matches(name, known, n=1)
+        raise ParamError(
+            f"{subject.replace('_', ' ')} has no field {name!r}",
+            (*where[:-1], "field"),
+            f"did you mean {close[0]!r}?" if close else f"fields: {', '.join(known)}",
+        )
+    if kind == "any":
+        return
+    if kind not in _OPERATOR_TYPES[op]:
+        raise ParamError(
+            f"{op!r} cannot test {name!r}, which is {_TYPE_WORDS[kind]}: the test would never "
+            "hold",
+            where,
+            f"for {_TYPE_WORDS[kind]}, use one of: "
+            + ", ".join(o for o, kinds in _OPERATOR_TYPES.items() if kind in kinds),
+        )
+    value = raw[op]
+    if op in ("equals", "not_equals") and kind != "date" and not _fits(kind, value):
+        raise ParamError(
+            f"{name!r} is {_TYPE_WORDS[kind]}, so it never equals {value!r}",
+            where,
+            f"compare it with {_TYPE_WORDS[kind]}",
+        )
+    if op == "in" and isinstance(value, list):
+        bad = [v for v in value if not _fits(kind, v)]
+        if bad:
+            raise ParamError(
+                f"{name!r} is {_TYPE_WORDS[kind]}, so it is never {bad[0]!r}",
+                where,
+                f"list values of {_TYPE_WORDS[kind]}",
+            )
+    if op == "contains" and not isinstance(value, str):
+        raise ParamError(f"'contains' needs text, not {value!r}", where)
+    if op in ("lt", "le", "gt", "ge") and kind == "list" and value != int(value):
+        raise ParamError(f"{name!r} is a list: compare its length with a whole number", where)
+
+
 @dataclass(frozen=True)
 class Test:
     field: tuple[str, ...]
@@ -147,10 +277,11 @@ class Condition:
 
     def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
         key = "require" if "require" in params else "forbid"
+        subject = params.get("subject", "setting")
         return Prepared(
-            subject=params.get("subject", "setting"),
+            subject=subject,
             forbid=key == "forbid",
-            condition=_compile(params[key], (key,)),
+            condition=_compile(params[key], (key,), subject),
         )
 
     def evaluate(
@@ -215,15 +346,30 @@ class Condition:
             )
 
 
-def _compile(raw: Mapping[str, Any], key: tuple[str | int, ...]) -> Node | Test:
+def _compile(
+    raw: Mapping[str, Any], key: tuple[str | int, ...], subject: str = "setting"
+) -> Node | Test:
     if "all" in raw or "any" in raw:
         op = "all" if "all" in raw else "any"
-        return Node(op, tuple(_compile(c, (*key, op, i)) for i, c in enumerate(raw[op])))
+        return Node(
+            op, tuple(_compile(c, (*key, op, i), subject) for i, c in enumerate(raw[op]))
+        )
     if "not" in raw:
-        return Node("not", (_compile(raw["not"], (*key, "not")),))
+        return Node("not", (_compile(raw["not"], (*key, "not"), subject),))
     op = next(k for k in raw if k != "field")
     value = raw[op]
     where = (*key, op)
+    if op in ("lt", "le", "gt", "ge"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise ParamError(f"{op!r} needs a number, not {value!r}", where)
+    if op == "in" and not isinstance(value, list):
+        raise ParamError("'in' needs a list of values", where)
+    _check_types(subject, raw, op, where)
+    if op in ("equals", "not_equals") and field_type(subject, _path(raw)) == "date":
+        try:
+            value = parse_date(value)
+        except DateFormatError as exc:
+            raise ParamError(f"{_path_text(raw)!r} is a date: {exc}", where) from None
     if op == "matches":
         if not isinstance(value, str):
             raise ParamError("'matches' needs a regular expression (text)", where)
@@ -243,15 +389,17 @@ def _compile(raw: Mapping[str, Any], key: tuple[str | int, ...]) -> Node | Test:
             value = parse_date(value)
         except DateFormatError as exc:
             raise ParamError(str(exc), where) from None
-    elif op in ("lt", "le", "gt", "ge"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            raise ParamError(f"{op!r} needs a number, not {value!r}", where)
-    elif op == "in":
-        if not isinstance(value, list):
-            raise ParamError("'in' needs a list of values", where)
     elif op == "exists" and not isinstance(value, bool):
         raise ParamError("'exists' needs true or false", where)
     return Test(tuple(str(raw["field"]).split(".")), op, value)
+
+
+def _path(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(str(raw["field"]).split("."))
+
+
+def _path_text(raw: Mapping[str, Any]) -> str:
+    return ".".join(_path(raw))
 
 
 def backtracks_badly(pattern: str) -> bool:
@@ -327,34 +475,58 @@ def _eval(node: Node | Test, view: Mapping[str, Any]) -> bool | None:
     return _test(node.op, value, node.value)
 
 
+def _same_day(value: Any, wanted: PartialDate) -> bool | None:
+    """Three-valued equality of a date field with a date: None when a month leaves it open."""
+    if not isinstance(value, PartialDate):
+        try:
+            value = parse_date(value)
+        except DateFormatError:
+            return None
+    if value.precise and wanted.precise:
+        return value == wanted
+    if value.last < wanted.first or value.first > wanted.last:
+        return False
+    return None
+
+
 def _test(op: str, value: Any, wanted: Any) -> bool | None:
-    if op == "equals":
-        return bool(value == wanted)
-    if op == "not_equals":
-        return bool(value != wanted)
+    """One field test; None (not evaluable) where the value's type cannot be compared, which
+    only a ``metadata`` value can reach (other fields' types are checked at load)."""
+    if op in ("equals", "not_equals"):
+        if isinstance(wanted, PartialDate):
+            same = _same_day(value, wanted)
+        elif isinstance(value, (list, tuple)) != isinstance(wanted, list):
+            return None
+        else:
+            same = (list(value) if isinstance(value, tuple) else value) == wanted
+        if same is None:
+            return None
+        return bool(same) if op == "equals" else not same
     if op == "in":
-        return bool(value in wanted)
+        return bool(value in wanted) if not isinstance(value, (list, dict)) else None
     if op == "contains":
         if isinstance(value, (list, tuple, frozenset, set)):
             return bool(wanted in value)
         if isinstance(value, str):
             return str(wanted) in value
-        return False
+        return None
     if op == "matches":
         if isinstance(value, (list, tuple)):
             return any(isinstance(v, str) and wanted.search(v[:MAX_MATCH_LENGTH]) for v in value)
-        return isinstance(value, str) and wanted.search(value[:MAX_MATCH_LENGTH]) is not None
+        if not isinstance(value, str):
+            return None
+        return wanted.search(value[:MAX_MATCH_LENGTH]) is not None
     if op in ("before", "after"):
         if not isinstance(value, PartialDate):
             try:
                 value = parse_date(value)
             except DateFormatError:
-                return False
+                return None
         result: bool | None = value.is_before(wanted) if op == "before" else value.is_after(wanted)
         return result
     number = len(value) if isinstance(value, (list, tuple)) else value
     if isinstance(number, bool) or not isinstance(number, (int, float)):
-        return False
+        return None
     return bool(
         {
             "lt": number < wanted,
@@ -381,7 +553,8 @@ def _describe(node: Node | Test) -> str:
 
 
 def _setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:
-    state = spans(setting, ctx.as_of, "as_of")[-1].state
+    current = spans(setting, ctx.as_of, "as_of")
+    state = current[-1].state if current else setting.initial_state
     view: dict[str, Any] = {
         "id": setting.id,
         "title": setting.title,

@@ -96,7 +96,13 @@ def report_dict(report: Report) -> dict[str, Any]:
         "rules": {rule_id: rule_dict(rule) for rule_id, rule in sorted(report.rules.items())},
         "findings": [finding_dict(f) for f in report.findings],
         "notices": [
-            {"level": n.level, "message": n.message, "path": n.path, "line": n.line}
+            {
+                "level": n.level,
+                "message": n.message,
+                "path": n.path,
+                "line": n.line,
+                "category": n.category or None,
+            }
             for n in report.notices
         ],
     }
