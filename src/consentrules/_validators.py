@@ -1020,6 +1020,16 @@ def _config_validate_urn_consentrules_schema_config_v1(data, custom_formats={}, 
             data__waivers = data["waivers"]
             if not isinstance(data__waivers, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".waivers must be string", value=data__waivers, name="" + (name_prefix or "data") + ".waivers", rule='type')
+        if "max-waiver-days" in data_keys:
+            data_keys.remove("max-waiver-days")
+            data__maxwaiverdays = data["max-waiver-days"]
+            if not isinstance(data__maxwaiverdays, (int)) and not (isinstance(data__maxwaiverdays, float) and data__maxwaiverdays.is_integer()) or isinstance(data__maxwaiverdays, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".max-waiver-days must be integer", value=data__maxwaiverdays, name="" + (name_prefix or "data") + ".max-waiver-days", rule='type')
+            if isinstance(data__maxwaiverdays, (int, float, Decimal)) and not isinstance(data__maxwaiverdays, bool):
+                if data__maxwaiverdays < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".max-waiver-days must be bigger than or equal to 1", value=data__maxwaiverdays, name="" + (name_prefix or "data") + ".max-waiver-days", rule='minimum')
+                if data__maxwaiverdays > 3650:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".max-waiver-days must be smaller than or equal to 3650", value=data__maxwaiverdays, name="" + (name_prefix or "data") + ".max-waiver-days", rule='maximum')
         if "color" in data_keys:
             data_keys.remove("color")
             data__color = data["color"]
@@ -1036,6 +1046,17 @@ def _config_validate_urn_consentrules_schema_config_v1(data, custom_formats={}, 
                 for data__pack_x, data__pack_item in enumerate(data__pack):
                     if not isinstance(data__pack_item, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".pack[{data__pack_x}]".format(**locals()) + " must be string", value=data__pack_item, name="" + (name_prefix or "data") + ".pack[{data__pack_x}]".format(**locals()) + "", rule='type')
+        if "rule" in data_keys:
+            data_keys.remove("rule")
+            data__rule = data["rule"]
+            if not isinstance(data__rule, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".rule must be array", value=data__rule, name="" + (name_prefix or "data") + ".rule", rule='type')
+            data__rule_is_list = isinstance(data__rule, (list, tuple))
+            if data__rule_is_list:
+                data__rule_len = len(data__rule)
+                for data__rule_x, data__rule_item in enumerate(data__rule):
+                    if not isinstance(data__rule_item, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".rule[{data__rule_x}]".format(**locals()) + " must be string", value=data__rule_item, name="" + (name_prefix or "data") + ".rule[{data__rule_x}]".format(**locals()) + "", rule='type')
         if "tag" in data_keys:
             data_keys.remove("tag")
             data__tag = data["tag"]
@@ -1595,7 +1616,7 @@ VALIDATORS = {
     'a88f8387c362111a907d7bd4': validate_snapshot,  # snapshot
     'ae1c0884ac23439a1796a2ac': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
-    'b67d89b35bd4241ca0c5ce2e': validate_config,  # config
+    '274949247f7379b897eeed56': validate_config,  # config
     '9b7964ecc6e44c080e90c20d': validate_check_opt_in_default,  # check_opt_in_default
     'ce5691de8b7148981f5d0a67': validate_check_regional_exclusion,  # check_regional_exclusion
     '8bba054bf3cdea0fe165bfed': validate_check_disclosure_timing,  # check_disclosure_timing

@@ -71,6 +71,7 @@ def load_rules(
     """Load and validate rules, keep the selected ones, and let plugins adjust them."""
     loader = RuleLoader(config.check_kinds, config.regions)
     rules = loader.load_paths(rule_paths(config) if paths is None else paths)
+    config.all_rules = rules
     if select:
         rules = select_rules(rules, config.options, config.regions)
     config.pluginmanager.call_each("consentrules_modify_rules", config=config, rules=rules)
@@ -107,6 +108,7 @@ def select_rules(rules: list[Rule], options: dict[str, Any], regions: Any) -> li
     must not silently check less).
     """
     import dataclasses
+    import fnmatch
 
     from consentrules.regions import UnknownRegionError
 
@@ -118,10 +120,18 @@ def select_rules(rules: list[Rule], options: dict[str, Any], regions: Any) -> li
                 f"--pack {pack!r}: no such pack{_closest(pack, packs)} "
                 f"(packs: {', '.join(sorted(packs))})"
             )
+    tags = {tag for rule in rules for tag in rule.tags}
+    for tag in options.get("tag") or ():
+        if tag not in tags:
+            raise UsageError(
+                f"--tag {tag!r}: no loaded rule has this tag{_closest(tag, tags)} "
+                f"(tags: {', '.join(sorted(tags)) or 'none'})"
+            )
+    wanted_ids = list(options.get("rule") or ())
     disabled = set(options.get("disable_rule") or ())
     overrides = severity_overrides(options.get("severity_override"))
-    for rule_id in sorted(disabled | set(overrides)):
-        if rule_id not in ids:
+    for rule_id in [*wanted_ids, *sorted(disabled | set(overrides))]:
+        if not any(fnmatch.fnmatchcase(i, rule_id) for i in ids):
             raise UsageError(f"no rule with id {rule_id!r}{_closest(rule_id, ids)}")
     wanted_regions: frozenset[str] | None = None
     if options.get("jurisdiction"):
@@ -133,6 +143,8 @@ def select_rules(rules: list[Rule], options: dict[str, Any], regions: Any) -> li
     selected = []
     for rule in rules:
         if rule.id in disabled:
+            continue
+        if wanted_ids and not any(fnmatch.fnmatchcase(rule.id, w) for w in wanted_ids):
             continue
         if rule.id in overrides:
             rule = dataclasses.replace(rule, severity=overrides[rule.id])
@@ -154,36 +166,102 @@ def select_rules(rules: list[Rule], options: dict[str, Any], regions: Any) -> li
 
 # Snapshots -------------------------------------------------------------------------------------
 def snapshot_files(config: Config, args: Iterable[str]) -> list[Path]:
-    """Files named on the command line; in folders, every file some adapter recognises."""
+    """Files named on the command line; in folders, every file some adapter recognises.
+
+    What a folder walk passes over is never dropped silently: each file is listed, with the
+    reason, in a notice of the run (and a file that says it is a snapshot of a format this
+    version cannot read is an input error).
+    """
+    from consentrules.adapters.native import marker_problem
+    from consentrules.adapters.native import top_level_marker
+    from consentrules.walk import Skipped
+    from consentrules.walk import file_kind
+    from consentrules.walk import walk
+
     files: list[Path] = []
-    problems = []
+    problems: list[Problem] = []
+    skipped: list[Skipped] = []
+    hidden = 0
     forced = config.getoption("adapter")
     for arg in args:
         path = Path(arg)
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            problems.append(Problem(arg, "no such file or folder"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(arg, f"cannot read: {exc.strerror or exc}"))
+            continue
         if path.is_dir():
-            found = [
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and (forced or pick_adapter(config, p) is not None)
-            ]
-            if not found:
-                problems.append(Problem(arg, "the folder holds no snapshot files"))
-            files.extend(found)
+            found = walk(path)
+            problems.extend(found.problems)
+            hidden += found.hidden
+            skipped.extend(found.skipped)
+            taken = 0
+            for candidate in found.files:
+                head = _head(candidate)
+                marker = top_level_marker(head)
+                if marker is not None and marker.startswith("snapshot/"):
+                    problem = marker_problem(marker)
+                    if problem is not None:
+                        problems.append(Problem(str(candidate), problem))
+                        continue
+                if forced or pick_adapter(config, candidate, head) is not None:
+                    files.append(candidate)
+                    taken += 1
+                elif marker is not None:
+                    skipped.append(Skipped(str(candidate), marker_problem(marker) or marker))
+                else:
+                    skipped.append(Skipped(str(candidate), "no installed adapter reads it"))
+            if not taken and not found.problems:
+                problems.append(
+                    Problem(arg, "the folder holds no snapshot files", hint=_skip_hint(found))
+                )
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Problem(arg, "no such file or folder"))
+            problems.append(Problem(arg, f"{file_kind(info.st_mode)}: only regular files are read"))
     if problems:
         raise InputError(problems)
+    if skipped or hidden:
+        config.notices.append(skip_notice(skipped, hidden))
     return list(dict.fromkeys(files))
 
 
+def _skip_hint(found: Any) -> str | None:
+    if not found.skipped:
+        return None
+    first = found.skipped[0]
+    return f"{len(found.skipped)} file(s) passed over, e.g. {first.path}: {first.reason}"
+
+
+def skip_notice(skipped: list[Any], hidden: int) -> Notice:
+    """One note listing what folder walks passed over, and why."""
+    parts = [f"{item.path} ({item.reason})" for item in skipped[:30]]
+    if len(skipped) > 30:
+        parts.append(f"and {len(skipped) - 30} more")
+    text = f"folder walk passed over {len(skipped)} file(s): " + "; ".join(parts) if parts else ""
+    if hidden:
+        extra = f"{hidden} hidden file(s) or folder(s) (names starting with a dot) not walked"
+        text = f"{text}; {extra}" if text else f"folder walk: {extra}"
+    return Notice("note", text, category="skipped")
+
+
 def _head(path: Path) -> str:
+    """The first 4 KiB of a regular file, for adapters to recognise it ('' for anything else:
+    a FIFO or a device must not block or flood the run)."""
+    import os
+    import stat
+
     try:
-        with path.open("rb") as stream:
-            return stream.read(4096).decode("utf-8", errors="replace")
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return ""
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            return os.read(fd, 4096).decode("utf-8", errors="replace")
+        finally:
+            os.close(fd)
     except OSError:
         return ""
 
@@ -212,9 +290,9 @@ def load_snapshot(config: Config, path: Path) -> Snapshot:
     return _call_adapter(config, adapter, path)
 
 
-def pick_adapter(config: Config, path: Path) -> Any:
+def pick_adapter(config: Config, path: Path, head: str | None = None) -> Any:
     """The first adapter that recognises the file: plugins' first, the native one last."""
-    head = _head(path)
+    head = _head(path) if head is None else head
     candidates = [a for a in config.adapters if a.name != "native"]
     if "native" in config.adapters:
         candidates.append(config.adapters.get("native"))
@@ -239,8 +317,14 @@ def _call_adapter(config: Config, adapter: Any, path: Path) -> Snapshot:
     return snapshot
 
 
-def summarize(snapshot: Snapshot, as_of: PartialDate | None) -> SnapshotSummary:
+def summarize(
+    snapshot: Snapshot, as_of: PartialDate | None, options: dict[str, Any] | None = None
+) -> SnapshotSummary:
+    """What was checked; with ``options`` of a run, also the tokens no loaded rule knows."""
     from consentrules.evaluation import inactive_settings
+    from consentrules.vocabulary import unknown_tokens
+
+    known = (options or {}).get(KNOWN_TOKENS)
 
     return SnapshotSummary(
         path=snapshot.path,
@@ -251,7 +335,12 @@ def summarize(snapshot: Snapshot, as_of: PartialDate | None) -> SnapshotSummary:
         disclosures=len(snapshot.disclosures),
         adapter=snapshot.adapter,
         inactive=tuple(inactive_settings(snapshot.settings, as_of or snapshot.taken_at)),
+        unknown_tokens=unknown_tokens(snapshot.settings, known) if known else (),
     )
+
+
+#: The options key under which a run hands the known tokens to its workers.
+KNOWN_TOKENS = "_known_tokens"
 
 
 def load_snapshots(config: Config, files: Iterable[Path]) -> list[Snapshot]:
@@ -316,11 +405,15 @@ def run_checks(config: Config, options: dict[str, Any], *, modify: bool = True) 
             "no rules to evaluate: the rule selection matched nothing, so the run would check "
             "nothing; give --rules PATH with rule files, or widen --pack/--tag/--rule"
         )
+    from consentrules.vocabulary import known_tokens
+
+    options[KNOWN_TOKENS] = known_tokens(config.all_rules or rules)
     findings, summaries = check_files(config, rules, files, as_of, options)
     if not summaries:
         raise UsageError("no snapshot was read, so the run would check nothing")
     config.rules, config.snapshots = rules, summaries
     config.notices.extend(inactive_notices(summaries))
+    config.notices.extend(token_notices(summaries, options[KNOWN_TOKENS]))
     if modify:
         config.pluginmanager.call_each(
             "consentrules_modify_findings", config=config, findings=findings
@@ -339,6 +432,7 @@ def run_checks(config: Config, options: dict[str, Any], *, modify: bool = True) 
         ],
         notices=list(config.notices),
         strict=bool(options.get("strict")),
+        config_file=options.get("config_path"),
     )
 
 
@@ -358,6 +452,27 @@ def inactive_notices(summaries: Iterable[SnapshotSummary]) -> list[Notice]:
                     f"evaluation date {summary.as_of} (activated later) and not judged: {shown}",
                     summary.path,
                     category="not_active",
+                )
+            )
+    return notices
+
+
+def token_notices(summaries: Iterable[SnapshotSummary], known: Any) -> list[Notice]:
+    """A warning per snapshot using purpose, category or recipient tokens no rule knows."""
+    from consentrules.vocabulary import describe
+
+    notices = []
+    for summary in summaries:
+        if summary.unknown_tokens:
+            phrases = describe(summary.unknown_tokens, known)
+            notices.append(
+                Notice(
+                    "warning",
+                    "no loaded rule or the standard vocabulary knows "
+                    + "; ".join(phrases)
+                    + ": a misspelt token makes rules skip the setting",
+                    summary.path,
+                    category="unknown_token",
                 )
             )
     return notices
@@ -411,7 +526,8 @@ def cmd_check(config: Config, options: dict[str, Any]) -> int:
             ensure_not_input(Path(path), inputs)
     with collector_paused():
         report = run_checks(config, options)
-        exit_code = ExitCode.FINDINGS if report.failing else ExitCode.OK
+        failed = report.failing or report.failing_notices
+        exit_code = ExitCode.FINDINGS if failed else ExitCode.OK
         write_outputs(config, outputs, report)
     config.pluginmanager.call_each(
         "consentrules_sessionfinish", config=config, report=report, exitstatus=int(exit_code)

@@ -35,6 +35,8 @@ class Config:
     notices: list[Notice] = field(default_factory=list)
     #: What ``check`` evaluates, set before ``consentrules_modify_findings`` is called.
     rules: list[Rule] = field(default_factory=list)
+    #: Every rule loaded, before the selection options kept some.
+    all_rules: list[Rule] = field(default_factory=list)
     snapshots: list[SnapshotSummary] = field(default_factory=list)
 
     def getoption(self, name: str, default: Any = None) -> Any:

@@ -146,8 +146,7 @@ def active_on(setting: Setting, as_of: PartialDate) -> bool | None:
 
 def _doubt_before(date: PartialDate, as_of: PartialDate) -> str:
     return (
-        f"a change dated {date} may or may not precede the evaluation date "
-        f"{as_of.describe_range()}"
+        f"a change dated {date} may or may not precede the evaluation date {as_of.describe_range()}"
     )
 
 

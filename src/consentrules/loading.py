@@ -35,25 +35,40 @@ from consentrules.yamlsource import Document
 from consentrules.yamlsource import load_document
 from consentrules.yamlsource import pointer
 
-RULE_SUFFIXES = (".yaml", ".yml")
+#: Endings of rule files in a folder, in any letter case (JSON is read as JSON).
+RULE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def find_rule_files(paths: Iterable[Path]) -> list[Path]:
-    """Rule files named by ``paths``: files as given, folders searched recursively, sorted."""
+    """Rule files named by ``paths``: files as given, folders searched recursively (links
+    followed, each folder once), sorted. A folder with no rule file is an error: a run must
+    not check against nothing."""
+    from consentrules.walk import walk
+
     files: list[Path] = []
     problems = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in RULE_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            files.extend(found)
+            found = walk(path)
+            problems.extend(found.problems)
+            rule_files = [p for p in found.files if p.suffix.lower() in RULE_SUFFIXES]
+            if not rule_files and not found.problems:
+                problems.append(
+                    Problem(
+                        str(path),
+                        "the folder holds no rule files",
+                        hint="rule files end in .yaml, .yml or .json",
+                    )
+                )
+            files.extend(rule_files)
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            from consentrules.walk import file_kind
+
+            problems.append(
+                Problem(str(path), f"{file_kind(path.stat().st_mode)}: only regular files are read")
+            )
         else:
             problems.append(Problem(str(path), "no such rule file or folder"))
     if problems:

@@ -106,6 +106,12 @@ def _selection_options(parser: Any) -> None:
         "--pack", action="append", metavar="NAME", help="only rules of this pack (repeatable)"
     )
     group.add_argument(
+        "--rule",
+        action="append",
+        metavar="ID",
+        help="only this rule (repeatable; glob patterns such as 'AI-TRAIN-*' allowed)",
+    )
+    group.add_argument(
         "--tag", action="append", metavar="TAG", help="only rules with this tag (repeatable)"
     )
     group.add_argument(

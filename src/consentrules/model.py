@@ -284,6 +284,10 @@ class Suppression:
     source: str | None = None  # "path:line" of the waiver or the baseline file
 
 
+#: Notice categories that fail a run under ``--strict``.
+STRICT_NOTICES = ("stale", "unknown_token")
+
+
 @dataclass(frozen=True, slots=True)
 class Notice:
     """Something the user should know that is not a finding (an expired or unused waiver...)."""
@@ -381,6 +385,8 @@ class SnapshotSummary:
     adapter: str
     #: Settings activated after the evaluation date: not judged by any rule.
     inactive: tuple[str, ...] = ()
+    #: ``(field, token, setting id)`` for purposes, categories and recipients no rule knows.
+    unknown_tokens: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -397,6 +403,8 @@ class Report:
     notices: list[Notice] = field(default_factory=list)
     #: With ``--strict``, unsuppressed not-evaluable findings fail the run too.
     strict: bool = False
+    #: The project configuration file the run applied, if any.
+    config_file: str | None = None
 
     @property
     def violations(self) -> list[Finding]:
@@ -410,6 +418,13 @@ class Report:
     @property
     def not_evaluable(self) -> list[Finding]:
         return [f for f in self.findings if f.status is Status.NOT_EVALUABLE and not f.suppressed]
+
+    @property
+    def failing_notices(self) -> list[Notice]:
+        """With ``--strict``: stale baseline entries and waivers, and unknown tokens."""
+        if not self.strict:
+            return []
+        return [n for n in self.notices if n.category in STRICT_NOTICES]
 
     @property
     def failing(self) -> list[Finding]:

@@ -166,9 +166,7 @@ class _Builder:
             activated_at=activated,
             default_note=get("default_note"),
             stated=self.stated(raw),
-            history=(
-                self.history(history_raw, index, activated) if history_raw else ()
-            ),
+            history=(self.history(history_raw, index, activated) if history_raw else ()),
             metadata=dict(metadata) if metadata else _NO_METADATA,
             pointer=ptr,
         )
@@ -188,8 +186,7 @@ class _Builder:
                     h_ptr + "/date",
                     f"history entry dated {day} is before the setting's activation "
                     f"(activated_at {activated}): a change cannot precede the start",
-                    "correct the date, or move activated_at back to when the setting "
-                    "first existed",
+                    "correct the date, or move activated_at back to when the setting first existed",
                 )
             if previous is not None and day.first < previous.first:
                 self.problem(

@@ -338,8 +338,10 @@ def _start(job: Job, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
 
 
 def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None:
+    from consentrules.commands import KNOWN_TOKENS
     from consentrules.evaluation import inactive_settings
     from consentrules.parallel import worker_signals
+    from consentrules.vocabulary import unknown_tokens
 
     worker_signals()
     try:
@@ -354,13 +356,15 @@ def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None
     try:
         findings, ids, snapshot = check_run(job, plan, index, elements, *order)
         late = inactive_settings(snapshot.settings, job.as_of or snapshot.taken_at)
+        known = job.options.get(KNOWN_TOKENS)
+        strange = unknown_tokens(snapshot.settings, known) if known else ()
     except PluginError as exc:  # reported as it is: a whole check would only fail again
         _send(replies, ("plugin error", str(exc), exc.plugin, exc.hook))
         return
     except Exception:
         _send(replies, None)
         return
-    _send(replies, ("done", findings, ids, late))
+    _send(replies, ("done", findings, ids, (late, strange)))
 
 
 # Putting it together --------------------------------------------------------------------------
@@ -427,9 +431,16 @@ def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
     if len(seen) != first:
         return None  # an id used in two runs: the whole check reports where
     merged = merge([findings] + [found for _, found, _, _ in results])
-    summary = summarize(snapshot, job.as_of)
-    inactive = summary.inactive + tuple(i for *_, late in results for i in late)
-    summary = dataclasses.replace(summary, settings=first, inactive=inactive)
+    summary = summarize(snapshot, job.as_of, job.options)
+    inactive = summary.inactive + tuple(i for *_, (late, _) in results for i in late)
+    unknown = dict.fromkeys(summary.unknown_tokens)
+    for *_, (_, more) in results:
+        for name, token, where in more:
+            if not any(u[:2] == (name, token) for u in unknown):
+                unknown[(name, token, where)] = None
+    summary = dataclasses.replace(
+        summary, settings=first, inactive=inactive, unknown_tokens=tuple(unknown)
+    )
     return merged, summary, []
 
 

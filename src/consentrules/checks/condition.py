@@ -212,8 +212,7 @@ def _check_types(subject: str, raw: Mapping[str, Any], op: str, where: tuple[Any
         return
     if kind not in _OPERATOR_TYPES[op]:
         raise ParamError(
-            f"{op!r} cannot test {name!r}, which is {_TYPE_WORDS[kind]}: the test would never "
-            "hold",
+            f"{op!r} cannot test {name!r}, which is {_TYPE_WORDS[kind]}: the test would never hold",
             where,
             f"for {_TYPE_WORDS[kind]}, use one of: "
             + ", ".join(o for o, kinds in _OPERATOR_TYPES.items() if kind in kinds),
@@ -351,17 +350,16 @@ def _compile(
 ) -> Node | Test:
     if "all" in raw or "any" in raw:
         op = "all" if "all" in raw else "any"
-        return Node(
-            op, tuple(_compile(c, (*key, op, i), subject) for i, c in enumerate(raw[op]))
-        )
+        return Node(op, tuple(_compile(c, (*key, op, i), subject) for i, c in enumerate(raw[op])))
     if "not" in raw:
         return Node("not", (_compile(raw["not"], (*key, "not"), subject),))
     op = next(k for k in raw if k != "field")
     value = raw[op]
     where = (*key, op)
-    if op in ("lt", "le", "gt", "ge"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            raise ParamError(f"{op!r} needs a number, not {value!r}", where)
+    if op in ("lt", "le", "gt", "ge") and (
+        isinstance(value, bool) or not isinstance(value, (int, float)) or value != value
+    ):
+        raise ParamError(f"{op!r} needs a number, not {value!r}", where)
     if op == "in" and not isinstance(value, list):
         raise ParamError("'in' needs a list of values", where)
     _check_types(subject, raw, op, where)
@@ -483,7 +481,7 @@ def _same_day(value: Any, wanted: PartialDate) -> bool | None:
         except DateFormatError:
             return None
     if value.precise and wanted.precise:
-        return value == wanted
+        return bool(value == wanted)
     if value.last < wanted.first or value.first > wanted.last:
         return False
     return None

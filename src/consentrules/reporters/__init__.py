@@ -25,6 +25,7 @@ def summary(report: Report) -> dict[str, Any]:
         "not_evaluable": len(report.not_evaluable),
         "suppressed": len(report.suppressed),
         "failing": len(report.failing),
+        "failing_notices": len(report.failing_notices),
         "fail_on": report.fail_on.label if report.fail_on is not None else "never",
         "strict": report.strict,
         "by_severity": {s.label: by_severity.get(s.label, 0) for s in reversed(Severity)},

@@ -91,6 +91,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "version": report.tool_version,
             "plugins": [{"name": n, "version": v} for n, v in report.plugins],
         },
+        "run": {"config_file": report.config_file},
         "summary": summary(report),
         "snapshots": [vars(s) for s in report.snapshots],
         "rules": {rule_id: rule_dict(rule) for rule_id, rule in sorted(report.rules.items())},

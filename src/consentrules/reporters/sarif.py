@@ -190,6 +190,7 @@ def sarif_log(report: Report, cwd: Path) -> dict[str, Any]:
                     {
                         "executionSuccessful": True,
                         "toolExecutionNotifications": notifications,
+                        "properties": {"configFile": report.config_file},
                     }
                 ],
                 "results": [_result(f, rule_index, cwd) for f in report.findings],

@@ -67,6 +67,8 @@ class TextReporter:
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
         paint = _Painter(use_colour(stream, config.getoption("color", "auto")))
         lines: list[str] = []
+        if report.config_file:
+            lines.append(paint(_DIM, f"configuration: {report.config_file}"))
         by_snapshot = {s.path: s for s in report.snapshots}
         ordered = sorted(report.findings, key=lambda f: (f.snapshot, -f.severity, f.rule_id))
         for path, group in groupby(ordered, key=lambda f: f.snapshot):
@@ -169,11 +171,12 @@ class TextReporter:
             text += f", {counts['suppressed']} suppressed"
         text += f"; {counts['snapshots']} snapshot{'s' if counts['snapshots'] != 1 else ''}, "
         text += f"{counts['rules']} rules"
-        verdict = (
-            f"FAILED: {counts['failing']} at or above {counts['fail_on']}"
-            if counts["failing"]
-            else f"passed (nothing at or above {counts['fail_on']})"
-        )
+        if counts["failing"]:
+            verdict = f"FAILED: {counts['failing']} at or above {counts['fail_on']}"
+        elif counts["failing_notices"]:
+            verdict = f"FAILED (--strict): {counts['failing_notices']} notice(s) above"
+        else:
+            verdict = f"passed (nothing at or above {counts['fail_on']})"
         return f"{text}. {paint(_BOLD, verdict)}"
 
 

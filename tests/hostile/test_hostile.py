@@ -1,0 +1,167 @@
+"""The hostile corpus: every case in cases.yaml through the command line (issue 12).
+
+Each case gives its exit code and a message fragment; none may show a traceback, and none may
+exit 3 (an internal error) for what is the user's mistake. Cases that need what a text file
+cannot hold (devices, FIFOs, links, plugins, killed workers) name a builder below.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+HERE = Path(__file__).parent
+CORPUS = yaml.safe_load((HERE / "cases.yaml").read_text(encoding="utf-8"))
+CASES = CORPUS["cases"]
+BUILDERS: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {}
+
+
+def builder(function: Callable[[Path, pytest.MonkeyPatch], None]) -> Any:
+    BUILDERS[function.__name__] = function
+    return function
+
+
+def write_files(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def run_case(case: dict[str, Any], folder: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``(exit code, stdout, stderr)`` of the case's command, run in ``folder``."""
+    args = [str(a) for a in case["run"]]
+    if case.get("subprocess"):
+        env = {
+            **os.environ,
+            "CONSENTRULES_DISABLE_PLUGIN_AUTOLOAD": "1",
+            "PYTHONPATH": os.pathsep.join([str(folder), *sys.path]),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "consentrules", *args],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=case.get("timeout", 60),
+            stdin=subprocess.DEVNULL,
+        )
+        return done.returncode, done.stdout, done.stderr
+    from consentrules.testing import run
+
+    monkeypatch.chdir(folder)
+    monkeypatch.syspath_prepend(str(folder))
+    result = run(*args)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fragments(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def test_every_case_is_complete_and_unique():
+    ids = [case["id"] for case in CASES]
+    assert len(ids) == len(set(ids))
+    for case in CASES:
+        assert {"id", "class", "defect", "run", "exit"} <= set(case), case["id"]
+        assert case.get("stderr") or case.get("stdout"), case["id"]
+        if "build" in case:
+            assert case["build"] in BUILDERS, case["id"]
+    numbered = {case["defect"] for case in CASES}
+    missing = set(range(1, 7)) - numbered
+    assert not missing, f"defects of issue 12 without a hostile case: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_hostile_case(case, tmp_path, monkeypatch):
+    folder = tmp_path / "case"
+    folder.mkdir()
+    write_files(folder, CORPUS.get("shared", {}))
+    write_files(folder, case.get("files", {}))
+    if "build" in case:
+        BUILDERS[case["build"]](folder, monkeypatch)
+    code, stdout, stderr = run_case(case, folder, monkeypatch)
+    assert "Traceback" not in stderr, stderr
+    assert code == case["exit"], f"exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    # (white space folded: the text format wraps long lines)
+    for fragment in _fragments(case.get("stderr")):
+        assert _fold(fragment) in _fold(stderr), stderr
+    for fragment in _fragments(case.get("stdout")):
+        assert _fold(fragment) in _fold(stdout), stdout
+    for fragment in _fragments(case.get("stdout_not")):
+        assert _fold(fragment) not in _fold(stdout), stdout
+    check = BUILDERS.get(f"after_{case.get('build')}")
+    if check is not None:
+        check(folder, monkeypatch)
+
+
+# Builders --------------------------------------------------------------------------------------
+ON = """platform: Example
+taken_at: 2024-11-20
+settings:
+  - {id: ai, purposes: [ai_training], default: true, regions: {include: [ALL]}}
+"""
+
+
+@builder
+def empty_folder(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "empty").mkdir()
+
+
+@builder
+def links_and_loops(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    snaps = folder / "snaps"
+    snaps.mkdir()
+    (snaps / "a.yaml").write_text(ON)
+    (snaps / "dangling.yaml").symlink_to("nowhere.yaml")
+    (snaps / "loop").symlink_to(".", target_is_directory=True)
+    (snaps / "self.yaml").symlink_to("self.yaml")
+
+
+@builder
+def linked_folder(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = folder / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.yaml").write_text(ON.replace("Example", "Other"))
+    snaps = folder / "snaps"
+    snaps.mkdir()
+    (snaps / "a.yaml").write_text(ON)
+    (snaps / "linked").symlink_to(elsewhere, target_is_directory=True)
+
+
+@builder
+def unreadable_folder(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    snaps = folder / "snaps"
+    (snaps / "locked").mkdir(parents=True)
+    (snaps / "a.yaml").write_text(ON)
+    (snaps / "locked" / "b.yaml").write_text(ON)
+    if os.geteuid() != 0:
+        (snaps / "locked").chmod(0)
+        return
+    # root reads any folder: make this one fail as it would for another user
+    real = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+@builder
+def after_unreadable_folder(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "snaps" / "locked").chmod(0o755)
