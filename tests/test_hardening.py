@@ -225,8 +225,9 @@ def test_sigterm_leaves_no_partial_file(tmp_path):
         text=True,
         env=env,
     )
-    deadline = time.monotonic() + 30  # the text output comes first, then the slow one starts
-    while process.stdout.readline().strip() != "rendering":
+    # the text output comes first, then the slow one starts (a plugin's prints go to stderr)
+    deadline = time.monotonic() + 30
+    while process.stderr.readline().strip() != "rendering":
         assert time.monotonic() < deadline and process.poll() is None
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=30)

@@ -195,7 +195,7 @@ def test_plugin_options_reach_config(plugin_dir, consentrules_run):
     """,
     )
     result = consentrules_run("check", COMPLIANT, "-p", "opt_plugin", "--opt-greeting", "hello")
-    assert result.stdout.rstrip().endswith("greeting hello 0")
+    assert result.stderr.rstrip().endswith("greeting hello 0")  # a plugin prints to stderr
 
 
 def test_modify_hooks_can_filter(plugin_dir, consentrules_run):

@@ -78,8 +78,8 @@ def test_plugins_and_their_options_from_the_file(project, consentrules_run, monk
     (project / ".consentrules.yaml").write_text(
         "snapshots: [snapshot.yaml]\nplugins: [cfg_plugin]\ncfg-label: from-file\n"
     )
-    assert consentrules_run("check").stdout.rstrip().endswith("label from-file")
-    assert consentrules_run("check", "--cfg-label", "cli").stdout.rstrip().endswith("label cli")
+    assert consentrules_run("check").stderr.rstrip().endswith("label from-file")
+    assert consentrules_run("check", "--cfg-label", "cli").stderr.rstrip().endswith("label cli")
 
 
 def test_no_config_and_explicit_config(project, consentrules_run):

@@ -540,12 +540,13 @@ def write_outputs(config: Config, outputs: list[tuple[str, str | None]], report:
     from consentrules.errors import PluginError
 
     failures: list[PluginError] = []
+    stdout = sys.stdout  # (while a reporter runs, sys.stdout is standard error)
     for name, path in outputs:
         reporter = config.reporters.get(name)
         try:
             if path is None:
                 with config.reporters.blame(name, "failed"):
-                    reporter.render(report, sys.stdout, config)
+                    reporter.render(report, stdout, config)
             else:
                 with atomic_writer(Path(path)) as stream, config.reporters.blame(name, "failed"):
                     reporter.render(report, stream, config)

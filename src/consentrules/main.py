@@ -86,7 +86,8 @@ def _global_options(parser: Any, suppress: bool) -> None:
         type=float,
         metavar="SECONDS",
         default=default(None),
-        help="stop a plugin hook, adapter, reporter or check kind that runs longer (default: 300)",
+        help="stop a plugin hook, adapter, reporter or check kind that runs longer (default: "
+        "300; 0: no limit)",
     )
     parser.add_argument(
         "--debug", action="store_true", default=default(False), help="show tracebacks for errors"
@@ -317,6 +318,10 @@ def _prescan(argv: Sequence[str]) -> dict[str, Any]:
             found["config"] = arg.split("=", 1)[1]
         elif arg == "--no-config":
             found["no_config"] = True
+        elif arg == "--plugin-timeout" and following is not None:
+            found["plugin_timeout"] = following
+        elif arg.startswith("--plugin-timeout="):
+            found["plugin_timeout"] = arg.split("=", 1)[1]
     return found
 
 
@@ -373,6 +378,17 @@ def _apply_file_defaults(parser: Any, file_options: dict[str, Any]) -> None:
                 sub.set_defaults(**{action.dest: file_options[action.dest]})
 
 
+def _set_timeout(given: Any, file_options: dict[str, Any]) -> None:
+    from consentrules import watchdog
+    from consentrules.errors import UsageError
+
+    value = given if given is not None else file_options.get("plugin_timeout")
+    try:
+        watchdog.configure(value)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"--plugin-timeout: {exc}") from None
+
+
 def _dispatch(argv: Sequence[str], extra_plugins: Sequence[Any] = ()) -> int:
     from consentrules import commands
     from consentrules import limits
@@ -384,6 +400,7 @@ def _dispatch(argv: Sequence[str], extra_plugins: Sequence[Any] = ()) -> int:
     early = _prescan(argv)
     project = _project_config(early)
     file_options = project.options()
+    _set_timeout(early.get("plugin_timeout"), file_options)  # plugins' imports are timed too
     plugins = [*(file_options.get("plugins") or []), *early["plugins"]]
     no_autoload = early["no_autoload"] or bool(file_options.get("disable_plugin_autoload"))
     config = make_config(
@@ -405,7 +422,7 @@ def _dispatch(argv: Sequence[str], extra_plugins: Sequence[Any] = ()) -> int:
     options = vars(namespace)
     options.pop("_check_parser", None)
     limits.configure(options.get("limit") if options.get("limit") else file_options.get("limit"))
-    watchdog.configure(options.get("plugin_timeout") or file_options.get("plugin_timeout"))
+    _set_timeout(options.get("plugin_timeout"), file_options)
     for name, value in file_options.items():  # the command line wins over the file
         if options.get(name) in (None, []):
             options[name] = value

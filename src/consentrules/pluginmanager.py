@@ -133,9 +133,20 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
 
     def _register_module(self, name: str, module_name: str) -> None:
         try:
-            module = importlib.import_module(module_name)
+            with watchdog.plugin_code(f"plugin {name!r} (while it was imported)"):
+                module = importlib.import_module(module_name)
         except ConsentrulesError:
             raise
+        except SystemExit as exc:
+            raise PluginError(
+                f"called sys.exit({exc.code!r}) while it was imported", plugin=name
+            ) from None
+        except watchdog.PluginTimeout:
+            raise PluginError(
+                f"importing it did not finish within {watchdog.seconds():g} seconds "
+                "(--plugin-timeout)",
+                plugin=name,
+            ) from None
         except ModuleNotFoundError as exc:
             if exc.name and module_name.startswith(exc.name):
                 raise PluginError(
@@ -153,7 +164,15 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
         dist = getattr(ep, "dist", None)
         dist_text = f" from {dist.name} {dist.version}" if dist is not None else ""
         try:
-            plugin = ep.load()
+            with watchdog.plugin_code(f"plugin {ep.name!r} (while it was imported)"):
+                plugin = ep.load()
+        except (SystemExit, watchdog.PluginTimeout) as exc:
+            what = (
+                f"called sys.exit({exc.code!r})"
+                if isinstance(exc, SystemExit)
+                else f"did not finish within {watchdog.seconds():g} seconds (--plugin-timeout)"
+            )
+            raise PluginError(f"{what} while it was imported", plugin=ep.name) from None
         except Exception as exc:
             raise PluginError(
                 f"error importing plugin (entry point {ep.value!r}{dist_text}): "
@@ -197,8 +216,14 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
                     value.current_plugin = impl.plugin_name
             args = {name: kwargs[name] for name in impl.argnames}
             try:
-                with watchdog.deadline():
+                with watchdog.plugin_code(f"plugin {impl.plugin_name!r} (hook {hook_name})"):
                     result = impl.function(**args)
+            except SystemExit as exc:
+                raise PluginError(
+                    f"called sys.exit({exc.code!r}): a plugin must raise an error, not end the run",
+                    plugin=impl.plugin_name,
+                    hook=hook_name,
+                ) from None
             except watchdog.PluginTimeout:
                 raise PluginError(
                     f"did not finish within {watchdog.seconds():g} seconds (--plugin-timeout)",

@@ -160,10 +160,16 @@ class Registry(Generic[T]):
         from consentrules import watchdog
 
         try:
-            with watchdog.deadline():
+            with watchdog.plugin_code(f"{self.what} {name!r} of plugin {self.provider(name)!r}"):
                 yield
         except ConsentrulesError:
             raise
+        except SystemExit as exc:
+            raise PluginError(
+                f"{self.what} {name!r} {action}: it called sys.exit({exc.code!r}); a plugin "
+                "must raise an error, not end the run",
+                plugin=self.provider(name),
+            ) from None
         except watchdog.PluginTimeout:
             raise PluginError(
                 f"{self.what} {name!r} {action}: did not finish within "

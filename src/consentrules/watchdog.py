@@ -1,20 +1,36 @@
-"""A time limit for code that plugins provide: hooks, adapters, reporters and check kinds.
+"""Guarding the code plugins provide: hooks, imports, adapters, reporters and check kinds.
 
-A plugin that hangs must not hang a CI job: after ``--plugin-timeout`` seconds (default 300)
-its call is interrupted and the run ends with an error naming the plugin and the hook. The
-limit uses ``SIGALRM``, so it applies on POSIX systems in the main thread, and it cannot
-interrupt a single long call into C code that ignores signals.
+While plugin code runs (:func:`plugin_code`):
+
+- standard output is standard error, so that a plugin's ``print`` cannot corrupt a JSON or
+  SARIF report written to standard output;
+- it has ``--plugin-timeout`` seconds (default 300). Then :class:`PluginTimeout` is raised in
+  it, and raised again every second while it keeps running (a bare ``except`` that swallows it
+  once does not defeat it). If the plugin is still running a grace period later (it ignored or
+  replaced the ``SIGALRM`` handler, or it is stuck in C code), a watchdog thread ends the whole
+  process with exit code 2 and a message naming the plugin, after removing any half-written
+  output file. The timer uses ``SIGALRM``, so it applies on POSIX systems in the main thread;
+  the watchdog thread applies everywhere.
+
+``SystemExit`` from plugin code is not an exit: callers turn it into a :class:`PluginError`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
+import os
 import signal
+import sys
 import threading
+import time
+from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
 
 DEFAULT_SECONDS = 300.0
+#: How long past its time a plugin may keep running before the process is ended.
+GRACE_SECONDS = 5.0
 _seconds: float | None = DEFAULT_SECONDS
 
 
@@ -22,13 +38,63 @@ class PluginTimeout(BaseException):
     """Raised inside a plugin's call when its time is up."""
 
 
+def parse_seconds(value: Any) -> float | None:
+    """``--plugin-timeout``: a positive number of seconds, or 0 for no limit.
+
+    :raises ValueError: for a negative, infinite or not-a-number value.
+    """
+    number = float(value)
+    if math.isnan(number) or math.isinf(number) or number < 0:
+        raise ValueError(
+            f"{value!r} is not a usable time limit: give a positive number of seconds "
+            "(0 turns the limit off)"
+        )
+    return None if number == 0 else number
+
+
 def configure(seconds: float | None) -> None:
+    """Set the limit for this run: None for the default; validated by :func:`parse_seconds`."""
     global _seconds
-    _seconds = DEFAULT_SECONDS if seconds is None else (seconds if seconds > 0 else None)
+    _seconds = DEFAULT_SECONDS if seconds is None else parse_seconds(seconds)
 
 
 def seconds() -> float | None:
     return _seconds
+
+
+# The watchdog thread: one per process, watching the deadline of the plugin call under way.
+_watch: dict[str, Any] = {"pid": None, "expiry": None, "label": ""}
+_cleanups: list[Callable[[], None]] = []
+
+
+def on_hard_exit(cleanup: Callable[[], None]) -> Callable[[], None]:
+    """Register a clean-up the watchdog runs before it ends the process (outputs remove their
+    temporary files); returns a function that unregisters it."""
+    _cleanups.append(cleanup)
+    return lambda: _cleanups.remove(cleanup) if cleanup in _cleanups else None
+
+
+def _watcher() -> None:
+    while True:
+        time.sleep(0.25)
+        expiry = _watch["expiry"]
+        if expiry is not None and time.monotonic() > expiry + GRACE_SECONDS:
+            for cleanup in list(_cleanups):
+                with contextlib.suppress(Exception):
+                    cleanup()
+            with contextlib.suppress(Exception):
+                sys.__stderr__.write(  # type: ignore[union-attr]
+                    f"error: {_watch['label']} did not stop within {_seconds:g} seconds "
+                    f"(--plugin-timeout) and ignored the request to stop: the run was ended\n"
+                )
+                sys.__stderr__.flush()  # type: ignore[union-attr]
+            os._exit(2)
+
+
+def _ensure_watcher() -> None:
+    if _watch["pid"] != os.getpid():  # none yet, or this is a forked worker
+        _watch["pid"] = os.getpid()
+        threading.Thread(target=_watcher, name="consentrules-watchdog", daemon=True).start()
 
 
 def _expired(signum: int, frame: Any) -> None:
@@ -36,21 +102,35 @@ def _expired(signum: int, frame: Any) -> None:
 
 
 @contextlib.contextmanager
-def deadline() -> Iterator[None]:
-    """Interrupt the block with :class:`PluginTimeout` when it runs past the time limit."""
+def deadline(label: str = "a plugin") -> Iterator[None]:
+    """Interrupt the block with :class:`PluginTimeout` when it runs past the time limit, and
+    end the process if it will not stop (see the module's description)."""
     limit = _seconds
+    if limit is None or _watch["expiry"] is not None:  # no limit, or inside another deadline
+        yield
+        return
     usable = (
         hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
-        and signal.getitimer(signal.ITIMER_REAL)[0] == 0  # not inside another deadline
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
     )
-    if limit is None or not usable:
-        yield
-        return
-    previous = signal.signal(signal.SIGALRM, _expired)
-    signal.setitimer(signal.ITIMER_REAL, limit)
+    _ensure_watcher()
+    _watch["label"], _watch["expiry"] = label, time.monotonic() + limit
+    previous = None
+    if usable:
+        previous = signal.signal(signal.SIGALRM, _expired)
+        signal.setitimer(signal.ITIMER_REAL, limit, 1.0)  # again every second until it stops
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _watch["expiry"] = None
+        if usable:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def plugin_code(label: str = "a plugin") -> Iterator[None]:
+    """Run plugin code: under :func:`deadline`, with its prints sent to standard error."""
+    with contextlib.redirect_stdout(sys.stderr), deadline(label):
+        yield
