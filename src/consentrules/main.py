@@ -337,9 +337,9 @@ def _project_config(early: dict[str, Any]) -> Any:
         return ProjectConfig()
     if early["config"]:
         path = Path(early["config"])
-        if not path.is_file():
+        if not path.exists():
             raise UsageError(f"--config: no such file {early['config']}")
-        return load_project_config(path)
+        return load_project_config(path)  # (which refuses anything but a regular file)
     found = find_config(Path.cwd())
     return load_project_config(found) if found else ProjectConfig()
 

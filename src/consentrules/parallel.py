@@ -142,16 +142,56 @@ def worker_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _check_chunk(paths: list[Path]) -> list[Result]:
+    return [_check_one(path) for path in paths]
+
+
 def _results(files: Sequence[Path], jobs: int, parts: int) -> Iterator[Result]:
     if jobs > 1 and hasattr(os, "fork"):
-        import multiprocessing  # (4 ms: only when it is used)
-
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, initializer=worker_signals) as pool:
-            yield from pool.imap(_check_one, files, chunksize=max(1, len(files) // (jobs * 8)))
+        yield from _pooled(files, jobs)
     else:
         for path in files:
             yield _check_one(path, parts)
+
+
+def _pooled(files: Sequence[Path], jobs: int) -> Iterator[Result]:
+    """Results in file order from a pool of forked workers. A worker that dies (killed by a
+    signal or by the out-of-memory killer) fails the run at once, naming its snapshots: a
+    ``multiprocessing.Pool`` would wait for it forever."""
+    import multiprocessing  # (4 ms: only when it is used)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = max(1, len(files) // (jobs * 8))
+    chunks = [list(files[i : i + size]) for i in range(0, len(files), size)]
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=worker_signals)
+    try:
+        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                raise InputError(
+                    [
+                        Problem(
+                            str(path),
+                            "the worker process checking this snapshot (or one checked beside "
+                            "it) ended abruptly: killed by a signal or by the out-of-memory "
+                            "killer",
+                            hint="check it with --jobs 1 to see the problem in this process, "
+                            "or give the run more memory",
+                        )
+                        for path in chunk[:3]
+                    ]
+                ) from None
+            yield from results
+    except BaseException:  # interrupted, or failed: stop the workers now, not after their work
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def check_files(

@@ -82,7 +82,7 @@ def test_every_case_is_complete_and_unique():
         if "build" in case:
             assert case["build"] in BUILDERS, case["id"]
     numbered = {case["defect"] for case in CASES}
-    missing = ({*range(1, 8), 11}) - numbered
+    missing = set(range(1, 12)) - numbered
     assert not missing, f"defects of issue 12 without a hostile case: {sorted(missing)}"
 
 
@@ -168,3 +168,63 @@ def unreadable_folder(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @builder
 def after_unreadable_folder(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (folder / "snaps" / "locked").chmod(0o755)
+
+
+@builder
+def killing_kind(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check kind whose worker process is killed (as by the OOM killer) on one snapshot."""
+    (folder / "killing_kind.py").write_text(
+        """import os, signal
+from consentrules import hookimpl
+
+MAIN = os.getpid()
+
+
+class Kind:
+    name = "killing"
+    description = "dies in a worker on the snapshot named victim"
+    params_schema = {"type": "object"}
+
+    def prepare(self, params, regions):
+        return None
+
+    def evaluate(self, rule, settings, ctx):
+        if "victim" in ctx.snapshot.path and os.getpid() != MAIN:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return []
+
+
+@hookimpl
+def consentrules_register_check_kinds(registry):
+    registry.add(Kind())
+"""
+    )
+    (folder / "kill-rules.yaml").write_text(
+        "rules:\n  - {id: K, title: t, severity: low, check: {kind: killing}}\n"
+    )
+    snaps = folder / "snaps"
+    snaps.mkdir()
+    for name in ("a", "victim", "z"):
+        (snaps / f"{name}.yaml").write_text(ON)
+
+
+@builder
+def fifo(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "link-to-pipe.yaml").symlink_to("pipe.yaml")
+
+
+@builder
+def long_title(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Patterns that backtrack exponentially in Python's re, on a title made to trigger it."""
+    title = "a" * 5000
+    (folder / "long.yaml").write_text(
+        "platform: X\ntaken_at: 2024-01-01\nsettings:\n"
+        f"  - {{id: s, title: '{title}!', default: false}}\n"
+        f"  - {{id: t, title: '{title}', default: false}}\n"
+    )
+    (folder / "re.yaml").write_text(
+        "rules:\n"
+        "  - {id: RE, title: t, severity: low, check: {kind: condition, forbid: "
+        "{all: [{field: title, matches: '^(a|a)*$'}, {field: title, matches: '(a+)+$'}]}}}\n"
+    )
