@@ -7,6 +7,7 @@
 | ``aliases`` | 1000 | YAML alias references (``*anchor``) |
 | ``nodes`` | 5,000,000 | the size of a YAML document once its aliases are expanded ("billion laughs") |
 | ``string-length`` | 1 MiB | one enormous text value |
+| ``yaml-size`` | 16 MiB | a YAML file: reading YAML takes about 70 times its size in memory |
 
 Raise one with ``--limit NAME=VALUE`` (sizes take ``K``, ``M``, ``G`` suffixes) or the
 project configuration's ``limit`` key. ``depth`` cannot go above :data:`MAX_DEPTH`, where
@@ -47,6 +48,7 @@ class Limits:
     aliases: int = 1000
     nodes: int = 5_000_000
     string_length: int = 2**20
+    yaml_size: int = 16 * 2**20
 
     @staticmethod
     def names() -> list[str]:

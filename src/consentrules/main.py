@@ -78,7 +78,7 @@ def _global_options(parser: Any, suppress: bool) -> None:
         action="append",
         metavar="NAME=VALUE",
         default=default(None),
-        help="raise an input limit: file-size, depth, aliases, nodes, string-length "
+        help="raise an input limit: file-size, depth, aliases, nodes, string-length, yaml-size "
         "(e.g. --limit file-size=1G)",
     )
     parser.add_argument(

@@ -54,6 +54,7 @@ from consentrules.process import keep_until_exit
 from consentrules.snapshots import snapshot_from_document
 from consentrules.yamlsource import Document
 from consentrules.yamlsource import JsonSourceMap
+from consentrules.yamlsource import guard_json
 from consentrules.yamlsource import json_decoder
 from consentrules.yamlsource import read_text
 
@@ -373,6 +374,7 @@ def check_split(job: Job, path: Path, parts: int) -> Result | None:
     (it cannot be cut, or its input has a problem that the whole check will report)."""
     try:
         text = read_text(path)
+        guard_json(text, str(path), parsed=False)  # doubt about a limit: checked whole
     except InputError:
         return None
     plan = make_plan(str(path), text, parts)

@@ -284,7 +284,35 @@ def load_document(path: Path | str, text: str | None = None) -> Document:
         text = read_text(path)
     if name.lower().endswith(".json"):
         return load_json_text(text, name)
+    check_yaml_size(text, name)
     return load_yaml_text(text, name)
+
+
+#: Memory a YAML file needs to be read, as a multiple of its size (measured: PyYAML builds a
+#: node tree, then the data, then consentrules' model).
+YAML_MEMORY_FACTOR = 70
+
+
+def check_yaml_size(text: str, name: str) -> None:
+    """Refuse a YAML file larger than the ``yaml-size`` limit, before any parsing: its memory
+    grows with its size far faster than JSON's."""
+    maximum = limits.current().yaml_size
+    if len(text) > maximum:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > maximum:
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        f"the YAML file is {limits.human_size(size)}, larger than the YAML limit "
+                        f"of {limits.human_size(maximum)}: reading YAML takes about "
+                        f"{YAML_MEMORY_FACTOR} times the file's size in memory (here about "
+                        f"{limits.human_size(size * YAML_MEMORY_FACTOR)})",
+                        hint="write large snapshots as JSON (read in a fraction of the memory), "
+                        "or raise the limit: --limit yaml-size=VALUE",
+                    )
+                ]
+            )
 
 
 def load_yaml_text(text: str, name: str) -> Document:
@@ -360,9 +388,113 @@ class _JsonDuplicate(ValueError):
         super().__init__(key)
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (_INF, -_INF):  # 1e999 overflows to infinity
+        raise _JsonConstant(text)
+    return value
+
+
+_INF = float("inf")
+
+
 def json_decoder() -> json.JSONDecoder:
-    """The JSON decoder of snapshots and rules: a duplicate key or NaN/infinity is an error."""
-    return json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    """The JSON decoder of snapshots and rules: a duplicate key, NaN, infinity or a number too
+    large to hold (``1e999``) is an error."""
+    return json.JSONDecoder(
+        object_pairs_hook=_no_duplicates, parse_constant=_no_constant, parse_float=_finite_float
+    )
+
+
+#: Documents up to this size are measured exactly after parsing; larger ones by a scan of the
+#: text first (a large snapshot is measured in a few milliseconds, not a walk of its values).
+EXACT_GUARD_SIZE = 4 * 2**20
+
+
+def guard_json(text: str, name: str, data: Any = None, *, parsed: bool = True) -> None:
+    """The ``depth`` and ``string-length`` limits for a JSON document, as YAML has them.
+
+    :raises InputError: naming the limit and how to raise it.
+    """
+    limit = limits.current()
+    if len(text) <= EXACT_GUARD_SIZE:
+        if parsed:
+            _walk_limits(data, name, text)
+        return
+    if (
+        _may_hold_long_string(text, limit.string_length)
+        or _bracket_depth(text, limit.depth) > limit.depth
+    ):
+        if parsed:
+            _walk_limits(data, name, text)
+        else:
+            raise InputError([Problem(name, "the document may exceed a limit")])
+
+
+def _may_hold_long_string(text: str, longest: int) -> bool:
+    """False when no text value can be longer than ``longest`` characters: no stretch of the
+    document that long lacks a quote (an escaped quote counts as a character of the value)."""
+    if len(text) <= longest:
+        return False
+    if '\\"' in text:
+        text = text.replace('\\"', "x")
+    block = max(1, longest // 2)  # a longer value holds a whole aligned block of this size
+    return any(text.find('"', i, i + block) == -1 for i in range(0, len(text) - block + 1, block))
+
+
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+
+
+def _bracket_depth(text: str, stop: int) -> int:
+    """An upper bound of the document's nesting (brackets inside strings count too)."""
+    if text.count("[") + text.count("{") <= stop:
+        return 0
+    brackets = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    depth = 0
+    while brackets and depth <= stop:
+        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if shorter == brackets:
+            return stop + 1  # unbalanced: cannot tell, measure exactly
+        brackets, depth = shorter, depth + 1
+    return depth
+
+
+def _walk_limits(data: Any, name: str, text: str) -> None:
+    limit = limits.current()
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if len(value) > limit.string_length:
+                raise InputError(
+                    [
+                        Problem(
+                            name,
+                            f"a text value is {len(value):,} characters long, more than the "
+                            f"limit of {limit.string_length:,}",
+                            line=_find_line(text, json.dumps(value[:40])[1:-1]),
+                            hint=limits.hint("string-length"),
+                        )
+                    ]
+                )
+            continue
+        if isinstance(value, dict):
+            children: Any = [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit.depth:
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        f"nested more than {limit.depth} levels deep",
+                        hint=limits.hint("depth"),
+                    )
+                ]
+            )
+        stack.extend((child, depth + 1) for child in children)
 
 
 def load_json_text(text: str, name: str) -> Document:
@@ -378,18 +510,22 @@ def load_json_text(text: str, name: str) -> Document:
                     name,
                     f"{exc.constant} is not a usable number",
                     line=line,
-                    hint="JSON has no NaN or infinity; write null or a number",
+                    hint="JSON has no NaN or infinity, and a number must fit a double "
+                    "(about 1.8e308); write null or a number",
                 )
             ]
         ) from None
     except _JsonDuplicate as exc:
-        line = _find_json_duplicate_line(text, exc.key)
+        found = find_json_duplicate(text)
+        line, column, first = found if found else (None, None, None)
+        where = f" (first defined on line {first})" if first else ""
         raise InputError(
             [
                 Problem(
                     name,
-                    f"duplicate key {exc.key!r}",
+                    f"duplicate key {exc.key!r}{where}",
                     line=line,
+                    column=column,
                     hint="each key may appear once per object; merge or rename the entries",
                 )
             ]
@@ -404,6 +540,7 @@ def load_json_text(text: str, name: str) -> Document:
         ) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         raise InputError([Problem(name, f"invalid JSON: {exc}")]) from None
+    guard_json(text, name, data)
     return Document(name, data, JsonSourceMap(text))
 
 
@@ -544,12 +681,43 @@ def check_tree(root: Any, name: str) -> None:
             stack.append((child, False))
 
 
-def _find_json_duplicate_line(text: str, key: str) -> int | None:
-    """The line of the second occurrence of ``key`` as an object key (best effort)."""
-    needle = re.compile(re.escape(json.dumps(key)) + r"\s*:")
-    hits = [m.start() for m in needle.finditer(text)]
-    if len(hits) >= 2:
-        return text.count("\n", 0, hits[1]) + 1
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
+
+
+def find_json_duplicate(text: str) -> tuple[int, int, int] | None:
+    """``(line, column, line of the first)`` of the first key given twice in one object.
+
+    Only called once the parser has said there is one: a walk of the text's tokens that
+    tracks which keys each open object has, so that the same key in two different objects
+    (every setting has an ``id``) is not mistaken for a duplicate.
+    """
+    stack: list[dict[str, int] | None] = []  # per open container: its keys (None: an array)
+    expect_key = False
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token == "{":
+            stack.append({})
+            expect_key = True
+        elif token == "[":
+            stack.append(None)
+            expect_key = False
+        elif token in "]}":
+            if stack:
+                stack.pop()
+            expect_key = False
+        elif token == ",":
+            expect_key = bool(stack) and stack[-1] is not None
+        elif token == ":":
+            expect_key = False
+        elif expect_key and stack and stack[-1] is not None:
+            key = json.loads(token)
+            keys = stack[-1]
+            line = text.count("\n", 0, match.start()) + 1
+            if key in keys:
+                column = match.start() - text.rfind("\n", 0, match.start())
+                return line, column, keys[key]
+            keys[key] = line
+            expect_key = False
     return None
 
 

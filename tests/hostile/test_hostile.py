@@ -82,7 +82,7 @@ def test_every_case_is_complete_and_unique():
         if "build" in case:
             assert case["build"] in BUILDERS, case["id"]
     numbered = {case["defect"] for case in CASES}
-    missing = set(range(1, 12)) - numbered
+    missing = set(range(1, 14)) - numbered
     assert not missing, f"defects of issue 12 without a hostile case: {sorted(missing)}"
 
 
@@ -228,3 +228,48 @@ def long_title(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "  - {id: RE, title: t, severity: low, check: {kind: condition, forbid: "
         "{all: [{field: title, matches: '^(a|a)*$'}, {field: title, matches: '(a+)+$'}]}}}\n"
     )
+
+
+@builder
+def deep_json(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nested = "[" * 200 + "]" * 200
+    (folder / "deep.json").write_text(
+        '{"platform": "X", "taken_at": "2024-01-01", "settings": '
+        f'[{{"id": "a", "default": false, "metadata": {{"n": {nested}}}}}]}}'
+    )
+
+
+def _long_setting(index: int, title: str) -> str:
+    return f'{{"id": "s{index}", "default": false, "title": "{title}"}}'
+
+
+@builder
+def long_json_string(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    title = 'a \\"quoted\\" ' + "x" * (2**20 + 10)  # (escaped quotes do not hide it)
+    (folder / "long.json").write_text(
+        '{"platform": "X", "taken_at": "2024-01-01",\n"settings": [\n'
+        + _long_setting(0, title)
+        + "]}\n"
+    )
+
+
+@builder
+def long_json_string_large_file(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over the size where the text is scanned first: the scan must not miss it."""
+    title = '\\"' * 600 + "y" * (2**20 - 600 + 24)
+    settings = [_long_setting(i, f"Setting {i}") for i in range(60_000)]
+    settings.insert(30_000, _long_setting(99_999, title))
+    (folder / "big.json").write_text(
+        '{"platform": "X", "taken_at": "2024-01-01",\n"settings": [\n'
+        + ",\n".join(settings)
+        + "]}\n"
+    )
+
+
+@builder
+def large_yaml(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    line = "  - {id: s%06d, title: a setting with a long enough title to fill, default: false}\n"
+    with (folder / "big.yaml").open("w") as stream:
+        stream.write("platform: X\ntaken_at: 2024-01-01\nsettings:\n")
+        for index in range(0, 17 * 2**20 // len(line) + 1):
+            stream.write(line % index)
