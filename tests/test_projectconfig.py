@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as _dt
 import shutil
 
 import pytest
 
 from conftest import EXAMPLES
+
+#: A waiver expiry within the default cap of a year, whatever the date the tests run.
+SOON = (_dt.date.today() + _dt.timedelta(days=30)).isoformat()
 
 
 @pytest.fixture
@@ -94,7 +98,7 @@ def test_no_config_and_explicit_config(project, consentrules_run):
 def test_paths_are_relative_to_the_file(project, consentrules_run, monkeypatch):
     (project / ".consentrules.yaml").write_text("snapshots: [snapshot.yaml]\nwaivers: w.yaml\n")
     (project / "w.yaml").write_text(
-        "waivers:\n  - {rule: '*', target: '*', justification: j, owner: o, expires: 2999-01-01}\n"
+        f"waivers:\n  - {{rule: '*', target: '*', justification: j, owner: o, expires: {SOON}}}\n"
     )
     sub = project / "sub"
     sub.mkdir()

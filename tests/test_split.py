@@ -4,6 +4,7 @@ same errors."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
 import random
@@ -24,6 +25,9 @@ sys.path.insert(0, str(__import__("conftest").ROOT / "benchmarks"))
 import generate
 
 BENCH_RULES = str(__import__("conftest").ROOT / "benchmarks" / "policies" / "bench.yaml")
+
+#: A waiver expiry within the default cap of a year, whatever the date the tests run.
+SOON = (_dt.date.today() + _dt.timedelta(days=30)).isoformat()
 
 
 @pytest.fixture
@@ -337,8 +341,7 @@ def test_baseline_and_waivers_apply_the_same(tmp_path, consentrules_run, splits)
     waivers.write_text(
         "consentrules: waivers/v1\nwaivers:\n"
         + "".join(
-            f"  - {{rule: P1, target: {s['id']}, justification: j, owner: o, "
-            "expires: 2030-01-01}\n"
+            f"  - {{rule: P1, target: {s['id']}, justification: j, owner: o, expires: {SOON}}}\n"
             for s in first
         )
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as _dt
 import textwrap
 
 import pytest
@@ -7,6 +8,9 @@ import pytest
 from conftest import EXAMPLES
 
 VIOLATING = str(EXAMPLES / "ai-training-2024" / "violating.yaml")
+
+#: A waiver expiry within the default cap of a year, whatever the date the tests run.
+SOON = (_dt.date.today() + _dt.timedelta(days=30)).isoformat()
 
 
 def waivers_file(tmp_path, body):
@@ -53,19 +57,19 @@ def test_expiry_boundary(tmp_path, consentrules_run, today, suppressed, exit_cod
 
 
 def test_region_scoped_waiver_covers_only_findings_inside(tmp_path, consentrules_run):
-    body = """\
+    body = f"""\
     - rule: AI-TRAIN-002
       target: data-for-generative-ai-improvement
       regions: [UK]
       justification: UK exposure remediated with the regulator
       owner: dpo@example.com
-      expires: 2030-01-01
+      expires: {SOON}
     - rule: AI-TRAIN-001
       target: data-for-generative-ai-improvement
       regions: [US]
       justification: only US users
       owner: dpo@example.com
-      expires: 2030-01-01
+      expires: {SOON}
     """
     result = consentrules_run(
         "check", VIOLATING, "--waivers", waivers_file(tmp_path, body), "--format", "json"
@@ -78,7 +82,7 @@ def test_region_scoped_waiver_covers_only_findings_inside(tmp_path, consentrules
 
 
 def test_platform_scoped_waiver(tmp_path, consentrules_run):
-    body = WAIVE_ALL.replace("expires: 2025-01-31", "expires: 2030-01-01") + "  platform: Other\n"
+    body = WAIVE_ALL.replace("expires: 2025-01-31", f"expires: {SOON}") + "  platform: Other\n"
     result = consentrules_run(
         "check", VIOLATING, "--waivers", waivers_file(tmp_path, body), "--format", "json"
     )

@@ -32,6 +32,7 @@ from consentrules.model import Snapshot
 from consentrules.model import SnapshotSummary
 from consentrules.output import atomic_writer
 from consentrules.output import ensure_not_input
+from consentrules.output import plan_target
 
 
 def setup(config: Config, options: dict[str, Any]) -> Config:
@@ -71,7 +72,7 @@ def load_rules(
     """Load and validate rules, keep the selected ones, and let plugins adjust them."""
     loader = RuleLoader(config.check_kinds, config.regions)
     rules = loader.load_paths(rule_paths(config) if paths is None else paths)
-    config.all_rules = rules
+    config.all_rules, config.rule_files = rules, loader.files
     if select:
         rules = select_rules(rules, config.options, config.regions)
     config.pluginmanager.call_each("consentrules_modify_rules", config=config, rules=rules)
@@ -393,13 +394,35 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def run_checks(config: Config, options: dict[str, Any], *, modify: bool = True) -> Report:
-    """Load rules and snapshots, evaluate, and (with ``modify``) let plugins adjust findings."""
+def run_inputs(config: Config, files: Iterable[Path], options: dict[str, Any]) -> list[Path]:
+    """Every file the run reads: snapshots, rule files, the configuration, baseline, waivers."""
+    inputs = [*files, *config.rule_files]
+    for key in ("config_path", "baseline", "waivers"):
+        if options.get(key):
+            inputs.append(Path(options[key]))
+    return inputs
+
+
+def run_checks(
+    config: Config,
+    options: dict[str, Any],
+    *,
+    modify: bool = True,
+    outputs: Iterable[tuple[str, Path]] = (),
+) -> Report:
+    """Load rules and snapshots, evaluate, and (with ``modify``) let plugins adjust findings.
+
+    ``outputs`` (option, path) are refused before anything is evaluated when one of them is a
+    file the run reads.
+    """
     from consentrules.parallel import check_files
 
     as_of = parse_as_of(options.get("as_of"))
     files = snapshot_files(config, _snapshot_args(options))
     rules = load_rules(config)
+    inputs = run_inputs(config, files, options)
+    for option, output in outputs:
+        ensure_not_input(output, inputs, option)
     if not rules:
         raise UsageError(
             "no rules to evaluate: the rule selection matched nothing, so the run would check "
@@ -509,23 +532,18 @@ def plan_outputs(config: Config, options: dict[str, Any]) -> list[tuple[str, str
     if sum(1 for _, path in outputs if path is None) > 1:
         raise UsageError("only one output can go to standard output; give the others a PATH")
     paths = [path for _, path in outputs if path is not None]
-    if len(set(paths)) != len(paths):
+    targets = [plan_target(Path(p)).real for p in paths]
+    if len(set(targets)) != len(targets):
         raise UsageError("two outputs name the same file")
     return outputs
 
 
 def cmd_check(config: Config, options: dict[str, Any]) -> int:
     setup(config, options)
-    outputs = plan_outputs(config, options)
-    inputs = [Path(p) for p in (options.get("snapshots") or []) + (options.get("rules") or [])]
-    for key in ("baseline", "waivers"):
-        if options.get(key):
-            inputs.append(Path(options[key]))
-    for _, path in outputs:
-        if path is not None:
-            ensure_not_input(Path(path), inputs)
+    outputs = plan_outputs(config, options)  # (before the run: a bad path fails at once)
+    written = [("-o", Path(path)) for _, path in outputs if path is not None]
     with collector_paused():
-        report = run_checks(config, options)
+        report = run_checks(config, options, outputs=written)
         failed = report.failing or report.failing_notices
         exit_code = ExitCode.FINDINGS if failed else ExitCode.OK
         write_outputs(config, outputs, report)
@@ -535,18 +553,42 @@ def cmd_check(config: Config, options: dict[str, Any]) -> int:
     return exit_code
 
 
+def standard_output() -> Any:
+    """A text stream onto standard output that writes every byte or raises.
+
+    Python's own ``sys.stdout`` loses the rest of a large write without an error when it is
+    unbuffered (``PYTHONUNBUFFERED``, ``-u``) and the reader goes away (``| head``): a short
+    write is not retried. A buffered writer retries, and then reports the closed pipe. Where
+    standard output is not a file descriptor (captured by tests), it is used as it is.
+    """
+    import io
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return sys.stdout
+    sys.stdout.flush()
+    raw = io.FileIO(fd, "w", closefd=False)
+    return io.TextIOWrapper(
+        io.BufferedWriter(raw, 1 << 16),
+        encoding=getattr(sys.stdout, "encoding", None) or "utf-8",
+        errors=getattr(sys.stdout, "errors", None) or "strict",
+    )
+
+
 def write_outputs(config: Config, outputs: list[tuple[str, str | None]], report: Report) -> None:
     """Render every output; one that fails does not stop or damage the others."""
     from consentrules.errors import PluginError
 
     failures: list[PluginError] = []
-    stdout = sys.stdout  # (while a reporter runs, sys.stdout is standard error)
     for name, path in outputs:
         reporter = config.reporters.get(name)
         try:
             if path is None:
+                stdout = standard_output()  # (while a reporter runs, sys.stdout is stderr)
                 with config.reporters.blame(name, "failed"):
                     reporter.render(report, stdout, config)
+                stdout.flush()  # (a closed pipe shows here, not in a silent flush at exit)
             else:
                 with atomic_writer(Path(path)) as stream, config.reporters.blame(name, "failed"):
                     reporter.render(report, stream, config)
@@ -565,9 +607,9 @@ def cmd_baseline_create(config: Config, options: dict[str, Any]) -> int:
 
     setup(config, options)
     target = Path(options["baseline_output"])
-    ensure_not_input(target, [Path(p) for p in options.get("snapshots") or []])
+    plan_target(target)
     with collector_paused():
-        report = run_checks(config, options, modify=False)
+        report = run_checks(config, options, modify=False, outputs=[("-o", target)])
         data = baseline_dict(report.findings)
     with atomic_writer(target) as stream:
         json.dump(data, stream, indent=2, ensure_ascii=False)
@@ -678,11 +720,14 @@ def cmd_test(config: Config, options: dict[str, Any]) -> int:
 
     setup(config, options)
     given = options.get("rule_paths") or []
+    if options.get("test_output"):
+        plan_target(Path(options["test_output"]))  # (before the tests: a bad path fails now)
     rules = load_rules(config, [Path(p) for p in given] if given else None)
     results = run_rule_tests(rules, config)
     text = render_junit(results) if options.get("test_format") == "junit" else render_text(results)
     target = options.get("test_output")
     if target:
+        ensure_not_input(Path(target), config.rule_files)
         with atomic_writer(Path(target)) as stream:
             stream.write(text)
     else:

@@ -37,6 +37,8 @@ class Config:
     rules: list[Rule] = field(default_factory=list)
     #: Every rule loaded, before the selection options kept some.
     all_rules: list[Rule] = field(default_factory=list)
+    #: The rule files read.
+    rule_files: list[Path] = field(default_factory=list)
     snapshots: list[SnapshotSummary] = field(default_factory=list)
 
     def getoption(self, name: str, default: Any = None) -> Any:

@@ -30,6 +30,9 @@ class ExitCode(enum.IntEnum):
     INTERNAL_ERROR = 3
     #: Interrupted by SIGINT (Ctrl-C); no output file was left half-written.
     INTERRUPTED = 130
+    #: Standard output was closed by its reader (``| head``): stopped quietly, as a Unix tool
+    #: ended by SIGPIPE does (128 + 13).
+    BROKEN_PIPE = 141
     #: Terminated by SIGTERM; no output file was left half-written.
     TERMINATED = 143
 

@@ -106,13 +106,16 @@ class RuleLoader:
     def __init__(self, kinds: CheckKindRegistry, regions: RegionRegistry) -> None:
         self.kinds = kinds
         self.regions = regions
+        #: The rule files the last :meth:`load_paths` read.
+        self.files: list[Path] = []
 
     def load_paths(self, paths: Iterable[Path]) -> list[Rule]:
         """Every rule in every file; raise one :class:`InputError` listing all problems."""
         rules: list[Rule] = []
         problems: list[Problem] = []
         first_seen: dict[str, Rule] = {}
-        for path in find_rule_files(paths):
+        self.files = find_rule_files(paths)
+        for path in self.files:
             try:
                 loaded = self.load_file(path)
             except InputError as exc:

@@ -18,6 +18,7 @@ exit codes:
   1    at least one violation at or above --fail-on
   2    usage or input error (bad arguments, snapshot, rule file or plugin)
   3    internal error (a bug in consentrules: please report it, with --debug output)
+  141  standard output closed early (e.g. piped into head): the run stopped quietly
   130  interrupted (SIGINT); 143 terminated (SIGTERM): no output file is left half-written
 
 plugins: -p NAME loads a plugin module or entry point, -p no:NAME blocks one;
@@ -482,6 +483,9 @@ def main(argv: Sequence[str] | None = None, plugins: Sequence[Any] = ()) -> int:
             traceback.print_exc()
         sys.stderr.write(exc.format() + "\n")
         return int(exc.exit_code)
+    except BrokenPipeError:  # the reader of standard output went away (| head): end quietly
+        _silence_stdout()
+        return int(ExitCode.BROKEN_PIPE)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return int(ExitCode.INTERRUPTED)
@@ -500,6 +504,14 @@ def main(argv: Sequence[str] | None = None, plugins: Sequence[Any] = ()) -> int:
         return int(ExitCode.INTERNAL_ERROR)
     finally:
         _restore_sigterm(previous)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit raises nothing."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 class Terminated(BaseException):

@@ -1,7 +1,12 @@
 """Project configuration: ``.consentrules.yaml`` or ``[tool.consentrules]`` in pyproject.toml.
 
-The file is looked for in the current folder and its parents, up to the top of the git
-checkout; ``--config FILE`` names one, ``--no-config`` ignores it. Keys are the long option
+The file is looked for in the current folder and its parents up to the top of the git
+checkout (the folder holding ``.git``); outside a git checkout, only in the current folder, so
+that a file in the home folder or ``/`` is never applied by surprise. ``--config FILE`` names
+one, ``--no-config`` ignores it. In pyproject.toml every TOML spelling counts: a
+``[tool.consentrules]`` table, dotted keys (``tool.consentrules.fail-on = "high"``) and an
+inline table. The file used is named in the text report's header and in the JSON and SARIF
+run metadata. Keys are the long option
 names without dashes (``fail-on``, ``baseline``...); paths are relative to the file's folder.
 Command-line options override the file.
 """
@@ -70,19 +75,35 @@ class ProjectConfig:
 
 
 class _TomlKeyMap:
-    """Best-effort key positions in a ``[tool.consentrules]`` table (tomllib gives none)."""
+    """Best-effort key positions in the consentrules table of a pyproject.toml (tomllib gives
+    none): keys of a ``[tool.consentrules]`` table, dotted ``tool.consentrules.KEY`` keys and
+    the keys of an inline ``consentrules = {...}`` table."""
+
+    _KEY = re.compile(r'\s*"?([A-Za-z0-9_-]+)"?\s*=')
 
     def __init__(self, text: str) -> None:
         self._lines: dict[str, tuple[int, int]] = {}
-        inside = False
+        table = ""
         for number, line in enumerate(text.splitlines(), start=1):
             stripped = line.strip()
             if stripped.startswith("["):
-                inside = stripped.replace(" ", "") == "[tool.consentrules]"
+                table = stripped.strip("[] ").replace(" ", "").replace('"', "")
                 continue
-            match = re.match(r'\s*"?([A-Za-z0-9_-]+)"?\s*=', line)
-            if inside and match:
-                self._lines.setdefault(match.group(1), (number, line.index(match.group(1)) + 1))
+            compact = stripped.replace(" ", "").replace('"', "")
+            prefix = {"": "tool.consentrules.", "tool": "consentrules."}.get(table)
+            if table == "tool.consentrules":
+                match = self._KEY.match(line)
+                if match:
+                    self._add(match.group(1), number, line)
+            elif prefix and compact.startswith(prefix):
+                key = compact[len(prefix) :].split("=")[0]
+                self._add(key, number, line)
+            elif prefix and compact.startswith(prefix.rstrip(".") + "={"):
+                for key in re.findall(r"([A-Za-z0-9_-]+)\s*=", line.split("{", 1)[1]):
+                    self._add(key, number, line)
+
+    def _add(self, key: str, number: int, line: str) -> None:
+        self._lines.setdefault(key, (number, max(1, line.find(key) + 1)))
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         key = pointer.lstrip("/").split("/")[0]
@@ -91,34 +112,96 @@ class _TomlKeyMap:
     locate_key = locate
 
 
-def find_config(start: Path) -> Path | None:
+def repository_root(start: Path) -> Path | None:
+    """The top of the git checkout holding ``start`` (the folder with ``.git``), if any."""
     directory = start.resolve()
+    while True:
+        if (directory / ".git").exists():
+            return directory
+        if directory.parent == directory:
+            return None
+        directory = directory.parent
+
+
+def find_config(start: Path) -> Path | None:
+    """The project configuration that applies in ``start`` (see the module's description)."""
+    directory = start.resolve()
+    root = repository_root(directory) or directory
     while True:
         for name in YAML_NAMES:
             if (directory / name).is_file():
                 return directory / name
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and "[tool.consentrules]" in pyproject.read_text(
-            "utf-8", errors="replace"
-        ).replace(" ", ""):
+        if pyproject.is_file() and _has_section(pyproject):
             return pyproject
-        if (directory / ".git").exists() or directory.parent == directory:
+        if directory == root or directory.parent == directory:
             return None
         directory = directory.parent
 
 
-def _load_toml(path: Path) -> tuple[dict[str, Any], SourceMap]:
+#: Where "consentrules" can name the table: [tool.consentrules], tool.consentrules.KEY or
+#: "tool.consentrules" = ..., and consentrules = {...} inside [tool].
+_MENTIONS = re.compile(
+    r'(?m)\btool"?\s*\.\s*"?consentrules\b|^\s*"?consentrules"?\s*[.=]|\bconsentrules"?\s*=\s*\{'
+)
+
+
+def _toml() -> Any:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
-    text = read_text(path)
+    return tomllib
+
+
+def _has_section(pyproject: Path) -> bool:
+    """Whether a pyproject.toml configures consentrules, in any TOML spelling. One that
+    mentions consentrules but is not valid TOML is an error: it may hold the configuration."""
+    text = read_text(pyproject)
+    if not _MENTIONS.search(text):  # (most pyproject.toml files: no TOML parse at start-up)
+        return False
+    return "consentrules" in _parse_toml(pyproject, text).get("tool", {})
+
+
+def _parse_toml(path: Path, text: str) -> dict[str, Any]:
+    tomllib = _toml()
     try:
-        data = tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
-        raise InputError([Problem(str(path), f"invalid TOML: {exc}", line=line)]) from None
-    section = data.get("tool", {}).get("consentrules", {})
+        if line is None:  # (before Python 3.14 the line is only in the message)
+            found = re.search(r"at line (\d+)", str(exc))
+            line = int(found.group(1)) if found else None
+        raise InputError([Problem(_shown(path), f"invalid TOML: {exc}", line=line)]) from None
+    if not isinstance(data.get("tool", {}), dict):
+        raise InputError([Problem(_shown(path), "'tool' must be a table")])
+    return data
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working folder when it is inside it (shorter messages)."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return relative if not relative.startswith("..") else str(path)
+
+
+def _load_toml(path: Path) -> tuple[dict[str, Any], SourceMap]:
+    text = read_text(path)
+    section = _parse_toml(path, text).get("tool", {}).get("consentrules", {})
+    if not isinstance(section, dict):
+        key_map = _TomlKeyMap(text)
+        raise InputError(
+            [
+                Problem(
+                    _shown(path),
+                    f"tool.consentrules must be a table of options, not {type(section).__name__}",
+                    hint="write [tool.consentrules] followed by KEY = VALUE lines",
+                    line=(key_map.locate("/consentrules") or (None, None))[0],
+                )
+            ]
+        )
     return section, _TomlKeyMap(text)
 
 

@@ -162,7 +162,7 @@ class Registry(Generic[T]):
         try:
             with watchdog.plugin_code(f"{self.what} {name!r} of plugin {self.provider(name)!r}"):
                 yield
-        except ConsentrulesError:
+        except (ConsentrulesError, BrokenPipeError):  # (a closed standard output is no bug)
             raise
         except SystemExit as exc:
             raise PluginError(

@@ -77,8 +77,22 @@ class Waiver:
         return True
 
 
-def load_waivers(path: Path, registry: RegionRegistry) -> list[Waiver]:
-    """Read and validate a waivers file; every bad entry is an InputError with file and line."""
+#: The longest a waiver may run, in days from today, unless --max-waiver-days says otherwise.
+MAX_WAIVER_DAYS = 365
+
+
+def load_waivers(
+    path: Path,
+    registry: RegionRegistry,
+    today: dt.date | None = None,
+    max_days: int = MAX_WAIVER_DAYS,
+) -> list[Waiver]:
+    """Read and validate a waivers file; every bad entry is an InputError with file and line.
+
+    A waiver that expires more than ``max_days`` after ``today`` is refused: an accepted risk
+    is reviewed at least that often, not waived for good (``expires: 9999-12-31``).
+    """
+    today = today or dt.date.today()
     doc = load_document(path)
     data = doc.data
     if not isinstance(data, dict):
@@ -97,6 +111,21 @@ def load_waivers(path: Path, registry: RegionRegistry) -> list[Waiver]:
             where = doc.source_map.locate(ptr + "/expires")
             problems.append(
                 Problem(doc.path, f"expires {raw['expires']!r}: {exc}", where[0] if where else line)
+            )
+            continue
+        if (expires - today).days > max_days:
+            where = doc.source_map.locate(ptr + "/expires")
+            problems.append(
+                Problem(
+                    doc.path,
+                    f"the waiver for {raw['rule']} on {raw['target']} expires {expires}, "
+                    f"{(expires - today).days} days from today ({today}); waivers may run at "
+                    f"most {max_days} days",
+                    where[0] if where else line,
+                    hint="give an expiry within that time and renew it after a review, or "
+                    "raise the cap with --max-waiver-days (or max-waiver-days in the project "
+                    "configuration)",
+                )
             )
             continue
         regions = None
@@ -189,6 +218,13 @@ def consentrules_addoption(parser: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="the date waivers expire against (default: the system date)",
     )
+    group.add_argument(
+        "--max-waiver-days",
+        type=int,
+        metavar="DAYS",
+        help=f"refuse a waiver that expires more than DAYS after today (default: "
+        f"{MAX_WAIVER_DAYS})",
+    )
 
 
 @hookimpl
@@ -196,6 +232,9 @@ def consentrules_modify_findings(config: Config, findings: list[Finding]) -> Non
     path: Any = config.getoption("waivers")
     if not path:
         return
-    waivers = load_waivers(Path(path), config.regions)
     today = parse_today(config.getoption("today"))
+    max_days = config.getoption("max_waiver_days") or MAX_WAIVER_DAYS
+    if not 1 <= max_days <= 3650:
+        raise UsageError("--max-waiver-days: give a number of days from 1 to 3650")
+    waivers = load_waivers(Path(path), config.regions, today, max_days)
     config.notices.extend(apply_waivers(findings, waivers, today, config.regions))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -39,6 +40,8 @@ def write_files(folder: Path, files: dict[str, str]) -> None:
 def run_case(case: dict[str, Any], folder: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """``(exit code, stdout, stderr)`` of the case's command, run in ``folder``."""
     args = [str(a) for a in case["run"]]
+    if case.get("close_stdout_after"):
+        return _closing_reader(case, folder, args)
     if case.get("subprocess"):
         env = {
             **os.environ,
@@ -63,6 +66,33 @@ def run_case(case: dict[str, Any], folder: Path, monkeypatch: pytest.MonkeyPatch
     return result.exit_code, result.stdout, result.stderr
 
 
+def _env(folder: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "CONSENTRULES_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "PYTHONPATH": os.pathsep.join([str(folder), *sys.path]),
+    }
+
+
+def _closing_reader(case: dict[str, Any], folder: Path, args: list[str]) -> Any:
+    """Run with standard output read for a few bytes and then closed (``| head -c N``)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "consentrules", *args],
+        cwd=folder,
+        env=_env(folder),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    head = process.stdout.read(case["close_stdout_after"]).decode()
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.stderr.close()
+    code = process.wait(timeout=case.get("timeout", 60))
+    return code, head, stderr
+
+
 def _fold(text: str) -> str:
     return " ".join(text.split())
 
@@ -82,7 +112,7 @@ def test_every_case_is_complete_and_unique():
         if "build" in case:
             assert case["build"] in BUILDERS, case["id"]
     numbered = {case["defect"] for case in CASES}
-    missing = set(range(1, 14)) - numbered
+    missing = set(range(1, 21)) - numbered
     assert not missing, f"defects of issue 12 without a hostile case: {sorted(missing)}"
 
 
@@ -97,6 +127,8 @@ def test_hostile_case(case, tmp_path, monkeypatch):
     code, stdout, stderr = run_case(case, folder, monkeypatch)
     assert "Traceback" not in stderr, stderr
     assert code == case["exit"], f"exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    if case.get("stderr_empty"):
+        assert stderr == "", stderr
     # (white space folded: the text format wraps long lines)
     for fragment in _fragments(case.get("stderr")):
         assert _fold(fragment) in _fold(stderr), stderr
@@ -273,3 +305,110 @@ def large_yaml(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         stream.write("platform: X\ntaken_at: 2024-01-01\nsettings:\n")
         for index in range(0, 17 * 2**20 // len(line) + 1):
             stream.write(line % index)
+
+
+@builder
+def keep_dev_null(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+@builder
+def after_keep_dev_null(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode), "/dev/null was replaced"
+
+
+@builder
+def output_link(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "reports").mkdir()
+    (folder / "reports" / "real.json").write_text("old")
+    (folder / "link.json").symlink_to("reports/real.json")
+
+
+@builder
+def after_output_link(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert (folder / "link.json").is_symlink(), "the link was replaced"
+    assert json.loads((folder / "reports" / "real.json").read_text())["format"]
+
+
+_readers: dict[Path, Any] = {}
+
+
+@builder
+def output_pipe(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FIFO with a reader, as a shell's ``>(cmd)`` gives."""
+    import threading
+
+    pipe = folder / "pipe.json"
+    os.mkfifo(pipe)
+    got: dict[str, str] = {}
+
+    def read() -> None:
+        with open(pipe, encoding="utf-8") as stream:
+            got["text"] = stream.read()
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    _readers[folder] = (thread, got)
+
+
+@builder
+def after_output_pipe(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    thread, got = _readers.pop(folder)
+    thread.join(10)
+    assert json.loads(got["text"])["format"] == "consentrules-report"
+    assert stat.S_ISFIFO(os.stat(folder / "pipe.json").st_mode), "the FIFO was replaced"
+
+
+@builder
+def baseline_link(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "baseline.json").write_text(
+        '{"format": "consentrules-baseline", "version": 1, "findings": []}'
+    )
+    (folder / "alias.json").symlink_to("baseline.json")
+
+
+@builder
+def output_modes(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "kept.json").write_text("old")
+    (folder / "kept.json").chmod(0o640)
+    monkeypatch.setattr(os, "umask", _fixed_umask(0o027))
+
+
+def _fixed_umask(mask: int) -> Any:
+    real = os.umask
+
+    def umask(value: int) -> int:
+        real(value)
+        return mask
+
+    return umask
+
+
+@builder
+def after_output_modes(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert stat.S_IMODE((folder / "kept.json").stat().st_mode) == 0o640
+    assert stat.S_IMODE((folder / "new.sarif").stat().st_mode) == 0o666 & ~0o027
+
+
+@builder
+def many_findings(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = ["platform: X", "taken_at: 2024-01-01", "settings:"]
+    lines += [
+        f"  - {{id: s{i}, purposes: [ai_training], default: true, regions: {{include: [ALL]}}}}"
+        for i in range(3000)
+    ]
+    (folder / "many.yaml").write_text("\n".join(lines) + "\n")
+
+
+@builder
+def config_in_parent(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A configuration in a folder above, with no git checkout around: not applied."""
+    (folder.parent / ".consentrules.yaml").write_text("fail-on: never\n")
+    (folder / "on.yaml").write_text(ON)
+
+
+@builder
+def config_above_repo(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder.parent / ".consentrules.yaml").write_text("fail-on: never\n")
+    (folder / ".git").mkdir()
+    (folder / "on.yaml").write_text(ON)
