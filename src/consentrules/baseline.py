@@ -1,12 +1,16 @@
 """Baselines: adopt consentrules on an existing platform without fixing every old finding first.
 
 ``consentrules baseline create SNAPSHOT... -o FILE`` records today's findings by their stable
-fingerprint (rule, platform, target and status: no line numbers, so reformatting a snapshot
-does not invalidate it). ``consentrules check --baseline FILE`` then marks recorded findings as
-suppressed (they stay visible), fails only on new ones, and reports the recorded findings that
-no longer occur ("fixed"): those entries are stale and ``baseline create`` refreshes them.
+fingerprint (rule, platform, target, status and snapshot file: no line numbers, so reformatting
+a snapshot does not invalidate it), with the severity and regions each had.
+``consentrules check --baseline FILE`` then marks recorded findings as suppressed (they stay
+visible) and fails only on new ones. A recorded finding that got worse (a higher severity, or
+regions beyond those recorded) is new again, and says so.
 
-An entry counts as fixed only when this run checked its platform with its rule.
+Entries that match nothing are stale, and listed in a notice (with ``--strict`` they fail the
+run): a finding that was fixed, a platform that was renamed, a snapshot file that is gone. An
+entry of a rule this run did not evaluate, or of a snapshot file it did not check but that
+still exists, is left alone. ``baseline create`` refreshes the file.
 """
 
 from __future__ import annotations
@@ -24,11 +28,14 @@ from consentrules.errors import InputError
 from consentrules.errors import Problem
 from consentrules.model import Finding
 from consentrules.model import Notice
+from consentrules.model import Severity
 from consentrules.model import Suppression
+from consentrules.model import snapshot_key
 from consentrules.yamlsource import load_document
 
 FORMAT = "consentrules-baseline"
-VERSION = 1
+#: 2: fingerprints include the snapshot file; entries record severity and regions.
+VERSION = 2
 
 
 def baseline_dict(findings: Iterable[Finding]) -> dict[str, Any]:
@@ -38,8 +45,11 @@ def baseline_dict(findings: Iterable[Finding]) -> dict[str, Any]:
             "fingerprint": finding.fingerprint,
             "rule_id": finding.rule_id,
             "platform": finding.platform,
+            "snapshot": snapshot_key(finding.snapshot),
             "target": {"kind": finding.target_kind, "id": finding.target_id},
             "status": finding.status.value,
+            "severity": finding.severity.label,
+            "regions": list(finding.regions),
             "message": finding.message,
         }
     return {
@@ -69,8 +79,21 @@ def load_baseline(path: Path) -> list[dict[str, Any]]:
             ]
         )
     if data.get("version") != VERSION:
+        hint = (
+            "version 1 fingerprints did not tell two snapshot files of one platform apart; "
+            "recreate the baseline with: consentrules baseline create SNAPSHOT... -o FILE"
+            if data.get("version") == 1
+            else None
+        )
         raise InputError(
-            [Problem(doc.path, f"baseline version {data.get('version')!r} is not supported", 1)]
+            [
+                Problem(
+                    doc.path,
+                    f"baseline version {data.get('version')!r} is not supported",
+                    1,
+                    hint=hint,
+                )
+            ]
         )
     entries = []
     for index, entry in enumerate(data["findings"]):
@@ -89,23 +112,57 @@ def load_baseline(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
+def worse_than(finding: Finding, entry: dict[str, Any], regions: Any) -> str | None:
+    """How a finding got worse than its baseline entry recorded it, or None."""
+    try:
+        recorded = Severity.parse(str(entry.get("severity")))
+    except ValueError:
+        recorded = finding.severity
+    reasons = []
+    if finding.severity > recorded:
+        reasons.append(f"severity {recorded.label} -> {finding.severity.label}")
+    before = entry.get("regions")
+    if isinstance(before, list) and finding.regions:
+        try:
+            added = regions.expand_all(finding.regions) - regions.expand_all(before)
+        except Exception:  # an unknown region in the file: compare the terms as written
+            added = set(finding.regions) - set(before)
+        if added:
+            shown = regions.describe(frozenset(added)) if hasattr(regions, "describe") else added
+            reasons.append(f"now also in {shown}")
+    return "; ".join(reasons) or None
+
+
 def apply_baseline(
     findings: list[Finding],
     entries: list[dict[str, Any]],
     source: str,
     checked: set[tuple[str, str]],
+    regions: Any = None,
 ) -> list[Notice]:
-    """Suppress recorded findings in place; return a notice listing the fixed (stale) entries.
+    """Suppress recorded findings in place; return notices for worsened and stale entries.
 
-    ``checked`` holds the (platform, rule id) pairs this run evaluated.
+    ``checked`` holds the (snapshot path, rule id) pairs this run evaluated.
     """
+    from consentrules.regions import default_registry
+
+    regions = regions or default_registry()
     by_print = {entry["fingerprint"]: entry for entry in entries}
     seen: set[str] = set()
+    worse: list[str] = []
     for index, finding in enumerate(findings):
         fingerprint = finding.fingerprint
-        if fingerprint not in by_print:
+        entry = by_print.get(fingerprint)
+        if entry is None:
             continue
         seen.add(fingerprint)
+        how = worse_than(finding, entry, regions)
+        if how is not None:  # new again: it fails the run, with the reason in its evidence
+            findings[index] = replace(
+                finding, evidence={**finding.evidence, "baseline": f"worse than recorded: {how}"}
+            )
+            worse.append(f"{finding.rule_id} on {finding.target_id} ({how})")
+            continue
         if not finding.suppressed:
             findings[index] = replace(
                 finding,
@@ -113,27 +170,44 @@ def apply_baseline(
                     kind="baseline", justification="recorded in the baseline", source=source
                 ),
             )
-    fixed = [
-        entry
-        for fingerprint, entry in by_print.items()
-        if fingerprint not in seen and (entry.get("platform"), entry.get("rule_id")) in checked
-    ]
-    if not fixed:
-        return []
-    listed = "; ".join(
-        f"{e.get('rule_id')} on {e.get('target', {}).get('id')} ({e.get('platform')})"
-        for e in fixed[:20]
-    )
-    more = f" and {len(fixed) - 20} more" if len(fixed) > 20 else ""
-    return [
-        Notice(
-            "note",
-            f"{len(fixed)} baseline entr{'y is' if len(fixed) == 1 else 'ies are'} stale: "
-            f"fixed since the baseline was made: {listed}{more}; refresh it with "
-            "'consentrules baseline create'",
-            source,
+    notices = []
+    if worse:
+        notices.append(
+            Notice(
+                "warning",
+                f"{len(worse)} finding(s) recorded in the baseline got worse and are reported "
+                "as new: " + "; ".join(worse[:20]),
+                source,
+            )
         )
-    ]
+    checked_paths = {path for path, _ in checked}
+    checked_rules = {rule for _, rule in checked}
+    stale = []
+    for fingerprint, entry in by_print.items():
+        if fingerprint in seen or entry.get("rule_id") not in checked_rules:
+            continue
+        path = entry.get("snapshot")
+        if isinstance(path, str) and path not in checked_paths and Path(path).exists():
+            continue  # a snapshot this run did not check
+        stale.append(entry)
+    if stale:
+        listed = "; ".join(
+            f"{e.get('rule_id')} on {e.get('target', {}).get('id')} ({e.get('platform')}, "
+            f"{e.get('snapshot')})"
+            for e in stale[:20]
+        )
+        more = f" and {len(stale) - 20} more" if len(stale) > 20 else ""
+        notices.append(
+            Notice(
+                "note",
+                f"{len(stale)} baseline entr{'y is' if len(stale) == 1 else 'ies are'} stale: "
+                f"they match no finding (fixed, or the platform, setting or file was renamed): "
+                f"{listed}{more}; refresh the baseline with 'consentrules baseline create'",
+                source,
+                category="stale",
+            )
+        )
+    return notices
 
 
 @hookimpl
@@ -151,5 +225,5 @@ def consentrules_modify_findings(config: Config, findings: list[Finding]) -> Non
     if not path:
         return
     entries = load_baseline(Path(path))
-    checked = {(s.platform, rule.id) for s in config.snapshots for rule in config.rules}
-    config.notices.extend(apply_baseline(findings, entries, str(path), checked))
+    checked = {(snapshot_key(s.path), rule.id) for s in config.snapshots for rule in config.rules}
+    config.notices.extend(apply_baseline(findings, entries, str(path), checked, config.regions))

@@ -13,8 +13,32 @@ Only :mod:`consentrules.main` turns these into exit codes; nothing else calls ``
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+#: Characters that must not reach a terminal or a CI log as they are: C0 and C1 controls
+#: (newline, carriage return, escape...), line and paragraph separators, and the bidirectional
+#: overrides that reorder what a reader sees.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every control character written as an escape (``\\n``, ``\\x1b``)."""
+    if not CONTROL.search(text):
+        return text
+    if keep_newlines:
+        return "\n".join(CONTROL.sub(_escape, line) for line in text.split("\n"))
+    return CONTROL.sub(_escape, text)
 
 
 class ExitCode(enum.IntEnum):
@@ -49,16 +73,16 @@ class Problem:
     rule_id: str | None = None
 
     def format(self) -> str:
-        where = self.path
+        where = printable(self.path)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: error: {self.message}"
+        text = f"{where}: error: {printable(self.message)}"
         if self.rule_id:
-            text += f" [rule {self.rule_id}]"
+            text += f" [rule {printable(self.rule_id)}]"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {printable(self.hint)}"
         return text
 
 
@@ -68,7 +92,7 @@ class ConsentrulesError(Exception):
     exit_code: ExitCode = ExitCode.INPUT_ERROR
 
     def format(self) -> str:
-        return f"error: {self}"
+        return f"error: {printable(str(self))}"
 
 
 class UsageError(ConsentrulesError):
@@ -101,4 +125,4 @@ class PluginError(ConsentrulesError):
         if self.hook:
             parts.append(f"hook {self.hook}")
         prefix = f" ({', '.join(parts)})" if parts else ""
-        return f"error{prefix}: {self}"
+        return f"error{prefix}: {printable(str(self))}"

@@ -357,9 +357,17 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable across reformatting and reordering: no line numbers, no message text."""
+        """Stable across reformatting and reordering (no line numbers, no message text), and
+        different for each snapshot file: two files of one platform are two findings."""
         key = "\x1f".join(
-            (self.rule_id, self.platform, self.target_kind, self.target_id, self.status.value)
+            (
+                self.rule_id,
+                self.platform,
+                self.target_kind,
+                self.target_id,
+                self.status.value,
+                snapshot_key(self.snapshot),
+            )
         )
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
@@ -372,6 +380,13 @@ class Finding:
             0 if self.status is Status.VIOLATION else 1,
             self.message,
         )
+
+
+def snapshot_key(path: str) -> str:
+    """A snapshot's path as fingerprints see it: forward slashes, no ``./`` or ``a/../``."""
+    import posixpath
+
+    return posixpath.normpath(path.replace("\\", "/"))
 
 
 @dataclass(frozen=True)

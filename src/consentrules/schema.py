@@ -169,13 +169,54 @@ def _all_problems(
 
 
 def _leaf_errors(errors: Iterable[Any]) -> Iterable[Any]:
-    """Prefer the most specific error of a ``oneOf``/``anyOf`` (Cloud Custodian's trick)."""
+    """For a ``oneOf``/``anyOf`` that failed, the errors of the branch the input most resembles
+    (:func:`_closest_branch`), recursively; other errors as they are."""
     for error in errors:
-        if error.context:
-            best = min(error.context, key=lambda e: (-len(e.absolute_path), e.validator == "type"))
-            yield best
+        if error.context and error.validator in ("oneOf", "anyOf"):
+            yield from _leaf_errors(_closest_branch(error))
+        elif error.context:
+            yield min(error.context, key=lambda e: (-len(e.absolute_path), e.validator == "type"))
         else:
             yield error
+
+
+def _closest_branch(error: Any) -> list[Any]:
+    """The errors of the branch the input most resembles: one whose type fits, then the one
+    whose required keys the input has (its discriminating key: ``field`` for a field test),
+    then the one that got deepest, with the fewest errors."""
+    by_branch: dict[int, list[Any]] = {}
+    for sub in error.context:
+        index = sub.relative_schema_path[0] if sub.relative_schema_path else 0
+        by_branch.setdefault(index, []).append(sub)
+    branches = error.validator_value if isinstance(error.validator_value, list) else []
+    instance = error.instance
+    base = len(error.absolute_path)
+
+    def score(index: int) -> tuple[int, int, int, int, int]:
+        subs = by_branch[index]
+        schema = branches[index] if index < len(branches) else {}
+        at_root = [e for e in subs if len(e.absolute_path) == base]
+        type_fits = not any(e.validator in ("type", "const") for e in at_root)
+        required = schema.get("required", []) if isinstance(schema, dict) else []
+        keys = set(instance) if isinstance(instance, dict) else set()
+        present = sum(1 for key in required if key in keys)
+        missing = len(required) - present
+        depth = max(len(e.absolute_path) for e in subs)
+        return (type_fits, present, -missing, depth, -len(subs))
+
+    best = max(by_branch, key=score)
+    if not score(best)[0]:  # no branch's type fits: one error naming every type allowed
+        types: list[str] = []
+        for subs in by_branch.values():
+            for sub in subs:
+                if sub.validator == "type" and len(sub.absolute_path) == base:
+                    value = sub.validator_value
+                    types.extend(v for v in (value if isinstance(value, list) else [value]))
+        first = next(e for e in by_branch[best] if e.validator == "type") if types else None
+        if first is not None:
+            first.validator_value = list(dict.fromkeys(types))
+            return [first]
+    return by_branch[best]
 
 
 def describe_path(parts: Iterable[str | int]) -> str:

@@ -195,7 +195,13 @@ def apply_waivers(
             )
         elif number not in used:
             notices.append(
-                Notice("warning", f"{what} matches no finding (unused)", waiver.path, waiver.line)
+                Notice(
+                    "warning",
+                    f"{what} matches no finding (unused)",
+                    waiver.path,
+                    waiver.line,
+                    category="stale",
+                )
             )
     return notices
 

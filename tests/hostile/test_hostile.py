@@ -112,7 +112,7 @@ def test_every_case_is_complete_and_unique():
         if "build" in case:
             assert case["build"] in BUILDERS, case["id"]
     numbered = {case["defect"] for case in CASES}
-    missing = set(range(1, 21)) - numbered
+    missing = set(range(1, 25)) - numbered
     assert not missing, f"defects of issue 12 without a hostile case: {sorted(missing)}"
 
 
@@ -136,6 +136,10 @@ def test_hostile_case(case, tmp_path, monkeypatch):
         assert _fold(fragment) in _fold(stdout), stdout
     for fragment in _fragments(case.get("stdout_not")):
         assert _fold(fragment) not in _fold(stdout), stdout
+    marker = case.get("no_line_starts")
+    if marker:
+        for line in (stdout + stderr).splitlines():
+            assert not line.lstrip().startswith(marker), line
     if case.get("stdout_json"):
         json.loads(stdout)  # standard output holds the report alone
     check = BUILDERS.get(f"after_{case.get('build')}")
@@ -412,3 +416,36 @@ def config_above_repo(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (folder.parent / ".consentrules.yaml").write_text("fail-on: never\n")
     (folder / ".git").mkdir()
     (folder / "on.yaml").write_text(ON)
+
+
+def _baseline_of(folder: Path, *snapshots: str) -> None:
+    from consentrules.testing import run
+
+    cwd = Path.cwd()
+    os.chdir(folder)
+    try:
+        made = run("baseline", "create", *snapshots, "--rules", "rules.yaml", "-o", "baseline.json")
+    finally:
+        os.chdir(cwd)
+    assert made.exit_code == 0, made.stderr
+
+
+@builder
+def two_files_one_baseline(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "eu.yaml").write_text(ON)
+    (folder / "us.yaml").write_text(ON)
+    _baseline_of(folder, "eu.yaml")
+
+
+@builder
+def worsened_since_baseline(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "platform.yaml").write_text(ON.replace("include: [ALL]", "include: [US]"))
+    _baseline_of(folder, "platform.yaml")
+    (folder / "platform.yaml").write_text(ON.replace("include: [ALL]", "include: [US, GB]"))
+
+
+@builder
+def renamed_since_baseline(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "platform.yaml").write_text(ON)
+    _baseline_of(folder, "platform.yaml")
+    (folder / "platform.yaml").write_text(ON.replace("id: ai,", "id: ai-renamed,"))

@@ -42,7 +42,7 @@ def test_results_have_locations_levels_and_fingerprints(sarif):
     assert region_rule["level"] == "error"
     assert results["AI-TRAIN-001"]["level"] == "warning"  # medium
     assert region_rule["properties"]["regions"] == ["GB"]
-    fingerprint = region_rule["partialFingerprints"]["consentrules/v1"]
+    fingerprint = region_rule["partialFingerprints"]["consentrules/v2"]
     assert len(fingerprint) == 32
     assert run["results"][0]["ruleIndex"] == 0
 
@@ -63,13 +63,15 @@ def test_fingerprints_are_stable_across_reformatting(tmp_path, in_root, consentr
 
     data = load_document(VIOLATING).data
     reformatted = tmp_path / "violating.json"
-    reformatted.write_text(json.dumps(data))  # one line, other format
-    first = consentrules_run("check", VIOLATING, "--format", "sarif")
+    reformatted.write_text(json.dumps(data, indent=4))
+    first = consentrules_run("check", str(reformatted), "--format", "sarif")
+    data["settings"].reverse()
+    reformatted.write_text(json.dumps(data))  # one line, other order
     second = consentrules_run("check", str(reformatted), "--format", "sarif")
 
     def prints(result):
         return sorted(
-            r["partialFingerprints"]["consentrules/v1"]
+            r["partialFingerprints"]["consentrules/v2"]
             for r in json.loads(result.stdout)["runs"][0]["results"]
         )
 

@@ -15,6 +15,71 @@ from consentrules.model import Report
 from consentrules.model import Severity
 
 
+def printable_report(report: Report) -> Report:
+    """The report with control characters in every text shown as escapes (``\\n``,
+    ``\\x1b``): what the human-readable formats render. A setting id holding a newline and
+    ``::error::`` must not start a line of a CI log, where it would run as a command, and an
+    escape sequence must not restyle a terminal. (JSON and SARIF escape by their own rules.)"""
+    from dataclasses import replace
+
+    from consentrules.errors import printable
+
+    def clean(finding: Finding) -> Finding:
+        texts = (finding.message, finding.target_id, finding.snapshot, finding.platform)
+        suppression = finding.suppression
+        if suppression is not None and has_control(
+            f"{suppression.justification}{suppression.owner}{suppression.source}"
+        ):
+            suppression = replace(
+                suppression,
+                justification=printable(suppression.justification),
+                owner=suppression.owner and printable(suppression.owner),
+                source=suppression.source and printable(suppression.source),
+            )
+        elif not any(has_control(t) for t in texts) and not any(map(has_control, finding.regions)):
+            return finding
+        return replace(
+            finding,
+            message=printable(finding.message),
+            target_id=printable(finding.target_id),
+            snapshot=printable(finding.snapshot),
+            platform=printable(finding.platform),
+            regions=tuple(printable(r) for r in finding.regions),
+            suppression=suppression,
+        )
+
+    rules = {
+        printable(rule_id): replace(
+            rule,
+            id=printable(rule.id),
+            title=printable(rule.title),
+            description=printable(rule.description, keep_newlines=True),
+            remediation=printable(rule.remediation, keep_newlines=True),
+        )
+        for rule_id, rule in report.rules.items()
+    }
+    return replace(
+        report,
+        findings=[clean(f) for f in report.findings],
+        rules=rules,
+        snapshots=[
+            replace(s, path=printable(s.path), platform=printable(s.platform))
+            for s in report.snapshots
+        ],
+        notices=[
+            replace(n, message=printable(n.message), path=n.path and printable(n.path))
+            for n in report.notices
+        ],
+        config_file=report.config_file and printable(report.config_file),
+    )
+
+
+def has_control(text: str | None) -> bool:
+    from consentrules.errors import CONTROL
+
+    return bool(text) and CONTROL.search(text) is not None  # type: ignore[arg-type]
+
+
 def summary(report: Report) -> dict[str, Any]:
     """Counts every reporter shows the same way."""
     by_severity = Counter(f.severity.label for f in report.violations)

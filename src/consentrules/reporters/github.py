@@ -14,6 +14,7 @@ from consentrules import hookimpl
 from consentrules.model import Report
 from consentrules.model import Severity
 from consentrules.registry import ReporterRegistry
+from consentrules.reporters import printable_report
 from consentrules.reporters import summary
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class GithubReporter:
     extension = ".txt"
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
-        stream.write(render_github(report))
+        stream.write(render_github(printable_report(report)))
 
 
 @hookimpl

@@ -18,6 +18,7 @@ from consentrules.model import Report
 from consentrules.model import Status
 from consentrules.registry import ReporterRegistry
 from consentrules.reporters import location_text
+from consentrules.reporters import printable_report
 from consentrules.reporters import regions_text
 
 if TYPE_CHECKING:
@@ -88,6 +89,13 @@ def junit_tree(report: Report) -> ET.Element:
             totals[key] += value
         suite.set("errors", "0")
         suite.set("time", "0")
+    if report.notices or report.config_file:  # what was not evaluated, and why
+        out = ET.SubElement(root, "system-out")
+        lines = [f"configuration: {report.config_file}"] if report.config_file else []
+        lines += [
+            f"{n.level}: {n.path + ': ' if n.path else ''}{n.message}" for n in report.notices
+        ]
+        out.text = "\n".join(lines)
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("errors", "0")
@@ -103,7 +111,7 @@ class JunitReporter:
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
         import xml.etree.ElementTree as ET
 
-        tree = junit_tree(report)
+        tree = junit_tree(printable_report(report))
         ET.indent(tree)
         stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         stream.write(ET.tostring(tree, encoding="unicode"))

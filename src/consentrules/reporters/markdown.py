@@ -14,6 +14,7 @@ from consentrules.model import Finding
 from consentrules.model import Report
 from consentrules.registry import ReporterRegistry
 from consentrules.reporters import location_text
+from consentrules.reporters import printable_report
 from consentrules.reporters import regions_text
 from consentrules.reporters import summary
 
@@ -52,6 +53,8 @@ def render_markdown(report: Report) -> str:
     parts = [f"{n} {label}" for label, n in counts["by_severity"].items() if n]
     if counts["failing"]:
         verdict = f"FAILED: {counts['failing']} violations at or above {counts['fail_on']}"
+    elif counts["failing_notices"]:
+        verdict = f"FAILED (--strict): {counts['failing_notices']} notice(s)"
     else:
         verdict = f"passed: nothing at or above {counts['fail_on']}"
     lines = [
@@ -60,7 +63,8 @@ def render_markdown(report: Report) -> str:
         f"{counts['violations']} violations"
         + (f" ({', '.join(parts)})" if parts else "")
         + f", {counts['not_evaluable']} not evaluable, {counts['suppressed']} suppressed; "
-        f"{counts['snapshots']} snapshot(s), {counts['rules']} rules.",
+        f"{counts['snapshots']} snapshot(s), {counts['rules']} rules."
+        + (f" Configuration: `{_cell(report.config_file)}`." if report.config_file else ""),
         "",
     ]
     if report.violations:
@@ -101,7 +105,7 @@ class MarkdownReporter:
     extension = ".md"
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
-        stream.write(render_markdown(report))
+        stream.write(render_markdown(printable_report(report)))
 
 
 @hookimpl

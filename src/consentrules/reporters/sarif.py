@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from consentrules.config import Config
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-FINGERPRINT_KEY = "consentrules/v1"
+FINGERPRINT_KEY = "consentrules/v2"  # v2: the snapshot file is part of it
 
 LEVELS = {
     Severity.CRITICAL: "error",

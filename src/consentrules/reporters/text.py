@@ -20,6 +20,7 @@ from consentrules.model import Severity
 from consentrules.model import Status
 from consentrules.registry import ReporterRegistry
 from consentrules.reporters import location_text
+from consentrules.reporters import printable_report
 from consentrules.reporters import summary
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class TextReporter:
     extension = ".txt"
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
+        report = printable_report(report)
         paint = _Painter(use_colour(stream, config.getoption("color", "auto")))
         lines: list[str] = []
         if report.config_file:
