@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import subprocess
 import sys
@@ -71,7 +73,8 @@ def test_suppressed_findings_are_left_out(tmp_path):
     snapshot = write_snapshot(tmp_path, SNAPSHOT)
     waivers = tmp_path / "w.yaml"
     waivers.write_text(
-        "waivers:\n  - {rule: '*', target: '*', justification: j, owner: o, expires: 2999-01-01}\n"
+        "waivers:\n  - {rule: '*', target: '*', justification: j, owner: o, "
+        f"expires: {(dt.date.today() + dt.timedelta(days=30)).isoformat()}}}\n"
     )
     out = tmp_path / "gl.json"
     result = run(
