@@ -241,3 +241,43 @@ def test_require_without_disclosure_data_is_not_evaluable():
     del s["disclosures"]
     (f,) = evaluate(require_rule(), s)
     assert f.status is Status.NOT_EVALUABLE
+
+
+def test_a_drop_between_versions_whose_order_depends_on_the_day_is_not_definite():
+    def faq(first, second):
+        return {
+            "id": "faq",
+            "kind": "faq",
+            "versions": [
+                {"version": "a", "published_at": first, "describes_opt_out": True},
+                {"version": "b", "published_at": second, "describes_opt_out": False},
+            ],
+        }
+
+    retain = {
+        "id": "KEEP",
+        "selector": {"purposes": ["ai_training"]},
+        "check": {"kind": "disclosure_timing", "document_kind": "faq", "retain": ["opt_out"]},
+    }
+    (f,) = evaluate(retain, snapshot(more=[faq("2024-08", "2024-08-20")]))
+    assert f.status is Status.NOT_EVALUABLE and "depends on the day" in f.message
+    (f,) = evaluate(retain, snapshot(more=[faq("2024-08", "2024-09-02")]))
+    assert f.status is Status.VIOLATION and "stopped stating how to opt out" in f.message
+
+
+def test_which_version_is_current_may_depend_on_the_day():
+    pp = {
+        "id": "pp2",
+        "kind": "terms",
+        "versions": [
+            {"version": "a", "published_at": "2024-08", "describes_opt_out": True},
+            {"version": "b", "published_at": "2024-08-20", "describes_opt_out": False},
+        ],
+    }
+    require = {
+        "id": "REQ",
+        "selector": {"purposes": ["ai_training"]},
+        "check": {"kind": "disclosure_timing", "document_kind": "terms", "require": ["opt_out"]},
+    }
+    (f,) = evaluate(require, snapshot(more=[pp]))
+    assert f.status is Status.NOT_EVALUABLE and "depends on the day" in f.message

@@ -183,9 +183,31 @@ class DisclosureTiming:
             ]
             if not dated:
                 continue
-            _, _, current = max(dated, key=lambda item: (item[0].first, item[0].last, item[1]))
+            top, _, current = max(dated, key=lambda item: (item[0].first, item[0].last, item[1]))
             lacking = [t for t in prepared.require if not _states(current, t)]
-            if lacking:
+            rivals = [  # versions that may be the latest too: a month leaves the order open
+                version
+                for day, _, version in dated
+                if version is not current
+                and day.last >= top.first
+                and not (day.precise and top.precise)
+                and all(_states(version, t) for t in lacking)
+            ]
+            if lacking and rivals:
+                yield ctx.finding(
+                    rule,
+                    target_kind="disclosure",
+                    target_id=document.id,
+                    pointer=current.pointer,
+                    message=f"not evaluable: which version of {document.kind.replace('_', ' ')} "
+                    f"{document.id!r} is the current one depends on the day: version "
+                    f"{current.version} ({top}) does not state "
+                    f"{' or '.join(_token_text(t) for t in lacking)}, version "
+                    f"{rivals[0].version} ({self._date(rivals[0], prepared)}) does",
+                    status=Status.NOT_EVALUABLE,
+                    evidence={"missing_statements": lacking},
+                )
+            elif lacking:
                 yield ctx.finding(
                     rule,
                     target_kind="disclosure",
@@ -349,31 +371,70 @@ class DisclosureTiming:
         dated.sort(key=lambda item: (item[0].first, item[0].last, item[1]))
         for token in prepared.retain:
             drops: list[str] = []
+            unsure: list[str] = []
             dropping: DisclosureVersion | None = None
             last_with: DisclosureVersion | None = None
             missing_since: DisclosureVersion | None = None
             for _, _, version in dated:
                 if _states(version, token):
                     if missing_since is not None and last_with is not None:
-                        drops.append(self._drop_text(last_with, missing_since, prepared, version))
+                        self._record_drop(
+                            drops, unsure, last_with, missing_since, prepared, version
+                        )
                     last_with, missing_since = version, None
                 elif last_with is not None and missing_since is None:
                     missing_since = version
                     dropping = dropping or version
             if missing_since is not None and last_with is not None:
-                drops.append(self._drop_text(last_with, missing_since, prepared, None))
-            if drops:
+                self._record_drop(drops, unsure, last_with, missing_since, prepared, None)
+            if drops or unsure:
                 what = _token_text(token)
                 assert dropping is not None
+                kind = document.kind.replace("_", " ")
+                if drops:
+                    message = f"{kind} {document.id!r} stopped stating {what}: " + "; ".join(drops)
+                    if unsure:
+                        message += "; possibly also: " + "; ".join(unsure)
+                    status = Status.VIOLATION
+                else:
+                    message = (
+                        f"not evaluable: {kind} {document.id!r} possibly stopped stating {what}: "
+                        + "; ".join(unsure)
+                    )
+                    status = Status.NOT_EVALUABLE
                 yield ctx.finding(
                     rule,
                     target_kind="disclosure",
                     target_id=document.id,
                     pointer=dropping.pointer,
-                    message=f"{document.kind.replace('_', ' ')} {document.id!r} stopped stating "
-                    f"{what}: " + "; ".join(drops),
+                    message=message,
+                    status=status,
                     evidence={"statement": token},
                 )
+
+    def _record_drop(
+        self,
+        drops: list[str],
+        unsure: list[str],
+        before: DisclosureVersion,
+        after: DisclosureVersion,
+        prepared: Prepared,
+        restored: DisclosureVersion | None,
+    ) -> None:
+        """A drop is certain only when the dropping version certainly came after the one that
+        stated it: two month-only dates in the same month leave the order open."""
+        text = self._drop_text(before, after, prepared, restored)
+        first, then = self._date(before, prepared), self._date(after, prepared)
+        ordered = (
+            first is None
+            or then is None
+            or first.last < then.first
+            or (first.precise and then.precise)  # the same day: the file's order
+        )
+        if ordered:
+            drops.append(text)
+        else:
+            unsure.append(f"{text} (the order of {first} and {then} depends on the day)")
 
     def _drop_text(
         self,
