@@ -52,3 +52,16 @@ def test_rule_examples_in_the_docs_pass_their_own_fixtures(tmp_path, consentrule
         path.write_text(block.replace("   (path relative to this file)", ""))
         result = consentrules_run("test", str(path), "--require-fixtures")
         assert result.exit_code == 0, result.stdout + result.stderr
+
+
+def test_rules_doc_lists_the_standard_vocabulary():
+    from consentrules.vocabulary import VOCABULARY
+
+    text = (ROOT / "docs" / "rules.md").read_text()
+    for label, name in (
+        ("Purposes", "purposes"),
+        ("Data categories", "data_categories"),
+        ("Recipients", "recipients"),
+    ):
+        listed = next(line for line in text.splitlines() if line.startswith(f"- {label}:"))
+        assert set(re.findall(r"`([a-z_]+)`", listed)) == set(VOCABULARY[name]), label

@@ -26,6 +26,7 @@ VOCABULARY: Mapping[str, frozenset[str]] = {
             "analytics",
             "data_licensing",
             "fraud_prevention",
+            "functional",
             "personalization",
             "product_improvement",
             "research",
