@@ -193,31 +193,32 @@ class DisclosureTiming:
                 and not (day.precise and top.precise)
                 and all(_states(version, t) for t in lacking)
             ]
-            if lacking and rivals:
-                yield ctx.finding(
-                    rule,
-                    target_kind="disclosure",
-                    target_id=document.id,
-                    pointer=current.pointer,
-                    message=f"not evaluable: which version of {document.kind.replace('_', ' ')} "
-                    f"{document.id!r} is the current one depends on the day: version "
-                    f"{current.version} ({top}) does not state "
-                    f"{' or '.join(_token_text(t) for t in lacking)}, version "
-                    f"{rivals[0].version} ({self._date(rivals[0], prepared)}) does",
-                    status=Status.NOT_EVALUABLE,
-                    evidence={"missing_statements": lacking},
+            if not lacking:
+                continue
+            kind, missing = document.kind.replace("_", " "), " or ".join(map(_token_text, lacking))
+            if rivals:
+                status = Status.NOT_EVALUABLE
+                message = (
+                    f"not evaluable: which version of {kind} {document.id!r} is the current one "
+                    f"depends on the day: version {current.version} ({top}) does not state "
+                    f"{missing}, version {rivals[0].version} "
+                    f"({self._date(rivals[0], prepared)}) does"
                 )
-            elif lacking:
-                yield ctx.finding(
-                    rule,
-                    target_kind="disclosure",
-                    target_id=document.id,
-                    pointer=current.pointer,
-                    message=f"{document.kind.replace('_', ' ')} {document.id!r} version "
-                    f"{current.version} ({self._date(current, prepared)}, the current one) does "
-                    f"not state {' or '.join(_token_text(t) for t in lacking)}",
-                    evidence={"missing_statements": lacking},
+            else:
+                status = Status.VIOLATION
+                message = (
+                    f"{kind} {document.id!r} version {current.version} ({top}, the current one) "
+                    f"does not state {missing}"
                 )
+            yield ctx.finding(
+                rule,
+                target_kind="disclosure",
+                target_id=document.id,
+                pointer=current.pointer,
+                message=message,
+                status=status,
+                evidence={"missing_statements": lacking},
+            )
 
     # Timing -----------------------------------------------------------------------------------
     def _date(self, version: DisclosureVersion, prepared: Prepared) -> PartialDate | None:

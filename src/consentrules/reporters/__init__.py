@@ -97,6 +97,15 @@ def summary(report: Report) -> dict[str, Any]:
     }
 
 
+def failed_verdict(counts: dict[str, Any], noun: str = "") -> str | None:
+    """The verdict of a failed run in words (None when it passed)."""
+    if counts["failing"]:
+        return f"FAILED: {counts['failing']}{noun} at or above {counts['fail_on']}"
+    if counts["failing_notices"]:
+        return f"FAILED (--strict): {counts['failing_notices']} notice(s)"
+    return None
+
+
 def location_text(finding: Finding) -> str:
     text = finding.snapshot
     if finding.line is not None:

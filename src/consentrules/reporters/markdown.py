@@ -13,6 +13,7 @@ from consentrules import hookimpl
 from consentrules.model import Finding
 from consentrules.model import Report
 from consentrules.registry import ReporterRegistry
+from consentrules.reporters import failed_verdict
 from consentrules.reporters import location_text
 from consentrules.reporters import printable_report
 from consentrules.reporters import regions_text
@@ -51,12 +52,9 @@ def _table(findings: list[Finding], report: Report, extra: str | None = None) ->
 def render_markdown(report: Report) -> str:
     counts = summary(report)
     parts = [f"{n} {label}" for label, n in counts["by_severity"].items() if n]
-    if counts["failing"]:
-        verdict = f"FAILED: {counts['failing']} violations at or above {counts['fail_on']}"
-    elif counts["failing_notices"]:
-        verdict = f"FAILED (--strict): {counts['failing_notices']} notice(s)"
-    else:
-        verdict = f"passed: nothing at or above {counts['fail_on']}"
+    verdict = failed_verdict(counts, " violations") or (
+        f"passed: nothing at or above {counts['fail_on']}"
+    )
     lines = [
         f"## consentrules: {verdict}",
         "",

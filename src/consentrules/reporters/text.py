@@ -19,6 +19,7 @@ from consentrules.model import Report
 from consentrules.model import Severity
 from consentrules.model import Status
 from consentrules.registry import ReporterRegistry
+from consentrules.reporters import failed_verdict
 from consentrules.reporters import location_text
 from consentrules.reporters import printable_report
 from consentrules.reporters import summary
@@ -173,12 +174,7 @@ class TextReporter:
             text += f", {counts['suppressed']} suppressed"
         text += f"; {counts['snapshots']} snapshot{'s' if counts['snapshots'] != 1 else ''}, "
         text += f"{counts['rules']} rules"
-        if counts["failing"]:
-            verdict = f"FAILED: {counts['failing']} at or above {counts['fail_on']}"
-        elif counts["failing_notices"]:
-            verdict = f"FAILED (--strict): {counts['failing_notices']} notice(s) above"
-        else:
-            verdict = f"passed (nothing at or above {counts['fail_on']})"
+        verdict = failed_verdict(counts) or f"passed (nothing at or above {counts['fail_on']})"
         return f"{text}. {paint(_BOLD, verdict)}"
 
 
