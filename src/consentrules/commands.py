@@ -268,6 +268,17 @@ def _head(path: Path) -> str:
 
 
 def load_snapshot(config: Config, path: Path) -> Snapshot:
+    import os
+    import stat
+
+    from consentrules.walk import file_kind
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"cannot read: {exc.strerror or exc}")]) from None
+    if not stat.S_ISREG(mode):
+        raise InputError([Problem(str(path), f"{file_kind(mode)}: only regular files are read")])
     forced = config.getoption("adapter")
     if forced:
         if forced not in config.adapters:
@@ -423,6 +434,7 @@ def run_checks(
     inputs = run_inputs(config, files, options)
     for option, output in outputs:
         ensure_not_input(output, inputs, option)
+    config.notices.extend(rule_token_notices(rules))
     if not rules:
         raise UsageError(
             "no rules to evaluate: the rule selection matched nothing, so the run would check "
@@ -436,6 +448,7 @@ def run_checks(
         raise UsageError("no snapshot was read, so the run would check nothing")
     config.rules, config.snapshots = rules, summaries
     config.notices.extend(inactive_notices(summaries))
+    config.notices.extend(extrapolation_notices(summaries, as_of))
     config.notices.extend(token_notices(summaries, options[KNOWN_TOKENS]))
     if modify:
         config.pluginmanager.call_each(
@@ -475,6 +488,45 @@ def inactive_notices(summaries: Iterable[SnapshotSummary]) -> list[Notice]:
                     f"evaluation date {summary.as_of} (activated later) and not judged: {shown}",
                     summary.path,
                     category="not_active",
+                )
+            )
+    return notices
+
+
+def rule_token_notices(rules: Iterable[Rule]) -> list[Notice]:
+    """A warning per rule that selects by a token close to, but not, a standard one."""
+    from consentrules.vocabulary import rule_token_warnings
+
+    return [
+        Notice(
+            "warning",
+            f"rule {rule.id} selects by {phrase}: a misspelt token makes the rule select nothing",
+            rule.path,
+            rule.line,
+            category="unknown_token",
+        )
+        for rule, phrase in rule_token_warnings(rules)
+    ]
+
+
+def extrapolation_notices(
+    summaries: Iterable[SnapshotSummary], as_of: PartialDate | None
+) -> list[Notice]:
+    """A note per snapshot judged as of a date after it was taken: what happened after
+    ``taken_at`` is not in it, so its last state is assumed to hold."""
+    if as_of is None:
+        return []
+    notices = []
+    for summary in summaries:
+        taken = parse_date(summary.taken_at)
+        if as_of.last > taken.last:
+            notices.append(
+                Notice(
+                    "warning",
+                    f"evaluated as of {as_of}, after the snapshot was taken ({summary.taken_at}): "
+                    "the state it records is assumed to hold until then",
+                    summary.path,
+                    category="extrapolated",
                 )
             )
     return notices

@@ -299,7 +299,8 @@ class Notice:
     #: What kind of notice: "" (general), "not_active" (settings not yet activated on the
     #: evaluation date), "skipped" (a file a folder walk did not read), "stale" (a baseline
     #: entry or waiver that matches nothing; fails the run with --strict), "unknown_token"
-    #: (a purpose, category or recipient no rule knows; fails the run with --strict).
+    #: (a purpose, category or recipient no rule knows; fails the run with --strict), "extrapolated"
+    #: (judged as of a date after the snapshot was taken).
     category: str = ""
 
 

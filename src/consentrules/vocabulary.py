@@ -124,3 +124,18 @@ def describe(
         hint = f" (did you mean {close!r}?)" if close else ""
         out.append(f"{_WORDS[name]} {token!r} on setting {where!r}{hint}")
     return out
+
+
+def rule_token_warnings(rules: Iterable[Any]) -> list[tuple[Any, str]]:
+    """``(rule, phrase)`` for each token a rule selects by that is not standard but close to
+    a standard one: most likely a typo that makes the rule select nothing."""
+    out = []
+    for rule in rules:
+        for name in FIELDS:
+            for token in getattr(rule.selector, name, None) or ():
+                if token in VOCABULARY[name]:
+                    continue
+                close = suggestion(name, token, VOCABULARY)
+                if close is not None:
+                    out.append((rule, f"{_WORDS[name]} {token!r} (did you mean {close!r}?)"))
+    return out

@@ -281,3 +281,13 @@ def test_which_version_is_current_may_depend_on_the_day():
     }
     (f,) = evaluate(require, snapshot(more=[pp]))
     assert f.status is Status.NOT_EVALUABLE and "depends on the day" in f.message
+
+
+def test_a_disclosing_version_without_the_counted_date_gives_no_verdict():
+    """A rule counting effective dates, and the only disclosing version states none: it may
+    have taken effect in time, so "never disclosed" would be a false violation."""
+    undated = version("2024-07-01", version="draft")
+    (f,) = evaluate(rule(min_days_before=0, date="effective_at"), snapshot(versions=[undated]))
+    assert f.status is Status.NOT_EVALUABLE
+    assert "only version draft of the privacy policy discloses it, and it has no " in f.message
+    assert "effective_at date" in f.message

@@ -237,6 +237,17 @@ class DisclosureTiming:
                     out.append((document, version, day))
         return out
 
+    def _undated(
+        self, prepared: Prepared, ctx: EvalContext, purpose: str
+    ) -> DisclosureVersion | None:
+        """A version of the counted kinds that discloses ``purpose`` but has no date."""
+        for document in ctx.snapshot.disclosures:
+            if document.kind in prepared.kinds:
+                for version in document.versions:
+                    if self._date(version, prepared) is None and purpose in version.purposes:
+                        return version
+        return None
+
     @staticmethod
     def _first_disclosures(
         versions: list[tuple[Disclosure, DisclosureVersion, PartialDate]],
@@ -309,6 +320,14 @@ class DisclosureTiming:
         for purpose in purposes:
             known = firsts.get(purpose)
             if known is None:
+                undated = self._undated(prepared, ctx, purpose)
+                if undated is not None:  # it may have been disclosed in time: no verdict
+                    unsure.append(
+                        f"{purpose}: only version {undated.version} of the {kind_text} discloses "
+                        f"it, and it has no {prepared.date_field} date"
+                    )
+                    evidence["purposes"][purpose] = {"status": "not_evaluable"}
+                    continue
                 late.append(f"{purpose} was never disclosed in a {kind_text}")
                 evidence["purposes"][purpose] = {"status": "never_disclosed"}
                 continue
