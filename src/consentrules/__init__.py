@@ -3,6 +3,13 @@
 Public API (importing a name loads only what it needs)::
 
     from consentrules import hookimpl, Finding, Severity, InputError
+
+This package root, and the test kit ``consentrules.testing``, are all that a plugin may
+import: the model types, the hookimpl marker, errors, what adapters need to read files and
+build snapshots (``snapshot_from_data``, ``read_document``...), and what check kinds need to
+judge settings over time and regions (``EvalContext``, ``spans``...). Every other module is
+private and may change between versions; ``tests/test_public_api.py`` fails when a plugin in
+``plugins/`` or the tutorial imports one.
 """
 
 from __future__ import annotations
@@ -21,6 +28,14 @@ if TYPE_CHECKING:
     from consentrules.errors import Problem
     from consentrules.errors import UsageError
     from consentrules.evaluation import EvalContext
+    from consentrules.evaluation import PerSettingCheck
+    from consentrules.evaluation import Span
+    from consentrules.evaluation import applicable_leaves
+    from consentrules.evaluation import default_on_leaves
+    from consentrules.evaluation import gap_finding
+    from consentrules.evaluation import prepare_regions
+    from consentrules.evaluation import region_finding
+    from consentrules.evaluation import spans
     from consentrules.hookspecs import hookimpl
     from consentrules.model import Disclosure
     from consentrules.model import DisclosureVersion
@@ -36,6 +51,14 @@ if TYPE_CHECKING:
     from consentrules.model import Snapshot
     from consentrules.model import Status
     from consentrules.registry import ParamError
+    from consentrules.schema import describe_path
+    from consentrules.snapshots import snapshot_from_data
+    from consentrules.snapshots import snapshot_from_document
+    from consentrules.yamlsource import Document
+    from consentrules.yamlsource import JsonSourceMap
+    from consentrules.yamlsource import json_pointer
+    from consentrules.yamlsource import read_document
+    from consentrules.yamlsource import read_text
 
 _EXPORTS = {
     "hookimpl": "consentrules.hookspecs",
@@ -48,6 +71,27 @@ _EXPORTS = {
     "UsageError": "consentrules.errors",
     "EvalContext": "consentrules.evaluation",
     "ParamError": "consentrules.registry",
+    "snapshot_from_data": "consentrules.snapshots",
+    "snapshot_from_document": "consentrules.snapshots",
+    "Document": "consentrules.yamlsource",
+    "JsonSourceMap": "consentrules.yamlsource",
+    "read_text": "consentrules.yamlsource",
+    "read_document": "consentrules.yamlsource",
+    "json_pointer": "consentrules.yamlsource",
+    "describe_path": "consentrules.schema",
+    **{
+        name: "consentrules.evaluation"
+        for name in (
+            "PerSettingCheck",
+            "Span",
+            "applicable_leaves",
+            "default_on_leaves",
+            "gap_finding",
+            "prepare_regions",
+            "region_finding",
+            "spans",
+        )
+    },
     **{
         name: "consentrules.model"
         for name in (
@@ -73,12 +117,15 @@ __all__ = [
     "ConsentrulesError",
     "Disclosure",
     "DisclosureVersion",
+    "Document",
     "EvalContext",
     "ExitCode",
     "Finding",
     "HistoryEntry",
     "InputError",
+    "JsonSourceMap",
     "ParamError",
+    "PerSettingCheck",
     "PluginError",
     "Problem",
     "Reference",
@@ -89,10 +136,23 @@ __all__ = [
     "Setting",
     "Severity",
     "Snapshot",
+    "Span",
     "Status",
     "UsageError",
     "__version__",
+    "applicable_leaves",
+    "default_on_leaves",
+    "describe_path",
+    "gap_finding",
     "hookimpl",
+    "json_pointer",
+    "prepare_regions",
+    "read_document",
+    "read_text",
+    "region_finding",
+    "snapshot_from_data",
+    "snapshot_from_document",
+    "spans",
 ]
 
 

@@ -51,6 +51,17 @@ def builtin_check_kinds() -> CheckKindRegistry:
     return registry
 
 
+def make_config(plugins: Sequence[Any] = (), *, autoload: bool = False) -> Any:
+    """A run's configuration with the built-in plugins, ``plugins`` (objects or ``-p`` names)
+    and, with ``autoload``, the installed ones: what an adapter's ``load(path, config)`` and a
+    reporter's ``render`` are given."""
+    from consentrules.config import make_config as _make
+
+    names = [p for p in plugins if isinstance(p, str)]
+    objects = [p for p in plugins if not isinstance(p, str)]
+    return _make(names, autoload=autoload, extra_plugins=objects)
+
+
 def make_snapshot(data: Mapping[str, Any], path: str = "snapshot.yaml") -> Snapshot:
     """Build a snapshot from plain data; ``platform``, ``taken_at`` and lists get defaults."""
     full = {"platform": "Test platform", "taken_at": "2025-01-01", "settings": [], **data}

@@ -277,6 +277,17 @@ def read_text(path: Path | str) -> str:
         ) from None
 
 
+def read_document(path: Path | str) -> Document:
+    """A YAML or JSON file (by its ending) as data with a source map, within every limit;
+    problems are an :class:`InputError` naming the file and line (public API)."""
+    return load_document(path)
+
+
+def json_pointer(*parts: str | int) -> str:
+    """A JSON pointer (RFC 6901) from its parts, escaping ``~`` and ``/`` (public API)."""
+    return pointer(*parts)
+
+
 def load_document(path: Path | str, text: str | None = None) -> Document:
     """Read a YAML or JSON file (by suffix; ``.json`` is JSON, anything else YAML)."""
     name = str(path)

@@ -142,9 +142,9 @@ def test_us_state_overrides_country(tmp_path):
 
 
 def _config():
-    from consentrules.config import make_config
+    from consentrules.testing import make_config
 
-    return make_config(autoload=False)
+    return make_config()
 
 
 @pytest.mark.parametrize(

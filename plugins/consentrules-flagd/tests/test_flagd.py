@@ -12,8 +12,8 @@ import pytest
 from consentrules_flagd.jsonlogic import ANY
 from consentrules_flagd.jsonlogic import Evaluation
 
-from consentrules.config import make_config
-from consentrules.errors import InputError
+from consentrules import InputError
+from consentrules.testing import make_config
 from consentrules.testing import run
 
 DATA = Path(__file__).parent / "data"
@@ -23,7 +23,7 @@ WORKWISE = DATA / "workwise.flagd.json"
 
 @pytest.fixture(scope="module")
 def config():
-    return make_config(autoload=False)
+    return make_config()
 
 
 def load(path, config):

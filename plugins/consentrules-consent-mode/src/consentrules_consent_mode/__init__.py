@@ -34,14 +34,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from consentrules import Document
 from consentrules import InputError
+from consentrules import JsonSourceMap
 from consentrules import Problem
 from consentrules import Snapshot
 from consentrules import hookimpl
-from consentrules.snapshots import snapshot_from_document
-from consentrules.yamlsource import Document
-from consentrules.yamlsource import JsonSourceMap
-from consentrules.yamlsource import read_text
+from consentrules import read_text
+from consentrules import snapshot_from_document
 from consentrules_consent_mode.jsliteral import LiteralError
 from consentrules_consent_mode.jsliteral import Reader
 

@@ -32,15 +32,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from consentrules import Document
 from consentrules import InputError
 from consentrules import Problem
 from consentrules import Snapshot
+from consentrules import describe_path
 from consentrules import hookimpl
-from consentrules.schema import describe_path
-from consentrules.snapshots import snapshot_from_document
-from consentrules.yamlsource import Document
-from consentrules.yamlsource import load_document
-from consentrules.yamlsource import pointer
+from consentrules import json_pointer
+from consentrules import read_document
+from consentrules import snapshot_from_document
 from consentrules_flagd.jsonlogic import ANY
 from consentrules_flagd.jsonlogic import Evaluation
 from consentrules_flagd.jsonlogic import Region
@@ -77,7 +77,7 @@ def schema_problems(doc: Document, name: str = "flagd") -> list[Problem]:
     for error in validator(name).iter_errors(doc.data):
         best = _best(error)
         path = list(best.absolute_path)
-        position = doc.source_map.locate(pointer(*path))
+        position = doc.source_map.locate(json_pointer(*path))
         message = best.message if len(best.message) < 300 else best.message[:300] + "..."
         problems.append(
             Problem(
@@ -154,7 +154,7 @@ class FlagdAdapter:
         )
 
     def load(self, path: Path, config: Any) -> Snapshot:
-        doc = load_document(path)
+        doc = read_document(path)
         if not isinstance(doc.data, dict):
             raise InputError([Problem(doc.path, "a flagd file must be an object with 'flags'", 1)])
         problems = schema_problems(doc, _declared_schema(doc.data))
@@ -172,8 +172,8 @@ def _flags(data: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """(key, pointer, flag) for flags given as a map or as an array."""
     flags = data["flags"]
     if isinstance(flags, list):
-        return [(f["key"], pointer("flags", i), f) for i, f in enumerate(flags)]
-    return [(key, pointer("flags", key), flag) for key, flag in flags.items()]
+        return [(f["key"], json_pointer("flags", i), f) for i, f in enumerate(flags)]
+    return [(key, json_pointer("flags", key), flag) for key, flag in flags.items()]
 
 
 def build_snapshot(doc: Document, config: Any, attribute: str) -> Snapshot:
