@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from consentrules.regions import default_registry
+from consentrules.model.regions import default_registry
 
 PURPOSES = ["analytics", "personalization", "advertising", "research", "security"]
 CATEGORIES = ["profile", "posts", "usage", "location", "contacts", "private_messages"]

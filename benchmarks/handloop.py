@@ -49,7 +49,9 @@ def main(path: str) -> list[tuple[str, str]]:
     gc.disable()
     data = json.loads(Path(path).read_text())
     countries = json.loads(
-        (Path(__file__).resolve().parents[1] / "src/consentrules/data/regions.json").read_text()
+        (
+            Path(__file__).resolve().parents[1] / "src/consentrules/model/data/regions.json"
+        ).read_text()
     )["countries"]
     groups = {"EU": EU, "EEA": EEA, "UK": {"GB"}, "ALL": set(countries), "US": {"US"}}
 

@@ -15,7 +15,7 @@ POLICY = HERE / "policies" / "bench.rego"
 
 
 def region_data() -> dict[str, object]:
-    regions = json.loads((HERE.parent / "src/consentrules/data/regions.json").read_text())
+    regions = json.loads((HERE.parent / "src/consentrules/model/data/regions.json").read_text())
     eu = regions["groups"]["EU"]["members"]
     return {
         "groups": {

@@ -22,7 +22,7 @@ def _no_plugin_autoload(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> No
 
 @pytest.fixture
 def regions():
-    from consentrules.regions import default_registry
+    from consentrules.model.regions import default_registry
 
     return default_registry()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from conftest import EXAMPLES
-from consentrules.yamlsource import load_document
+from consentrules.sources.yamlsource import load_document
 
 VIOLATING = EXAMPLES / "ai-training-2024" / "violating.yaml"
 

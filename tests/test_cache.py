@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from consentrules import cache
-from consentrules import loading
-from consentrules.errors import InputError
-from consentrules.loading import RuleLoader
+from consentrules.model.errors import InputError
+from consentrules.sources import cache
+from consentrules.sources import loading
+from consentrules.sources.loading import RuleLoader
 from consentrules.testing import builtin_check_kinds
 
 RULES = """\

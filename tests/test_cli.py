@@ -205,7 +205,7 @@ def test_colour_only_when_asked_and_never_with_no_color():
 
 
 def test_internal_error_exits_3_without_traceback(monkeypatch, consentrules_run):
-    from consentrules import commands
+    from consentrules.cli import commands
 
     def broken(config, options):
         raise ZeroDivisionError("a bug")
@@ -219,7 +219,7 @@ def test_internal_error_exits_3_without_traceback(monkeypatch, consentrules_run)
 
 
 def test_interrupt_exits_130(monkeypatch, consentrules_run):
-    from consentrules import commands
+    from consentrules.cli import commands
 
     def interrupted(config, options):
         raise KeyboardInterrupt

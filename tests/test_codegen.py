@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import settings
 
-from consentrules import _validators
-from consentrules.codegen import generate
-from consentrules.codegen import schemas_to_compile
-from consentrules.schema import compiled_validator
-from consentrules.schema import load_schema
+from consentrules.sources import _validators
+from consentrules.sources.codegen import generate
+from consentrules.sources.codegen import schemas_to_compile
+from consentrules.sources.schema import compiled_validator
+from consentrules.sources.schema import load_schema
 from test_fuzz import snapshots
 
 pytest.importorskip("fastjsonschema")
@@ -22,7 +22,7 @@ pytest.importorskip("fastjsonschema")
 
 def test_generated_module_is_current():
     current = Path(_validators.__file__).read_text(encoding="utf-8")
-    assert generate(schemas_to_compile()) == current, "run: python -m consentrules.codegen"
+    assert generate(schemas_to_compile()) == current, "run: python -m consentrules.sources.codegen"
 
 
 def test_every_builtin_schema_has_a_compiled_validator():

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from consentrules.dates import DateFormatError
-from consentrules.dates import days_between
-from consentrules.dates import parse_date
+from consentrules.model.dates import DateFormatError
+from consentrules.model.dates import days_between
+from consentrules.model.dates import parse_date
 
 
 def test_precise_date():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-from consentrules.bundled import bundled_rules_path
-from consentrules.loading import RuleLoader
-from consentrules.regions import default_registry
+from consentrules.model.regions import default_registry
+from consentrules.sources.bundled import bundled_rules_path
+from consentrules.sources.loading import RuleLoader
 from consentrules.testing import builtin_check_kinds
 
 RULES = RuleLoader(builtin_check_kinds(), default_registry()).load_paths([bundled_rules_path()])
@@ -55,7 +55,7 @@ def test_rule_examples_in_the_docs_pass_their_own_fixtures(tmp_path, consentrule
 
 
 def test_rules_doc_lists_the_standard_vocabulary():
-    from consentrules.vocabulary import VOCABULARY
+    from consentrules.model.vocabulary import VOCABULARY
 
     text = (ROOT / "docs" / "rules.md").read_text()
     for label, name in (

@@ -6,12 +6,12 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from consentrules.dates import parse_date
-from consentrules.evaluation import EvalContext
-from consentrules.evaluation import SettingIndex
-from consentrules.evaluation import selects
+from consentrules.engine.evaluation import EvalContext
+from consentrules.engine.evaluation import SettingIndex
+from consentrules.engine.evaluation import selects
 from consentrules.model import Selector
-from consentrules.regions import default_registry
+from consentrules.model.dates import parse_date
+from consentrules.model.regions import default_registry
 from consentrules.testing import make_snapshot
 
 VALUES = st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=3, unique=True)

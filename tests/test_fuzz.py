@@ -18,17 +18,17 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
-from consentrules.bundled import bundled_rules_path
-from consentrules.config import make_config
-from consentrules.engine import Engine
-from consentrules.errors import InputError
-from consentrules.loading import RuleLoader
+from consentrules.engine.evaluate import Engine
 from consentrules.model import Report
-from consentrules.reporters.json_reporter import report_dict
-from consentrules.reporters.text import TextReporter
-from consentrules.snapshots import snapshot_from_document
-from consentrules.yamlsource import load_json_text
-from consentrules.yamlsource import load_yaml_text
+from consentrules.model.errors import InputError
+from consentrules.plugin.config import make_config
+from consentrules.report.json_reporter import report_dict
+from consentrules.report.text import TextReporter
+from consentrules.sources.bundled import bundled_rules_path
+from consentrules.sources.loading import RuleLoader
+from consentrules.sources.snapshots import snapshot_from_document
+from consentrules.sources.yamlsource import load_json_text
+from consentrules.sources.yamlsource import load_yaml_text
 
 EXAMPLES_COUNT = int(os.environ.get("CONSENTRULES_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(

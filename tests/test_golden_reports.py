@@ -31,7 +31,7 @@ FORMATS = ("json", "sarif")
 def render(cwd: Path, *args: str) -> str:
     """Standard output of ``consentrules check ARGS`` run in ``cwd`` (in this process, with no
     extra plugin registered), with the working folder's URI made machine-independent."""
-    from consentrules.main import main
+    from consentrules.cli.main import main
 
     out = io.StringIO()
     previous = Path.cwd()

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT
 from consentrules import hookspecs
-from consentrules.pluginmanager import BUILTIN_PLUGINS
+from consentrules.plugin.manager import BUILTIN_PLUGINS
 
 DOC = (ROOT / "docs" / "plugins.md").read_text()
 HOOKS = [name for name in hookspecs.__all__ if name.startswith("consentrules_")]

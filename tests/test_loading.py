@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from consentrules.errors import InputError
-from consentrules.loading import RuleLoader
+from consentrules.model.errors import InputError
+from consentrules.sources.loading import RuleLoader
 from consentrules.testing import builtin_check_kinds
 
 
@@ -114,7 +114,7 @@ def test_not_a_mapping(load):
 
 
 def test_bundled_rules_are_valid(regions):
-    from consentrules.bundled import bundled_rules_path
+    from consentrules.sources.bundled import bundled_rules_path
 
     rules = RuleLoader(builtin_check_kinds(), regions).load_paths([bundled_rules_path()])
     assert {r.pack for r in rules} == {

@@ -53,7 +53,7 @@ def test_output_mistakes_are_usage_errors(tmp_path, consentrules_run):
 
 
 def test_a_failing_reporter_leaves_the_others_whole(tmp_path, monkeypatch, consentrules_run):
-    from consentrules.reporters import markdown
+    from consentrules.report import markdown
 
     def explode(report):
         raise OSError("quota exceeded")

@@ -8,9 +8,9 @@ from importlib import metadata
 import pytest
 
 from conftest import EXAMPLES
-from consentrules.config import make_config
-from consentrules.errors import PluginError
-from consentrules.pluginmanager import BUILTIN_PLUGINS
+from consentrules.model.errors import PluginError
+from consentrules.plugin.config import make_config
+from consentrules.plugin.manager import BUILTIN_PLUGINS
 
 COMPLIANT = str(EXAMPLES / "ai-training-2024" / "compliant.yaml")
 

@@ -6,8 +6,8 @@ import gc
 
 import pytest
 
-from consentrules import process
-from consentrules.commands import collector_paused
+from consentrules.cli import process
+from consentrules.cli.commands import collector_paused
 
 
 @pytest.fixture

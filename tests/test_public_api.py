@@ -70,8 +70,8 @@ def test_the_tutorial_imports_only_the_public_api():
 
 
 def test_a_private_import_is_caught():
-    assert _private_imports("from consentrules.yamlsource import read_text\n") == [
-        "consentrules.yamlsource"
+    assert _private_imports("from consentrules.sources.yamlsource import read_text\n") == [
+        "consentrules.sources.yamlsource"
     ]
     assert (
         _private_imports("from consentrules import read_text\nimport consentrules.testing\n") == []

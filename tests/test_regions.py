@@ -5,8 +5,8 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from consentrules.regions import UnknownRegionError
-from consentrules.regions import default_registry
+from consentrules.model.regions import UnknownRegionError
+from consentrules.model.regions import default_registry
 
 
 def test_groups_expand_to_their_members(regions):
@@ -85,7 +85,7 @@ def test_count_countries_mask_counts_a_state_as_its_country(regions):
 
 
 def test_every_adjective_names_a_known_code(regions):
-    from consentrules.regions import ADJECTIVES
+    from consentrules.model.regions import ADJECTIVES
 
     for adjective, code in ADJECTIVES.items():
         assert regions.expand(code), adjective

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import EXAMPLES
 from conftest import ROOT
-from consentrules.yamlsource import load_document
+from consentrules.sources.yamlsource import load_document
 
 PUBLISHED = ROOT / "schemas"
 

@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
-from consentrules.errors import InputError
-from consentrules.snapshots import snapshot_from_document
-from consentrules.yamlsource import load_document
+from consentrules.model.errors import InputError
+from consentrules.sources.snapshots import snapshot_from_document
+from consentrules.sources.yamlsource import load_document
 
 GOOD = """\
 platform: Acme
@@ -54,7 +54,7 @@ def test_yaml_snapshot_builds_model(tmp_path):
 
 
 def test_json_snapshot_has_positions_too(tmp_path):
-    from consentrules.yamlsource import load_yaml_text
+    from consentrules.sources.yamlsource import load_yaml_text
 
     data = load_yaml_text(GOOD, "s.yaml").data
     snap = load(tmp_path, json.dumps(data, indent=2), "s.json")
@@ -189,7 +189,7 @@ def test_unknown_region_in_history_points_at_the_entry(tmp_path):
 def test_prepared_positions_equal_positions_found_one_by_one(tmp_path):
     """``prepare`` counts the lines of many findings in one pass; each must be where a plain
     count from the top of the file puts it (pretty-printed and one-line text alike)."""
-    from consentrules.yamlsource import JsonSourceMap
+    from consentrules.sources.yamlsource import JsonSourceMap
 
     data = {
         "platform": "x",

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from consentrules import split
+from consentrules.cli import split
 from consentrules.model import Finding
 from consentrules.model import Severity
 from consentrules.model import Status
@@ -317,7 +317,7 @@ def test_no_run_is_smaller_than_half_the_minimum(monkeypatch):
 def test_the_schema_judges_settings_one_by_one():
     """Each run is validated on its own: that is the whole check only while the schema says
     nothing about the settings array as a whole (no minItems, uniqueItems, contains...)."""
-    from consentrules.schema import load_schema
+    from consentrules.sources.schema import load_schema
 
     settings_schema = load_schema("snapshot")["properties"]["settings"]
     assert set(settings_schema) <= {"type", "items", "description"}

@@ -20,22 +20,15 @@ from typing import Any
 from consentrules.__about__ import __version__
 
 if TYPE_CHECKING:
-    from consentrules.config import Config
-    from consentrules.errors import ConsentrulesError
-    from consentrules.errors import ExitCode
-    from consentrules.errors import InputError
-    from consentrules.errors import PluginError
-    from consentrules.errors import Problem
-    from consentrules.errors import UsageError
-    from consentrules.evaluation import EvalContext
-    from consentrules.evaluation import PerSettingCheck
-    from consentrules.evaluation import Span
-    from consentrules.evaluation import applicable_leaves
-    from consentrules.evaluation import default_on_leaves
-    from consentrules.evaluation import gap_finding
-    from consentrules.evaluation import prepare_regions
-    from consentrules.evaluation import region_finding
-    from consentrules.evaluation import spans
+    from consentrules.engine.evaluation import EvalContext
+    from consentrules.engine.evaluation import PerSettingCheck
+    from consentrules.engine.evaluation import Span
+    from consentrules.engine.evaluation import applicable_leaves
+    from consentrules.engine.evaluation import default_on_leaves
+    from consentrules.engine.evaluation import gap_finding
+    from consentrules.engine.evaluation import prepare_regions
+    from consentrules.engine.evaluation import region_finding
+    from consentrules.engine.evaluation import spans
     from consentrules.hookspecs import hookimpl
     from consentrules.model import Disclosure
     from consentrules.model import DisclosureVersion
@@ -50,37 +43,44 @@ if TYPE_CHECKING:
     from consentrules.model import Severity
     from consentrules.model import Snapshot
     from consentrules.model import Status
-    from consentrules.registry import ParamError
-    from consentrules.schema import describe_path
-    from consentrules.snapshots import snapshot_from_data
-    from consentrules.snapshots import snapshot_from_document
-    from consentrules.yamlsource import Document
-    from consentrules.yamlsource import JsonSourceMap
-    from consentrules.yamlsource import json_pointer
-    from consentrules.yamlsource import read_document
-    from consentrules.yamlsource import read_text
+    from consentrules.model.errors import ConsentrulesError
+    from consentrules.model.errors import ExitCode
+    from consentrules.model.errors import InputError
+    from consentrules.model.errors import PluginError
+    from consentrules.model.errors import Problem
+    from consentrules.model.errors import UsageError
+    from consentrules.plugin.config import Config
+    from consentrules.plugin.registry import ParamError
+    from consentrules.sources.schema import describe_path
+    from consentrules.sources.snapshots import snapshot_from_data
+    from consentrules.sources.snapshots import snapshot_from_document
+    from consentrules.sources.yamlsource import Document
+    from consentrules.sources.yamlsource import JsonSourceMap
+    from consentrules.sources.yamlsource import json_pointer
+    from consentrules.sources.yamlsource import read_document
+    from consentrules.sources.yamlsource import read_text
 
 _EXPORTS = {
     "hookimpl": "consentrules.hookspecs",
-    "Config": "consentrules.config",
-    "ConsentrulesError": "consentrules.errors",
-    "ExitCode": "consentrules.errors",
-    "InputError": "consentrules.errors",
-    "PluginError": "consentrules.errors",
-    "Problem": "consentrules.errors",
-    "UsageError": "consentrules.errors",
-    "EvalContext": "consentrules.evaluation",
-    "ParamError": "consentrules.registry",
-    "snapshot_from_data": "consentrules.snapshots",
-    "snapshot_from_document": "consentrules.snapshots",
-    "Document": "consentrules.yamlsource",
-    "JsonSourceMap": "consentrules.yamlsource",
-    "read_text": "consentrules.yamlsource",
-    "read_document": "consentrules.yamlsource",
-    "json_pointer": "consentrules.yamlsource",
-    "describe_path": "consentrules.schema",
+    "Config": "consentrules.plugin.config",
+    "ConsentrulesError": "consentrules.model.errors",
+    "ExitCode": "consentrules.model.errors",
+    "InputError": "consentrules.model.errors",
+    "PluginError": "consentrules.model.errors",
+    "Problem": "consentrules.model.errors",
+    "UsageError": "consentrules.model.errors",
+    "EvalContext": "consentrules.engine.evaluation",
+    "ParamError": "consentrules.plugin.registry",
+    "snapshot_from_data": "consentrules.sources.snapshots",
+    "snapshot_from_document": "consentrules.sources.snapshots",
+    "Document": "consentrules.sources.yamlsource",
+    "JsonSourceMap": "consentrules.sources.yamlsource",
+    "read_text": "consentrules.sources.yamlsource",
+    "read_document": "consentrules.sources.yamlsource",
+    "json_pointer": "consentrules.sources.yamlsource",
+    "describe_path": "consentrules.sources.schema",
     **{
-        name: "consentrules.evaluation"
+        name: "consentrules.engine.evaluation"
         for name in (
             "PerSettingCheck",
             "Span",

@@ -1,6 +1,6 @@
 """``python -m consentrules``."""
 
-from consentrules.main import console_main
+from consentrules.cli.main import console_main
 
 if __name__ == "__main__":
     console_main()

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from consentrules.config import Config
     from consentrules.model import Finding
     from consentrules.model import Report
     from consentrules.model import Rule
-    from consentrules.registry import AdapterRegistry
-    from consentrules.registry import CheckKindRegistry
-    from consentrules.registry import ReporterRegistry
+    from consentrules.plugin.config import Config
+    from consentrules.plugin.registry import AdapterRegistry
+    from consentrules.plugin.registry import CheckKindRegistry
+    from consentrules.plugin.registry import ReporterRegistry
 
 PROJECT_NAME = "consentrules"
 
@@ -52,7 +52,7 @@ def consentrules_addoption(parser: argparse.ArgumentParser) -> None:
 def consentrules_configure(config: Config) -> None:
     """The command line and plugins are final; prepare for the run.
 
-    :param config: the run's :class:`consentrules.config.Config`.
+    :param config: the run's :class:`consentrules.plugin.config.Config`.
 
     Called once per run, after option parsing, before rules or snapshots are loaded.
     """
@@ -70,7 +70,7 @@ def consentrules_register_check_kinds(registry: CheckKindRegistry) -> None:
     :param registry: call ``registry.add(kind)`` with an object that has ``name``,
         ``description``, ``params_schema`` (a JSON Schema for the ``check`` mapping),
         ``prepare(params, regions)`` and ``evaluate(rule, settings, ctx)``
-        (see :class:`consentrules.registry.CheckKind`).
+        (see :class:`consentrules.plugin.registry.CheckKind`).
 
     A name registered twice is an error naming both plugins.
     """
@@ -82,7 +82,7 @@ def consentrules_register_adapters(registry: AdapterRegistry) -> None:
 
     :param registry: call ``registry.add(adapter)`` with an object that has ``name``,
         ``description``, ``suffixes``, ``recognizes(path, head)`` and ``load(path, config)``
-        (see :class:`consentrules.registry.Adapter`).
+        (see :class:`consentrules.plugin.registry.Adapter`).
 
     For each input file without ``--adapter``, the first registered plugin adapter whose
     ``recognizes`` returns true reads it; the built-in ``native`` adapter comes last.
@@ -95,7 +95,7 @@ def consentrules_register_reporters(registry: ReporterRegistry) -> None:
 
     :param registry: call ``registry.add(reporter)`` with an object that has ``name``,
         ``description``, ``extension`` and ``render(report, stream, config)``
-        (see :class:`consentrules.registry.Reporter`).
+        (see :class:`consentrules.plugin.registry.Reporter`).
     """
 
 

@@ -21,28 +21,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from consentrules.dates import parse_date
-from consentrules.engine import Engine
+from consentrules.engine.evaluate import Engine
 from consentrules.hookspecs import hookimpl
-from consentrules.loading import RuleLoader
 from consentrules.model import Finding
 from consentrules.model import NoSourceMap
 from consentrules.model import Report
 from consentrules.model import Rule
 from consentrules.model import Snapshot
-from consentrules.regions import RegionRegistry
-from consentrules.regions import default_registry
-from consentrules.registry import CheckKindRegistry
-from consentrules.snapshots import snapshot_from_document
-from consentrules.yamlsource import Document
+from consentrules.model.dates import parse_date
+from consentrules.model.regions import RegionRegistry
+from consentrules.model.regions import default_registry
+from consentrules.plugin.registry import CheckKindRegistry
+from consentrules.sources.loading import RuleLoader
+from consentrules.sources.snapshots import snapshot_from_document
+from consentrules.sources.yamlsource import Document
 
 
 def builtin_check_kinds() -> CheckKindRegistry:
     """A registry holding the four built-in check kinds, without loading any plugin."""
-    from consentrules.checks import condition
-    from consentrules.checks import disclosure_timing
-    from consentrules.checks import opt_in_default
-    from consentrules.checks import regional_exclusion
+    from consentrules.engine.checks import condition
+    from consentrules.engine.checks import disclosure_timing
+    from consentrules.engine.checks import opt_in_default
+    from consentrules.engine.checks import regional_exclusion
 
     registry = CheckKindRegistry()
     for module in (opt_in_default, regional_exclusion, disclosure_timing, condition):
@@ -55,7 +55,7 @@ def make_config(plugins: Sequence[Any] = (), *, autoload: bool = False) -> Any:
     """A run's configuration with the built-in plugins, ``plugins`` (objects or ``-p`` names)
     and, with ``autoload``, the installed ones: what an adapter's ``load(path, config)`` and a
     reporter's ``render`` are given."""
-    from consentrules.config import make_config as _make
+    from consentrules.plugin.config import make_config as _make
 
     names = [p for p in plugins if isinstance(p, str)]
     objects = [p for p in plugins if not isinstance(p, str)]
@@ -179,7 +179,7 @@ class _ReportCapture:
 
     @hookimpl
     def consentrules_sessionfinish(self, report: Report) -> None:
-        from consentrules.reporters.json_reporter import report_dict
+        from consentrules.report.json_reporter import report_dict
 
         self.report = json.loads(json.dumps(report_dict(report), default=str))
 
@@ -190,7 +190,7 @@ def run(*args: str, plugins: Sequence[Any] = ()) -> RunResult:
     ``plugins`` are plugin objects (modules or instances) registered for this run only. For
     ``check``, the final report is captured too (``RunResult.report``, in the JSON format).
     """
-    from consentrules.main import main
+    from consentrules.cli.main import main
 
     capture = _ReportCapture()
     out, err = io.StringIO(), io.StringIO()

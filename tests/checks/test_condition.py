@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from consentrules.errors import InputError
 from consentrules.model import Status
+from consentrules.model.errors import InputError
 from consentrules.testing import evaluate
 
 

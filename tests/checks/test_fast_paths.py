@@ -7,10 +7,10 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from consentrules.dates import parse_date
-from consentrules.evaluation import EvalContext
-from consentrules.evaluation import never_on_by_default
-from consentrules.regions import default_registry
+from consentrules.engine.evaluation import EvalContext
+from consentrules.engine.evaluation import never_on_by_default
+from consentrules.model.dates import parse_date
+from consentrules.model.regions import default_registry
 from consentrules.testing import builtin_check_kinds
 from consentrules.testing import make_rules
 from consentrules.testing import make_snapshot

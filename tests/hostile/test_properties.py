@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from consentrules.dates import parse_date
+from consentrules.model.dates import parse_date
 from consentrules.testing import run
 
 EXAMPLES = int(os.environ.get("CONSENTRULES_FUZZ_EXAMPLES", "15"))

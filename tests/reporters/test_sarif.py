@@ -59,7 +59,7 @@ def test_waived_finding_is_a_suppression_and_notices_are_notifications(sarif):
 
 
 def test_fingerprints_are_stable_across_reformatting(tmp_path, in_root, consentrules_run):
-    from consentrules.yamlsource import load_document
+    from consentrules.sources.yamlsource import load_document
 
     data = load_document(VIOLATING).data
     reformatted = tmp_path / "violating.json"
@@ -98,7 +98,7 @@ def test_not_evaluable_is_a_review_result(tmp_path, in_root, consentrules_run):
 def test_large_reports_are_written_compact_with_the_same_content(render, monkeypatch, fmt):
     """Past INDENT_UP_TO findings the C encoder writes compact text (the indenting encoder is
     pure Python and takes seconds on tens of thousands of findings); the content is the same."""
-    from consentrules import reporters
+    from consentrules import report as reporters
 
     indented = render(fmt)
     monkeypatch.setattr(reporters, "INDENT_UP_TO", 0)

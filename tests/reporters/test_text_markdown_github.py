@@ -33,7 +33,7 @@ def test_github_annotations(render):
 
 
 def test_github_escapes_data_and_properties():
-    from consentrules.reporters.github import command
+    from consentrules.report.github import command
 
     assert command("error", "a%b\nc", file="x,y:z.yaml", line=3) == (
         "::error file=x%2Cy%3Az.yaml,line=3::a%25b%0Ac"

@@ -1,0 +1,223 @@
+"""Checking snapshots on one core or several (``--jobs``).
+
+Each snapshot is loaded, evaluated and dropped before the next, so memory holds one snapshot
+(per worker) and the findings. Many snapshots are shared out between worker processes forked
+from this one, so that they inherit its plugins, rules and configuration; the findings come
+back in the order of the files, so the output is the same as with one job. A single large JSON
+snapshot is instead checked in runs of its settings, one per worker (:mod:`consentrules.cli.split`).
+Where fork is not available everything runs in this process. A progress line is written to
+standard error when it is a terminal.
+
+``--jobs N`` asks for N processes, ``0`` for one per core. Without it, one per core is used where
+it pays: for a JSON snapshot of 2 MB or more, or for 32 snapshots or more.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from consentrules.cli.process import keep_until_exit
+from consentrules.engine.evaluate import Engine
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import SnapshotSummary
+from consentrules.model.dates import PartialDate
+from consentrules.model.errors import InputError
+from consentrules.model.errors import Problem
+
+Result = tuple[list[Finding], SnapshotSummary | None, list[Problem]]
+
+#: Without ``--jobs``, a pool of workers is started for this many snapshots or more.
+AUTO_MIN_FILES = 32
+
+# What the forked workers inherit: set just before the pool starts.
+_job: dict[str, Any] = {}
+
+
+def cores() -> int:
+    """The cores this process may use: those it may run on, or fewer where a container's CPU
+    quota allows less (a CI job limited to 2 CPUs on a 64-core host still sees 64 cores)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    count = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    quota = cpu_quota()
+    if quota is not None:
+        count = min(count, quota)
+    return max(1, count)
+
+
+def cpu_quota(root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """The CPU quota of this process's control group, rounded up (cgroup v2 ``cpu.max`` or v1
+    ``cpu.cfs_quota_us``); None where there is none or it cannot be read."""
+    try:
+        if (root / "cpu.max").is_file():
+            quota, period = (root / "cpu.max").read_text().split()[:2]
+            if quota == "max":
+                return None
+        else:
+            quota = (root / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (root / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        quota_us, period_us = int(quota), int(period)
+    except (OSError, ValueError):
+        return None
+    if quota_us <= 0 or period_us <= 0:
+        return None
+    return max(1, -(-quota_us // period_us))
+
+
+def _check_one(path: Path, parts: int = 1) -> Result:
+    from consentrules.cli.commands import load_snapshot
+    from consentrules.cli.commands import summarize
+
+    config, rules, as_of, options = _job["config"], _job["rules"], _job["as_of"], _job["options"]
+    if parts > 1 and path.suffix.lower() == ".json":
+        from consentrules.cli import split
+
+        if split.splittable(config, rules, path):
+            result = split.check_split(split.Job(config, rules, as_of, options), path, parts)
+            if result is not None:
+                return result
+    try:
+        snapshot = load_snapshot(config, path)
+    except InputError as exc:
+        return [], None, exc.problems
+    engine = Engine(config.check_kinds, config.regions)
+    findings = engine.evaluate(rules, snapshot, as_of=as_of, options=options)
+    keep_until_exit(snapshot)
+    return findings, summarize(snapshot, as_of, options), []
+
+
+def _jobs(options: dict[str, Any], count: int) -> int:
+    """How many processes share out ``count`` snapshots."""
+    requested = options.get("jobs")
+    if requested is None:
+        requested = cores() if count >= AUTO_MIN_FILES else 1
+    elif requested <= 0:
+        requested = cores()
+    return max(1, min(requested, count))
+
+
+def _parts(options: dict[str, Any]) -> int:
+    """Into how many runs one large snapshot may be cut (when the snapshots are not shared
+    out)."""
+    requested = options.get("jobs")
+    if requested is None or requested <= 0:
+        return cores()
+    return int(requested)
+
+
+class _Progress:
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.enabled = total > 1 and sys.stderr.isatty()
+        self.done = 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.enabled:
+            width = 30
+            filled = width * self.done // self.total
+            sys.stderr.write(
+                f"\\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} snapshots"
+            )
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\\r" + " " * 60 + "\\r")
+            sys.stderr.flush()
+
+
+def worker_signals() -> None:
+    """In a worker: SIGTERM ends it at once and Ctrl-C is left to the main process. The pool
+    stops its workers with SIGTERM; the main process's own handler (which unwinds to remove
+    partial outputs) would be a Python-level one, and a signal that arrives just before a
+    worker blocks waiting for work is then never acted on: the pool would wait forever."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _check_chunk(paths: list[Path]) -> list[Result]:
+    return [_check_one(path) for path in paths]
+
+
+def _results(files: Sequence[Path], jobs: int, parts: int) -> Iterator[Result]:
+    if jobs > 1 and hasattr(os, "fork"):
+        yield from _pooled(files, jobs)
+    else:
+        for path in files:
+            yield _check_one(path, parts)
+
+
+def _pooled(files: Sequence[Path], jobs: int) -> Iterator[Result]:
+    """Results in file order from a pool of forked workers. A worker that dies (killed by a
+    signal or by the out-of-memory killer) fails the run at once, naming its snapshots: a
+    ``multiprocessing.Pool`` would wait for it forever."""
+    import multiprocessing  # (4 ms: only when it is used)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = max(1, len(files) // (jobs * 8))
+    chunks = [list(files[i : i + size]) for i in range(0, len(files), size)]
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=worker_signals)
+    try:
+        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                raise InputError(
+                    [
+                        Problem(
+                            str(path),
+                            "the worker process checking this snapshot (or one checked beside "
+                            "it) ended abruptly: killed by a signal or by the out-of-memory "
+                            "killer",
+                            hint="check it with --jobs 1 to see the problem in this process, "
+                            "or give the run more memory",
+                        )
+                        for path in chunk[:3]
+                    ]
+                ) from None
+            yield from results
+    except BaseException:  # interrupted, or failed: stop the workers now, not after their work
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def check_files(
+    config: Any,
+    rules: list[Rule],
+    files: Sequence[Path],
+    as_of: PartialDate | None,
+    options: dict[str, Any],
+) -> tuple[list[Finding], list[SnapshotSummary]]:
+    """Findings and summaries of every file, in file order; one InputError for all bad files."""
+    _job.update(config=config, rules=rules, as_of=as_of, options=options)
+    findings: list[Finding] = []
+    summaries: list[SnapshotSummary] = []
+    problems: list[Problem] = []
+    progress = _Progress(len(files))
+    try:
+        jobs = _jobs(options, len(files))
+        for found, summary, errors in _results(files, jobs, _parts(options)):
+            findings.extend(found)
+            if summary is not None:
+                summaries.append(summary)
+            problems.extend(errors)
+            progress.step()
+    finally:
+        progress.close()
+        _job.clear()
+    if problems:
+        raise InputError(problems)
+    return findings, summaries

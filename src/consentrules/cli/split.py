@@ -1,0 +1,464 @@
+"""Checking one large JSON snapshot on several cores.
+
+Check kinds judge settings one at a time, so a large JSON snapshot can be read, validated,
+built and judged in several processes at once, each taking one run of its settings; the
+findings are then put back together. The report is the same as from one process.
+
+* **Cutting.** The text is cut between elements of the ``settings`` array into near-equal
+  shares, preferably where ``}`` ``,`` ``{"id":`` starts an element. This process reads the
+  members before ``settings``; each worker reads its run as one JSON array (``[`` + its text +
+  ``]``), and the last worker also reads the members after the array.
+* **Trusting nothing.** A cut in the wrong place (inside a string, or between two entries of a
+  setting's history) leaves a run that is not a complete array, and reading it fails: a run
+  that reads whole proves that the next cut lies between two settings. On any failure, and on
+  any problem with the input, the snapshot is checked whole in this process instead, and that
+  check gives the precise error messages.
+* **Which rules.** Only when the check kind of every rule declares ``per_setting = True``:
+  its findings about a setting (``target_kind == "setting"``) depend on that setting and the
+  snapshot's other parts alone; its other findings depend on those other parts alone and come
+  only when the rule selected a setting (given none, it reports nothing). Setting findings come
+  from the worker that holds the setting; a rule's other findings are taken from the first
+  worker that reports them.
+* **A plugin's failure** in a run (an exception, or running past ``--plugin-timeout``) is
+  reported as it is, naming the plugin, rather than met again by checking the whole snapshot.
+* **Validation** of each run uses the whole schema; that is the check of the whole file because
+  the schema judges settings one by one (a test keeps it so). **Ids** must be unique across the
+  runs: every worker sends its ids back, and they are checked together.
+
+The workers are forked from this process (they inherit its rules, plugins and configuration,
+and the text) and talk to it through pipes. Where ``fork`` does not exist, nothing is split.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import pickle
+import re
+import signal
+import struct
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from consentrules.cli.process import keep_until_exit
+from consentrules.engine.evaluate import Engine
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import SnapshotSummary
+from consentrules.model.errors import InputError
+from consentrules.model.errors import PluginError
+from consentrules.model.errors import Problem
+from consentrules.sources.snapshots import snapshot_from_document
+from consentrules.sources.yamlsource import Document
+from consentrules.sources.yamlsource import JsonSourceMap
+from consentrules.sources.yamlsource import guard_json
+from consentrules.sources.yamlsource import json_decoder
+from consentrules.sources.yamlsource import read_text
+
+#: Below this many bytes one process is about as fast as several.
+MIN_BYTES = 2_000_000
+
+Result = tuple[list[Finding], SnapshotSummary | None, list[Problem]]
+
+_WS = re.compile(r"[ \t\n\r]*")
+_CUT_AT_ID = re.compile(r'\}[ \t\n\r]*(,)[ \t\n\r]*(?=\{[ \t\n\r]*"id"[ \t\n\r]*:)')
+_CUT = re.compile(r"\}[ \t\n\r]*(,)[ \t\n\r]*(?=\{)")
+_BEFORE_KEY = re.compile(r"\][ \t\n\r]*,[ \t\n\r]*\Z")
+_WINDOW = 1 << 20
+_FIRST_EXTRA = 0.05  # of a share  # how far past the ideal place a cut is looked for
+
+
+class _Unsplittable(Exception):
+    """The text is not as the plan needs it: check the snapshot whole."""
+
+
+@dataclasses.dataclass
+class Plan:
+    """Where the text of a snapshot is cut into runs of settings."""
+
+    path: str
+    text: str
+    head: dict[str, Any]  # the members before "settings", in order
+    starts: list[int]  # where the text of each run starts (the first: just after "[")
+    ends: list[int]  # where it ends: at the comma before the next run (the last: -1)
+
+    @property
+    def runs(self) -> int:
+        return len(self.starts)
+
+
+@dataclasses.dataclass
+class Job:
+    """What every run is checked with."""
+
+    config: Any
+    rules: list[Rule]
+    as_of: Any
+    options: dict[str, Any]
+
+
+def splittable(config: Any, rules: Sequence[Rule], path: Path) -> bool:
+    """Whether this snapshot may be checked in runs: a large JSON file, read by the native
+    adapter, under rules whose check kinds all judge one setting at a time."""
+    from consentrules.cli.commands import pick_adapter
+
+    if not hasattr(os, "fork") or path.suffix.lower() != ".json":
+        return False
+    try:
+        if path.stat().st_size < MIN_BYTES:
+            return False
+    except OSError:
+        return False
+    kinds = config.check_kinds
+    if not all(getattr(kinds.get(rule.check_kind), "per_setting", False) for rule in rules):
+        return False
+    forced = config.getoption("adapter")
+    if forced:
+        return bool(forced == "native")
+    adapter = pick_adapter(config, path)
+    return adapter is not None and adapter.name == "native"
+
+
+def make_plan(path: str, text: str, parts: int) -> Plan | None:
+    """Cut ``text`` into at most ``parts`` runs, each of ``MIN_BYTES / 2`` or more; None where
+    it cannot be cut."""
+    parts = min(parts, len(text) // max(1, MIN_BYTES // 2))
+    if parts < 2:
+        return None
+    try:
+        return _plan(path, text, parts)
+    except (ValueError, IndexError, StopIteration, RecursionError, _Unsplittable):
+        return None
+
+
+def _scanner(decoder: json.JSONDecoder) -> Any:
+    """The decoder's reader of one value at a position (``scan_once(text, pos)`` gives the value
+    and where it ends; the C one where there is one)."""
+    return decoder.scan_once  # type: ignore[attr-defined]
+
+
+def _skip(text: str, pos: int) -> int:
+    match = _WS.match(text, pos)
+    return match.end() if match else pos
+
+
+def _expect(text: str, pos: int, char: str) -> None:
+    if text[pos] != char:
+        raise _Unsplittable(f"expected {char!r} at {pos}")
+
+
+def _member(text: str, pos: int, scan: Any) -> tuple[str, int]:
+    """Read ``"key" :`` at ``pos``; the key and where its value starts."""
+    _expect(text, pos, '"')
+    key, pos = scan(text, pos)
+    pos = _skip(text, pos)
+    _expect(text, pos, ":")
+    return key, _skip(text, pos + 1)
+
+
+def _plan(path: str, text: str, parts: int) -> Plan | None:
+    scan = _scanner(json_decoder())
+    pos = _skip(text, 0)
+    _expect(text, pos, "{")
+    head: dict[str, Any] = {}
+    pos = _skip(text, pos + 1)
+    while True:
+        key, pos = _member(text, pos, scan)
+        if key == "settings":
+            break
+        if key in head:
+            raise _Unsplittable(f"duplicate key {key!r}")
+        head[key], pos = scan(text, pos)
+        pos = _skip(text, pos)
+        _expect(text, pos, ",")
+        pos = _skip(text, pos + 1)
+    _expect(text, pos, "[")
+    starts, ends = [pos + 1], []
+    # This process takes a slightly larger share: the workers still have to send their
+    # findings back when they are done.
+    end = _array_end_guess(text, pos)
+    share = (end - pos) / (parts + _FIRST_EXTRA)
+    for part in range(1, parts):
+        found = _cut(text, max(pos + int(share * (part + _FIRST_EXTRA)), starts[-1]), end)
+        if found is None:
+            break
+        ends.append(found[0])
+        starts.append(found[1])
+    if len(starts) < 2:
+        return None
+    ends.append(-1)
+    return Plan(path, text, head, starts, ends)
+
+
+def _array_end_guess(text: str, start: int) -> int:
+    """Where the settings array probably ends: before the disclosures, when they follow it (a
+    guess, only to share the settings out evenly)."""
+    at = text.rfind('"disclosures"', start)
+    if at > start and _BEFORE_KEY.search(text, max(start, at - 64), at):
+        return at
+    return len(text)
+
+
+def _cut(text: str, at: int, end: int) -> tuple[int, int] | None:
+    """The first likely boundary between two elements after ``at`` (and before ``end``, where
+    the array probably ends): (comma, next start)."""
+    limit = min(at + _WINDOW, end)
+    match = _CUT_AT_ID.search(text, at, limit) or _CUT.search(text, at, limit)
+    return (match.start(1), match.end()) if match else None
+
+
+def read_run(plan: Plan, index: int) -> tuple[list[Any], dict[str, Any] | None]:
+    """The elements of one run and, for the last run, the members after the array.
+
+    :raises ValueError, IndexError, _Unsplittable: where the run is not whole.
+    """
+    text, decoder = plan.text, json_decoder()
+    start, end = plan.starts[index], plan.ends[index]
+    if end >= 0:
+        elements = decoder.decode("[" + text[start:end] + "]")
+        return elements, None
+    elements, stop = decoder.raw_decode("[" + text[start:])
+    pos = _skip(text, start - 1 + stop)
+    tail: dict[str, Any] = {}
+    while text[pos] == ",":
+        key, pos = _member(text, _skip(text, pos + 1), _scanner(decoder))
+        if key in tail or key in plan.head or key == "settings":
+            raise _Unsplittable(f"duplicate key {key!r}")
+        tail[key], pos = _scanner(decoder)(text, pos)
+        pos = _skip(text, pos)
+    _expect(text, pos, "}")
+    if _skip(text, pos + 1) != len(text):
+        raise _Unsplittable("text after the snapshot")
+    return elements, tail
+
+
+def check_run(
+    job: Job, plan: Plan, index: int, elements: list[Any], first: int, tail: dict[str, Any]
+) -> tuple[list[Finding], list[str], Any]:
+    """Validate, build and judge one run: its findings, its setting ids and its snapshot."""
+    data = {**plan.head, "settings": elements, **tail}
+    source_map = JsonSourceMap(plan.text, ids_from=plan.starts[index])
+    snapshot = snapshot_from_document(
+        Document(plan.path, data, source_map),
+        job.config.regions,
+        adapter="native",
+        first_index=first,
+    )
+    elements.clear()  # freed now, their memory serves the evaluation
+    engine = Engine(job.config.check_kinds, job.config.regions)
+    findings = engine.evaluate(job.rules, snapshot, as_of=job.as_of, options=job.options)
+    return findings, [setting.id for setting in snapshot.settings], snapshot
+
+
+# Talking to workers ---------------------------------------------------------------------------
+def _send(fd: int, message: Any) -> None:
+    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    view = memoryview(struct.pack("<Q", len(data)) + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read(fd: int, size: int) -> bytes:
+    buffer = bytearray()
+    while len(buffer) < size:
+        chunk = os.read(fd, min(size - len(buffer), 1 << 20))
+        if not chunk:
+            raise EOFError("the other process ended")
+        buffer += chunk
+    return bytes(buffer)
+
+
+def _receive(fd: int) -> Any:
+    (size,) = struct.unpack("<Q", _read(fd, 8))
+    return pickle.loads(_read(fd, size))
+
+
+@dataclasses.dataclass
+class _Worker:
+    pid: int
+    to_worker: int
+    from_worker: int
+
+    def send(self, message: Any) -> None:
+        with contextlib.suppress(OSError):  # it has ended already (and is reported as failed)
+            _send(self.to_worker, message)
+
+    def receive(self) -> Any:
+        try:
+            return _receive(self.from_worker)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            return None
+
+    def close(self, finished: bool) -> None:
+        """Close the pipes; stop the worker unless it has ``finished`` (then it is ending by
+        itself: it is reaped later rather than waited for while its memory is released)."""
+        for fd in (self.to_worker, self.from_worker):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        if finished:
+            _ending.append(self.pid)
+            return
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+
+
+# Workers that sent everything and are ending: reaped (without waiting) at the next check.
+_ending: list[int] = []
+
+
+def _reap() -> None:
+    for pid in list(_ending):
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                continue
+        _ending.remove(pid)
+
+
+def _start(job: Job, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
+    down_read, down_write = os.pipe()
+    up_read, up_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: it never returns from here
+        try:
+            os.close(down_write)
+            os.close(up_read)
+            for other in others:
+                os.close(other.to_worker)
+                os.close(other.from_worker)
+            _work(job, plan, index, down_read, up_write)
+        finally:
+            os._exit(0)
+    os.close(down_read)
+    os.close(up_write)
+    return _Worker(pid, down_write, up_read)
+
+
+def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None:
+    from consentrules.cli.commands import KNOWN_TOKENS
+    from consentrules.cli.parallel import worker_signals
+    from consentrules.engine.evaluation import inactive_settings
+    from consentrules.model.vocabulary import unknown_tokens
+
+    worker_signals()
+    try:
+        elements, tail = read_run(plan, index)
+    except Exception:
+        _send(replies, None)
+        return
+    _send(replies, (len(elements), tail))
+    order = _receive(commands)
+    if order is None:
+        return
+    try:
+        findings, ids, snapshot = check_run(job, plan, index, elements, *order)
+        late = inactive_settings(snapshot.settings, job.as_of or snapshot.taken_at)
+        known = job.options.get(KNOWN_TOKENS)
+        strange = unknown_tokens(snapshot.settings, known) if known else ()
+    except PluginError as exc:  # reported as it is: a whole check would only fail again
+        _send(replies, ("plugin error", str(exc), exc.plugin, exc.hook))
+        return
+    except Exception:
+        _send(replies, None)
+        return
+    _send(replies, ("done", findings, ids, (late, strange)))
+
+
+# Putting it together --------------------------------------------------------------------------
+def check_split(job: Job, path: Path, parts: int) -> Result | None:
+    """Check one snapshot in up to ``parts`` processes; None where it must be checked whole
+    (it cannot be cut, or its input has a problem that the whole check will report)."""
+    try:
+        text = read_text(path)
+        guard_json(text, str(path), parsed=False)  # doubt about a limit: checked whole
+    except InputError:
+        return None
+    plan = make_plan(str(path), text, parts)
+    if plan is None:
+        return None
+    _reap()
+    workers: list[_Worker] = []
+    result = None
+    try:
+        for index in range(1, plan.runs):
+            workers.append(_start(job, plan, index, workers))
+        result = _gather(job, plan, workers)
+        return result
+    finally:
+        for worker in workers:
+            worker.close(finished=result is not None)
+
+
+def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
+    from consentrules.cli.commands import summarize
+
+    try:
+        elements, _ = read_run(plan, 0)
+    except (ValueError, IndexError, RecursionError, _Unsplittable):
+        elements = None
+    read = [worker.receive() for worker in workers]
+    if elements is None or any(reply is None for reply in read):
+        for worker in workers:
+            worker.send(None)
+        return None
+    tail = read[-1][1]
+    first = len(elements)
+    for worker, (count, _) in zip(workers, read, strict=True):
+        worker.send((first, tail))
+        first += count
+    failed: PluginError | None = None
+    try:
+        findings, ids, snapshot = check_run(job, plan, 0, elements, 0, tail)
+    except PluginError as exc:  # (raised once the workers are done)
+        failed, findings, ids, snapshot = exc, None, [], None
+    except Exception:  # a problem with the input: the whole check reports it
+        findings, ids, snapshot = None, [], None
+    del elements
+    keep_until_exit(snapshot)
+    seen = set(ids)  # (while the workers finish)
+    results = [worker.receive() for worker in workers]
+    if failed is not None:
+        raise failed
+    for result in results:
+        if result is not None and result[0] == "plugin error":
+            raise PluginError(result[1], plugin=result[2], hook=result[3])
+    if findings is None or snapshot is None or any(result is None for result in results):
+        return None
+    for _, _, more, _ in results:
+        seen.update(more)
+    if len(seen) != first:
+        return None  # an id used in two runs: the whole check reports where
+    merged = merge([findings] + [found for _, found, _, _ in results])
+    summary = summarize(snapshot, job.as_of, job.options)
+    inactive = summary.inactive + tuple(i for *_, (late, _) in results for i in late)
+    unknown = dict.fromkeys(summary.unknown_tokens)
+    for *_, (_, more) in results:
+        for name, token, where in more:
+            if not any(u[:2] == (name, token) for u in unknown):
+                unknown[(name, token, where)] = None
+    summary = dataclasses.replace(
+        summary, settings=first, inactive=inactive, unknown_tokens=tuple(unknown)
+    )
+    return merged, summary, []
+
+
+def merge(runs: list[list[Finding]]) -> list[Finding]:
+    """The findings of several runs as one check would give them: setting findings from every
+    run; each rule's other findings once, from the first run that has them; sorted."""
+    out: list[Finding] = []
+    taken: set[str] = set()
+    for found in runs:
+        others: set[str] = set()
+        for finding in found:
+            if finding.target_kind == "setting":
+                out.append(finding)
+            elif finding.rule_id not in taken:
+                out.append(finding)
+                others.add(finding.rule_id)
+        taken |= others
+    out.sort(key=Finding.sort_key)
+    return out

@@ -1,0 +1,571 @@
+"""``condition``: custom rules without Python, as ``all`` / ``any`` / ``not`` over field tests.
+
+Parameters
+    ``subject`` (optional)
+        What each test looks at: ``setting`` (default; its state on the evaluation date) or
+        ``disclosure_version`` (every version of every disclosure, with its document's ``id``,
+        ``kind`` and ``title`` under ``document``).
+    ``require`` or ``forbid`` (exactly one)
+        A condition. ``require``: a finding for each subject where it does not hold;
+        ``forbid``: a finding for each subject where it holds.
+
+A condition is ``{all: [...]}``, ``{any: [...]}``, ``{not: condition}``, or a field test:
+``{field: NAME, OPERATOR: VALUE}`` with one operator of:
+
+``equals``, ``not_equals``, ``in`` (the field's value is one of a list), ``contains`` (a list
+field has the value, or a text field contains it), ``matches`` (a regular expression found in
+a text field), ``exists`` (true/false), ``before`` / ``after`` (dates; a month-only date
+counts only if every day of it qualifies), ``lt``, ``le``, ``gt``, ``ge`` (numbers; on a list
+field, its length).
+
+Field names are dotted paths: ``id``, ``title``, ``purposes``, ``data_categories``,
+``recipients``, ``default``, ``region_defaults.EEA``, ``regions.include``, ``activated_at``,
+``metadata.owner``; for versions also ``version``, ``published_at``, ``effective_at``,
+``describes_opt_out``, ``statements``, ``excerpts``, ``document.kind``.
+
+A test on a field the subject lacks is unknown, not false: if the verdict depends on it the
+subject is reported as not evaluable (use ``exists`` to test for presence). A list the
+snapshot does not state (no ``recipients`` key at all) is lacking, not empty.
+
+Types are checked, never silently false: where the field's type is known (every field above
+except ``metadata.*``), an operator or value that does not fit it (``purposes equals 3``,
+``title before 2024-01-01``) is refused when the rule loads, at its line, and an unknown field
+name is refused with "did you mean". A ``metadata`` value of a type the test cannot compare
+makes the subject not evaluable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from consentrules import hookimpl
+from consentrules.engine.evaluation import EvalContext
+from consentrules.engine.evaluation import spans
+from consentrules.model import DisclosureVersion
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import Setting
+from consentrules.model import Status
+from consentrules.model.dates import DateFormatError
+from consentrules.model.dates import PartialDate
+from consentrules.model.dates import parse_date
+from consentrules.model.regions import RegionRegistry
+from consentrules.plugin.registry import CheckKindRegistry
+from consentrules.plugin.registry import ParamError
+
+OPERATORS = (
+    "equals",
+    "not_equals",
+    "in",
+    "contains",
+    "matches",
+    "exists",
+    "before",
+    "after",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+)
+SUBJECTS = ("setting", "disclosure_version")
+_MISSING = object()
+
+_CONDITION_SCHEMA: dict[str, Any] = {
+    "$defs": {
+        "condition": {
+            "type": "object",
+            "minProperties": 1,
+            "oneOf": [
+                {
+                    "required": ["all"],
+                    "additionalProperties": False,
+                    "properties": {"all": {"$ref": "#/$defs/conditions"}},
+                },
+                {
+                    "required": ["any"],
+                    "additionalProperties": False,
+                    "properties": {"any": {"$ref": "#/$defs/conditions"}},
+                },
+                {
+                    "required": ["not"],
+                    "additionalProperties": False,
+                    "properties": {"not": {"$ref": "#/$defs/condition"}},
+                },
+                {
+                    "required": ["field"],
+                    "minProperties": 2,
+                    "maxProperties": 2,
+                    "additionalProperties": False,
+                    "properties": {
+                        "field": {"type": "string", "minLength": 1},
+                        **{op: {} for op in OPERATORS},
+                    },
+                },
+            ],
+        },
+        "conditions": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}},
+    }
+}
+
+
+# The type of each field a subject's view has: "text", "list" (of text), "bool", "date",
+# "count" (a whole number); "any" for what the snapshot's author defines (metadata).
+_SETTING_FIELDS: dict[str, str] = {
+    "id": "text",
+    "title": "text",
+    "purposes": "list",
+    "data_categories": "list",
+    "recipients": "list",
+    "default": "bool",
+    "region_defaults.*": "bool",
+    "regions.include": "list",
+    "regions.exclude": "list",
+    "activated_at": "date",
+    "history": "count",
+    "metadata.*": "any",
+}
+_VERSION_FIELDS: dict[str, str] = {
+    "version": "text",
+    "published_at": "date",
+    "effective_at": "date",
+    "url": "text",
+    "purposes": "list",
+    "describes_opt_out": "bool",
+    "statements": "list",
+    "excerpts": "list",
+    "document.id": "text",
+    "document.kind": "text",
+    "document.title": "text",
+}
+FIELD_TYPES = {"setting": _SETTING_FIELDS, "disclosure_version": _VERSION_FIELDS}
+#: The field types each operator can judge.
+_OPERATOR_TYPES: dict[str, frozenset[str]] = {
+    "equals": frozenset({"text", "list", "bool", "date", "count"}),
+    "not_equals": frozenset({"text", "list", "bool", "date", "count"}),
+    "in": frozenset({"text", "bool", "count"}),
+    "contains": frozenset({"text", "list"}),
+    "matches": frozenset({"text", "list"}),
+    "exists": frozenset({"text", "list", "bool", "date", "count"}),
+    "before": frozenset({"date"}),
+    "after": frozenset({"date"}),
+    "lt": frozenset({"list", "count"}),
+    "le": frozenset({"list", "count"}),
+    "gt": frozenset({"list", "count"}),
+    "ge": frozenset({"list", "count"}),
+}
+_TYPE_WORDS = {
+    "text": "text",
+    "list": "a list of text",
+    "bool": "true/false",
+    "date": "a date",
+    "count": "a whole number",
+}
+
+
+def field_type(subject: str, path: tuple[str, ...]) -> str | None:
+    """The type of a dotted field of a subject's view; None for a field it does not have."""
+    table = FIELD_TYPES[subject]
+    name = ".".join(path)
+    if name in table:
+        return table[name]
+    if len(path) >= 2 and f"{path[0]}.*" in table:
+        return table[f"{path[0]}.*"]
+    return None
+
+
+def _fits(kind: str, value: Any) -> bool:
+    """Whether a rule's comparison value is of the field's type."""
+    if kind == "text":
+        return isinstance(value, str)
+    if kind == "list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "count":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return True
+
+
+def _check_types(subject: str, raw: Mapping[str, Any], op: str, where: tuple[Any, ...]) -> None:
+    """Refuse, at load, a test whose operator or value cannot apply to its field."""
+    path = tuple(str(raw["field"]).split("."))
+    kind = field_type(subject, path)
+    name = ".".join(path)
+    if kind is None:
+        import difflib
+
+        known = [f.replace(".*", ".NAME") for f in FIELD_TYPES[subject]]
+        close = difflib.get_close_matches(name, known, n=1)
+        raise ParamError(
+            f"{subject.replace('_', ' ')} has no field {name!r}",
+            (*where[:-1], "field"),
+            f"did you mean {close[0]!r}?" if close else f"fields: {', '.join(known)}",
+        )
+    if kind == "any":
+        return
+    if kind not in _OPERATOR_TYPES[op]:
+        raise ParamError(
+            f"{op!r} cannot test {name!r}, which is {_TYPE_WORDS[kind]}: the test would never hold",
+            where,
+            f"for {_TYPE_WORDS[kind]}, use one of: "
+            + ", ".join(o for o, kinds in _OPERATOR_TYPES.items() if kind in kinds),
+        )
+    value = raw[op]
+    if op in ("equals", "not_equals") and kind != "date" and not _fits(kind, value):
+        raise ParamError(
+            f"{name!r} is {_TYPE_WORDS[kind]}, so it never equals {value!r}",
+            where,
+            f"compare it with {_TYPE_WORDS[kind]}",
+        )
+    if op == "in" and isinstance(value, list):
+        bad = [v for v in value if not _fits(kind, v)]
+        if bad:
+            raise ParamError(
+                f"{name!r} is {_TYPE_WORDS[kind]}, so it is never {bad[0]!r}",
+                where,
+                f"list values of {_TYPE_WORDS[kind]}",
+            )
+    if op == "contains" and not isinstance(value, str):
+        raise ParamError(f"'contains' needs text, not {value!r}", where)
+    if op in ("lt", "le", "gt", "ge") and kind == "list" and value != int(value):
+        raise ParamError(f"{name!r} is a list: compare its length with a whole number", where)
+
+
+@dataclass(frozen=True)
+class Test:
+    field: tuple[str, ...]
+    op: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Node:
+    op: str  # all / any / not / test
+    children: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    subject: str
+    forbid: bool
+    condition: Node | Test
+
+
+class Condition:
+    name = "condition"
+    # Each setting is judged alone; disclosure versions are judged once a setting is selected.
+    per_setting = True
+    description = "A custom rule: all/any/not over field tests on settings or disclosures."
+    params_schema: Mapping[str, Any] = {
+        "type": "object",
+        "properties": {
+            "subject": {"enum": list(SUBJECTS)},
+            "require": {"$ref": "#/$defs/condition"},
+            "forbid": {"$ref": "#/$defs/condition"},
+        },
+        "oneOf": [{"required": ["require"]}, {"required": ["forbid"]}],
+        **_CONDITION_SCHEMA,
+    }
+
+    def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
+        key = "require" if "require" in params else "forbid"
+        subject = params.get("subject", "setting")
+        return Prepared(
+            subject=subject,
+            forbid=key == "forbid",
+            condition=_compile(params[key], (key,), subject),
+        )
+
+    def evaluate(
+        self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
+    ) -> Iterator[Finding]:
+        prepared: Prepared = rule.prepared
+        if prepared.subject == "setting":
+            for setting in settings:
+                yield from self._judge(
+                    rule,
+                    prepared,
+                    ctx,
+                    _setting_view(setting, ctx),
+                    "setting",
+                    setting.id,
+                    setting.pointer,
+                )
+        elif settings:
+            for document in ctx.snapshot.disclosures:
+                for version in document.versions:
+                    view = _version_view(version, document)
+                    yield from self._judge(
+                        rule, prepared, ctx, view, "disclosure", document.id, version.pointer
+                    )
+
+    def _judge(
+        self,
+        rule: Rule,
+        prepared: Prepared,
+        ctx: EvalContext,
+        view: Mapping[str, Any],
+        target_kind: str,
+        target_id: str,
+        pointer: str,
+    ) -> Iterator[Finding]:
+        result = _eval(prepared.condition, view)
+        verb = "forbidden" if prepared.forbid else "required"
+        described = _describe(prepared.condition)
+        if result is None:
+            yield ctx.finding(
+                rule,
+                target_kind=target_kind,
+                target_id=target_id,
+                pointer=pointer,
+                message=f"not evaluable: a field the condition needs is missing ({described})",
+                status=Status.NOT_EVALUABLE,
+            )
+        elif result == prepared.forbid:
+            label = f" version {view.get('version')}" if target_kind == "disclosure" else ""
+            yield ctx.finding(
+                rule,
+                target_kind=target_kind,
+                target_id=target_id,
+                pointer=pointer,
+                message=f"{target_kind}{label} "
+                + (
+                    "meets the forbidden condition"
+                    if prepared.forbid
+                    else "does not meet the required condition"
+                )
+                + f" ({verb}: {described})",
+            )
+
+
+def _compile(
+    raw: Mapping[str, Any], key: tuple[str | int, ...], subject: str = "setting"
+) -> Node | Test:
+    if "all" in raw or "any" in raw:
+        op = "all" if "all" in raw else "any"
+        return Node(op, tuple(_compile(c, (*key, op, i), subject) for i, c in enumerate(raw[op])))
+    if "not" in raw:
+        return Node("not", (_compile(raw["not"], (*key, "not"), subject),))
+    op = next(k for k in raw if k != "field")
+    value = raw[op]
+    where = (*key, op)
+    if op in ("lt", "le", "gt", "ge") and (
+        isinstance(value, bool) or not isinstance(value, (int, float)) or value != value
+    ):
+        raise ParamError(f"{op!r} needs a number, not {value!r}", where)
+    if op == "in" and not isinstance(value, list):
+        raise ParamError("'in' needs a list of values", where)
+    _check_types(subject, raw, op, where)
+    if op in ("equals", "not_equals") and field_type(subject, _path(raw)) == "date":
+        try:
+            value = parse_date(value)
+        except DateFormatError as exc:
+            raise ParamError(f"{_path_text(raw)!r} is a date: {exc}", where) from None
+    if op == "matches":
+        if not isinstance(value, str):
+            raise ParamError("'matches' needs a regular expression (text)", where)
+        value = compile_regex(value, where)
+    elif op in ("before", "after"):
+        try:
+            value = parse_date(value)
+        except DateFormatError as exc:
+            raise ParamError(str(exc), where) from None
+    elif op == "exists" and not isinstance(value, bool):
+        raise ParamError("'exists' needs true or false", where)
+    return Test(tuple(str(raw["field"]).split(".")), op, value)
+
+
+def _path(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(str(raw["field"]).split("."))
+
+
+def _path_text(raw: Mapping[str, Any]) -> str:
+    return ".".join(_path(raw))
+
+
+def compile_regex(pattern: str, where: tuple[Any, ...] = ()) -> Any:
+    """Compile a ``matches`` pattern with RE2 (google-re2), which matches in time linear in the
+    text for every pattern: no pattern can hang an evaluation. What RE2 cannot express
+    (lookarounds, back-references) is refused with a message.
+
+    :raises ParamError: for an invalid pattern or one RE2 does not support.
+    """
+    import re2  # (3 ms: only when a rule uses 'matches')
+
+    options = re2.Options()
+    options.log_errors = False  # the error comes back as a message, not on standard error
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        unsupported = any(t in pattern for t in ("(?=", "(?!", "(?<=", "(?<!")) or re.search(
+            r"\\[1-9]", pattern
+        )
+        raise ParamError(
+            f"invalid regular expression {pattern!r}: {reason}",
+            where,
+            "patterns are matched by RE2, in linear time: lookarounds and back-references are "
+            "not supported; rewrite the test, e.g. as two tests joined by all/not"
+            if unsupported
+            else None,
+        ) from None
+
+
+def _lookup(view: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = view
+    for part in path:
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        else:
+            return _MISSING
+    return value
+
+
+def _eval(node: Node | Test, view: Mapping[str, Any]) -> bool | None:
+    if isinstance(node, Node):
+        results = [_eval(child, view) for child in node.children]
+        if node.op == "not":
+            return None if results[0] is None else not results[0]
+        if node.op == "all":
+            if False in results:
+                return False
+            return None if None in results else True
+        if True in results:
+            return True
+        return None if None in results else False
+    value = _lookup(view, node.field)
+    if node.op == "exists":
+        return bool((value is not _MISSING and value is not None) == node.value)
+    if value is _MISSING or value is None:
+        return None
+    return _test(node.op, value, node.value)
+
+
+def _same_day(value: Any, wanted: PartialDate) -> bool | None:
+    """Three-valued equality of a date field with a date: None when a month leaves it open."""
+    if not isinstance(value, PartialDate):
+        try:
+            value = parse_date(value)
+        except DateFormatError:
+            return None
+    if value.precise and wanted.precise:
+        return bool(value == wanted)
+    if value.last < wanted.first or value.first > wanted.last:
+        return False
+    return None
+
+
+def _test(op: str, value: Any, wanted: Any) -> bool | None:
+    """One field test; None (not evaluable) where the value's type cannot be compared, which
+    only a ``metadata`` value can reach (other fields' types are checked at load)."""
+    if op in ("equals", "not_equals"):
+        if isinstance(wanted, PartialDate):
+            same = _same_day(value, wanted)
+        elif isinstance(value, (list, tuple)) != isinstance(wanted, list):
+            return None
+        else:
+            same = (list(value) if isinstance(value, tuple) else value) == wanted
+        if same is None:
+            return None
+        return bool(same) if op == "equals" else not same
+    if op == "in":
+        return bool(value in wanted) if not isinstance(value, (list, dict)) else None
+    if op == "contains":
+        if isinstance(value, (list, tuple, frozenset, set)):
+            return bool(wanted in value)
+        if isinstance(value, str):
+            return str(wanted) in value
+        return None
+    if op == "matches":
+        if isinstance(value, (list, tuple)):
+            return any(isinstance(v, str) and wanted.search(v) is not None for v in value)
+        if not isinstance(value, str):
+            return None
+        return wanted.search(value) is not None
+    if op in ("before", "after"):
+        if not isinstance(value, PartialDate):
+            try:
+                value = parse_date(value)
+            except DateFormatError:
+                return None
+        result: bool | None = value.is_before(wanted) if op == "before" else value.is_after(wanted)
+        return result
+    number = len(value) if isinstance(value, (list, tuple)) else value
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        return None
+    return bool(
+        {
+            "lt": number < wanted,
+            "le": number <= wanted,
+            "gt": number > wanted,
+            "ge": number >= wanted,
+        }[op]
+    )
+
+
+def _describe(node: Node | Test) -> str:
+    if isinstance(node, Test):
+        value = node.value.pattern if node.op == "matches" else node.value
+        return f"{'.'.join(node.field)} {node.op} {value}"
+    if node.op == "not":
+        return f"not ({_describe(node.children[0])})"
+    return (
+        "("
+        + f" {node.op} ".join(_describe(c) for c in node.children)
+        .replace(" all ", " and ")
+        .replace(" any ", " or ")
+        + ")"
+    )
+
+
+def _setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:
+    current = spans(setting, ctx.as_of, "as_of")
+    state = current[-1].state if current else setting.initial_state
+    view: dict[str, Any] = {
+        "id": setting.id,
+        "title": setting.title,
+        "purposes": list(setting.purposes),
+        "data_categories": list(setting.data_categories),
+        "recipients": list(setting.recipients),
+        "default": state.default,
+        "region_defaults": dict(state.region_defaults),
+        "activated_at": setting.activated_at,
+        "metadata": dict(setting.metadata),
+        "history": len(setting.history),
+    }
+    if setting.stated is not None:
+        for name in ("purposes", "data_categories", "recipients", "activated_at", "metadata"):
+            if name not in setting.stated:
+                del view[name]
+    if state.regions is not None:
+        view["regions"] = {
+            "include": list(state.regions.include),
+            "exclude": list(state.regions.exclude),
+        }
+    return view
+
+
+def _version_view(version: DisclosureVersion, document: Any) -> dict[str, Any]:
+    return {
+        "version": version.version,
+        "published_at": version.published_at,
+        "effective_at": version.effective_at,
+        "url": version.url,
+        "purposes": list(version.purposes),
+        "describes_opt_out": version.describes_opt_out,
+        "statements": list(version.statements),
+        "excerpts": list(version.excerpts),
+        "document": {"id": document.id, "kind": document.kind, "title": document.title},
+    }
+
+
+@hookimpl
+def consentrules_register_check_kinds(registry: CheckKindRegistry) -> None:
+    registry.add(Condition())

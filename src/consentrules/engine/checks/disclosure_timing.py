@@ -1,0 +1,492 @@
+"""``disclosure_timing``: practices must be disclosed in time, and statements must not vanish.
+
+Parameters
+    ``document_kind`` (required)
+        The kind of disclosure that counts (``privacy_policy``), or a list of kinds.
+    ``min_days_before`` (optional)
+        Every purpose of a selected setting must be disclosed by a version of such a document
+        published at least this many days before the setting's activation; ``0`` means no later
+        than the day of activation.
+    ``purposes`` (optional)
+        Only these purposes must be disclosed (default: every purpose of the setting).
+    ``date`` (optional)
+        Which date of a version counts: ``published_at`` (default) or ``effective_at``.
+    ``require`` (optional)
+        Statements (as for ``retain``) that the document's current version, the latest one
+        published by the evaluation date, must make; with no document of the kind at all,
+        that is a finding too. Checked when the selector picks at least one setting.
+    ``retain`` (optional)
+        Statements that, once a document of the kind makes them, no later version may drop:
+        ``opt_out`` (the version describes an opt-out), ``purpose:NAME``, or any token a
+        version lists under ``statements``. Checked per document, when the rule's selector
+        picks at least one setting of the snapshot.
+
+At least one of ``min_days_before``, ``require`` and ``retain`` is required. Versions published
+after the evaluation date do not count.
+
+Findings give the gap in days or say "never disclosed"; a dropped statement names both
+versions and their dates (and a later version that restored it). With month-only dates a
+verdict is given only if it holds for every day allowed; otherwise the setting is not evaluable
+and the finding says which range was tried. A setting without an activation date is not
+evaluable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from consentrules import hookimpl
+from consentrules.engine.evaluation import EvalContext
+from consentrules.model import Disclosure
+from consentrules.model import DisclosureVersion
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import Setting
+from consentrules.model import Status
+from consentrules.model.dates import PartialDate
+from consentrules.model.dates import days_between
+from consentrules.model.regions import RegionRegistry
+from consentrules.plugin.registry import CheckKindRegistry
+from consentrules.plugin.registry import ParamError
+
+DATE_FIELDS = ("published_at", "effective_at")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    kinds: tuple[str, ...]
+    min_days: int | None
+    purposes: tuple[str, ...] | None
+    date_field: str
+    retain: tuple[str, ...]
+    require: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=64)
+def _days_delta(days: int) -> dt.timedelta:
+    return dt.timedelta(days=days)
+
+
+def _kind_text(kinds: Sequence[str]) -> str:
+    return " or ".join(kind.replace("_", " ") for kind in kinds)
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if abs(n) == 1 else f"{n} days"
+
+
+class DisclosureTiming:
+    name = "disclosure_timing"
+    # Timing findings are about one setting each; retention and required statements are about
+    # the disclosures and come once a setting is selected.
+    per_setting = True
+    description = (
+        "Every purpose must be disclosed N days before activation; stated facts must not be "
+        "silently dropped."
+    )
+    params_schema: Mapping[str, Any] = {
+        "type": "object",
+        "required": ["document_kind"],
+        "anyOf": [
+            {"required": ["min_days_before"]},
+            {"required": ["retain"]},
+            {"required": ["require"]},
+        ],
+        "properties": {
+            "document_kind": {
+                "anyOf": [
+                    {"type": "string", "minLength": 1},
+                    {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                ]
+            },
+            "min_days_before": {"type": "integer", "minimum": 0, "maximum": 3650},
+            "purposes": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "date": {"enum": list(DATE_FIELDS)},
+            "retain": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "require": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        },
+    }
+
+    def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
+        kinds = params["document_kind"]
+        kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+        retain = tuple(params.get("retain") or ())
+        require = tuple(params.get("require") or ())
+        for key, tokens in (("retain", retain), ("require", require)):
+            for index, token in enumerate(tokens):
+                if token.startswith("purpose:") and not token[len("purpose:") :]:
+                    raise ParamError("'purpose:' needs a purpose name", (key, index))
+        purposes = params.get("purposes")
+        return Prepared(
+            kinds=kinds,
+            min_days=params.get("min_days_before"),
+            purposes=tuple(purposes) if purposes else None,
+            date_field=params.get("date", "published_at"),
+            retain=retain,
+            require=require,
+        )
+
+    def evaluate(
+        self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
+    ) -> Iterator[Finding]:
+        prepared: Prepared = rule.prepared
+        if prepared.min_days is not None:
+            firsts = self._first_disclosures(self._versions(prepared, ctx))
+            for setting in settings:
+                finding = self._timing(rule, prepared, setting, firsts, ctx)
+                if finding is not None:
+                    yield finding
+        if prepared.retain and settings:
+            for document in ctx.snapshot.disclosures:
+                if document.kind in prepared.kinds:
+                    yield from self._retention(rule, prepared, document, ctx)
+        if prepared.require and settings:
+            yield from self._required(rule, prepared, ctx)
+
+    # Required statements ------------------------------------------------------------------------
+    def _required(self, rule: Rule, prepared: Prepared, ctx: EvalContext) -> Iterator[Finding]:
+        kind_text = _kind_text(prepared.kinds)
+        if not ctx.snapshot.has_disclosures:
+            yield ctx.finding(
+                rule,
+                target_kind="disclosure",
+                target_id=prepared.kinds[0],
+                pointer="",
+                message=f"not evaluable: the snapshot ({ctx.snapshot.adapter} format) carries no "
+                "disclosures to check",
+                status=Status.NOT_EVALUABLE,
+            )
+            return
+        documents = [d for d in ctx.snapshot.disclosures if d.kind in prepared.kinds]
+        if not documents:
+            wanted = ", ".join(_token_text(t) for t in prepared.require)
+            yield ctx.finding(
+                rule,
+                target_kind="disclosure",
+                target_id=prepared.kinds[0],
+                pointer="/disclosures" if ctx.snapshot.disclosures else "",
+                message=f"there is no {kind_text} to state {wanted}",
+            )
+            return
+        for document in documents:
+            dated = [
+                (day, index, version)
+                for index, version in enumerate(document.versions)
+                if (day := self._date(version, prepared)) is not None
+                and day.first <= ctx.as_of.last
+            ]
+            if not dated:
+                continue
+            top, _, current = max(dated, key=lambda item: (item[0].first, item[0].last, item[1]))
+            lacking = [t for t in prepared.require if not _states(current, t)]
+            rivals = [  # versions that may be the latest too: a month leaves the order open
+                version
+                for day, _, version in dated
+                if version is not current
+                and day.last >= top.first
+                and not (day.precise and top.precise)
+                and all(_states(version, t) for t in lacking)
+            ]
+            if not lacking:
+                continue
+            kind, missing = document.kind.replace("_", " "), " or ".join(map(_token_text, lacking))
+            if rivals:
+                status = Status.NOT_EVALUABLE
+                message = (
+                    f"not evaluable: which version of {kind} {document.id!r} is the current one "
+                    f"depends on the day: version {current.version} ({top}) does not state "
+                    f"{missing}, version {rivals[0].version} "
+                    f"({self._date(rivals[0], prepared)}) does"
+                )
+            else:
+                status = Status.VIOLATION
+                message = (
+                    f"{kind} {document.id!r} version {current.version} ({top}, the current one) "
+                    f"does not state {missing}"
+                )
+            yield ctx.finding(
+                rule,
+                target_kind="disclosure",
+                target_id=document.id,
+                pointer=current.pointer,
+                message=message,
+                status=status,
+                evidence={"missing_statements": lacking},
+            )
+
+    # Timing -----------------------------------------------------------------------------------
+    def _date(self, version: DisclosureVersion, prepared: Prepared) -> PartialDate | None:
+        return getattr(version, prepared.date_field)  # type: ignore[no-any-return]
+
+    def _versions(
+        self, prepared: Prepared, ctx: EvalContext
+    ) -> list[tuple[Disclosure, DisclosureVersion, PartialDate]]:
+        out = []
+        for document in ctx.snapshot.disclosures:
+            if document.kind not in prepared.kinds:
+                continue
+            for version in document.versions:
+                day = self._date(version, prepared)
+                if day is not None and day.first <= ctx.as_of.last:
+                    out.append((document, version, day))
+        return out
+
+    def _undated(
+        self, prepared: Prepared, ctx: EvalContext, purpose: str
+    ) -> DisclosureVersion | None:
+        """A version of the counted kinds that discloses ``purpose`` but has no date."""
+        for document in ctx.snapshot.disclosures:
+            if document.kind in prepared.kinds:
+                for version in document.versions:
+                    if self._date(version, prepared) is None and purpose in version.purposes:
+                        return version
+        return None
+
+    @staticmethod
+    def _first_disclosures(
+        versions: list[tuple[Disclosure, DisclosureVersion, PartialDate]],
+    ) -> dict[str, tuple[Any, Any, tuple[Disclosure, DisclosureVersion, PartialDate]]]:
+        """Per purpose, once per snapshot: the earliest possible and the earliest certain day
+        it was disclosed, and the version that disclosed it first."""
+        firsts: dict[str, Any] = {}
+        for item in versions:
+            day = item[2]
+            for purpose in item[1].purposes:
+                known = firsts.get(purpose)
+                if known is None:
+                    firsts[purpose] = (day.first, day.last, item)
+                else:
+                    earliest = min(known[2], item, key=lambda i: (i[2].first, i[2].last))
+                    firsts[purpose] = (min(known[0], day.first), min(known[1], day.last), earliest)
+        return firsts
+
+    def _timing(
+        self,
+        rule: Rule,
+        prepared: Prepared,
+        setting: Setting,
+        firsts: dict[str, Any],
+        ctx: EvalContext,
+    ) -> Finding | None:
+        if prepared.purposes is None:
+            purposes = setting.purposes
+            if not purposes:
+                return ctx.setting_finding(
+                    rule,
+                    setting,
+                    "not evaluable: the setting lists no purposes to check for disclosure",
+                    status=Status.NOT_EVALUABLE,
+                )
+        else:
+            purposes = tuple(p for p in setting.purposes if p in prepared.purposes)
+            if not purposes:
+                return None
+        if not ctx.snapshot.has_disclosures:
+            return ctx.setting_finding(
+                rule,
+                setting,
+                f"not evaluable: the snapshot ({ctx.snapshot.adapter} format) carries no "
+                "disclosures to check",
+                status=Status.NOT_EVALUABLE,
+            )
+        activated = setting.activated_at
+        if activated is None:
+            return ctx.setting_finding(
+                rule,
+                setting,
+                "not evaluable: the snapshot gives no activation date (activated_at) for the "
+                "setting",
+                status=Status.NOT_EVALUABLE,
+            )
+        n = prepared.min_days or 0
+        limit = activated.first - _days_delta(n)
+        for purpose in purposes:
+            known = firsts.get(purpose)
+            if known is None or known[1] > limit:
+                break
+        else:
+            return None  # every purpose certainly disclosed in time: the usual case, cheaply
+        deadline = activated.shift(-n)
+        kind_text = _kind_text(prepared.kinds)
+        late: list[str] = []
+        unsure: list[str] = []
+        evidence: dict[str, Any] = {"activated_at": str(activated), "purposes": {}}
+        for purpose in purposes:
+            known = firsts.get(purpose)
+            if known is None:
+                undated = self._undated(prepared, ctx, purpose)
+                if undated is not None:  # it may have been disclosed in time: no verdict
+                    unsure.append(
+                        f"{purpose}: only version {undated.version} of the {kind_text} discloses "
+                        f"it, and it has no {prepared.date_field} date"
+                    )
+                    evidence["purposes"][purpose] = {"status": "not_evaluable"}
+                    continue
+                late.append(f"{purpose} was never disclosed in a {kind_text}")
+                evidence["purposes"][purpose] = {"status": "never_disclosed"}
+                continue
+            earliest_first, earliest_last, first = known
+            if earliest_last <= deadline.first:
+                continue
+            day = first[2]
+            if earliest_first > deadline.last:
+                low, high = days_between(activated, day)
+                gap = _days(low) if low == high else f"{low} to {high} days"
+                if low >= 0:
+                    relation = f"{gap} later"
+                elif high < 0:
+                    relation = (
+                        f"{_days(-high) if low == high else f'{-high} to {-low} days'} before"
+                    )
+                else:
+                    relation = f"{gap} from activation"
+                text = f"the {kind_text} first disclosed {purpose} on {day}, {relation}"
+                if n:
+                    text += f" (it had to be published by {deadline}, {_days(n)} before activation)"
+                late.append(text)
+                evidence["purposes"][purpose] = {
+                    "status": "late",
+                    "first_disclosed": str(day),
+                    "document": first[0].id,
+                    "version": first[1].version,
+                    "days_after_activation": low if low == high else [low, high],
+                }
+            else:
+                unsure.append(
+                    f"{purpose}: first disclosed {day.describe_range()}, deadline "
+                    f"{deadline.describe_range()} ({_days(n)} before activation "
+                    f"{activated.describe_range()}); the verdict depends on the day"
+                )
+                evidence["purposes"][purpose] = {"status": "not_evaluable"}
+        if late:
+            message = f"activated {activated}, but " + "; ".join(late)
+            if unsure:
+                message += "; not evaluable: " + "; ".join(unsure)
+            return ctx.setting_finding(rule, setting, message, evidence=evidence)
+        if unsure:
+            return ctx.setting_finding(
+                rule,
+                setting,
+                "not evaluable: " + "; ".join(unsure),
+                status=Status.NOT_EVALUABLE,
+                evidence=evidence,
+            )
+        return None
+
+    # Retention --------------------------------------------------------------------------------
+    def _retention(
+        self, rule: Rule, prepared: Prepared, document: Disclosure, ctx: EvalContext
+    ) -> Iterator[Finding]:
+        dated = [
+            (day, index, version)
+            for index, version in enumerate(document.versions)
+            if (day := self._date(version, prepared)) is not None and day.first <= ctx.as_of.last
+        ]
+        dated.sort(key=lambda item: (item[0].first, item[0].last, item[1]))
+        for token in prepared.retain:
+            drops: list[str] = []
+            unsure: list[str] = []
+            dropping: DisclosureVersion | None = None
+            last_with: DisclosureVersion | None = None
+            missing_since: DisclosureVersion | None = None
+            for _, _, version in dated:
+                if _states(version, token):
+                    if missing_since is not None and last_with is not None:
+                        self._record_drop(
+                            drops, unsure, last_with, missing_since, prepared, version
+                        )
+                    last_with, missing_since = version, None
+                elif last_with is not None and missing_since is None:
+                    missing_since = version
+                    dropping = dropping or version
+            if missing_since is not None and last_with is not None:
+                self._record_drop(drops, unsure, last_with, missing_since, prepared, None)
+            if drops or unsure:
+                what = _token_text(token)
+                assert dropping is not None
+                kind = document.kind.replace("_", " ")
+                if drops:
+                    message = f"{kind} {document.id!r} stopped stating {what}: " + "; ".join(drops)
+                    if unsure:
+                        message += "; possibly also: " + "; ".join(unsure)
+                    status = Status.VIOLATION
+                else:
+                    message = (
+                        f"not evaluable: {kind} {document.id!r} possibly stopped stating {what}: "
+                        + "; ".join(unsure)
+                    )
+                    status = Status.NOT_EVALUABLE
+                yield ctx.finding(
+                    rule,
+                    target_kind="disclosure",
+                    target_id=document.id,
+                    pointer=dropping.pointer,
+                    message=message,
+                    status=status,
+                    evidence={"statement": token},
+                )
+
+    def _record_drop(
+        self,
+        drops: list[str],
+        unsure: list[str],
+        before: DisclosureVersion,
+        after: DisclosureVersion,
+        prepared: Prepared,
+        restored: DisclosureVersion | None,
+    ) -> None:
+        """A drop is certain only when the dropping version certainly came after the one that
+        stated it: two month-only dates in the same month leave the order open."""
+        text = self._drop_text(before, after, prepared, restored)
+        first, then = self._date(before, prepared), self._date(after, prepared)
+        ordered = (
+            first is None
+            or then is None
+            or first.last < then.first
+            or (first.precise and then.precise)  # the same day: the file's order
+        )
+        if ordered:
+            drops.append(text)
+        else:
+            unsure.append(f"{text} (the order of {first} and {then} depends on the day)")
+
+    def _drop_text(
+        self,
+        before: DisclosureVersion,
+        after: DisclosureVersion,
+        prepared: Prepared,
+        restored: DisclosureVersion | None,
+    ) -> str:
+        field = prepared.date_field.replace("_at", "")
+        text = (
+            f"version {before.version} ({field} {self._date(before, prepared)}) stated it, "
+            f"version {after.version} ({field} {self._date(after, prepared)}) dropped it"
+        )
+        if restored is not None:
+            text += f" (restored in version {restored.version}, {self._date(restored, prepared)})"
+        return text
+
+
+def _states(version: DisclosureVersion, token: str) -> bool:
+    if token.startswith("purpose:"):
+        return token[len("purpose:") :] in version.purposes
+    return token in version.all_statements
+
+
+def _token_text(token: str) -> str:
+    if token == "opt_out":
+        return "how to opt out"
+    if token.startswith("purpose:"):
+        return f"the purpose {token[len('purpose:') :]}"
+    return repr(token)
+
+
+@hookimpl
+def consentrules_register_check_kinds(registry: CheckKindRegistry) -> None:
+    registry.add(DisclosureTiming())

@@ -1,0 +1,113 @@
+"""``opt_in_default``: the selected settings must not enroll users by default.
+
+Parameters
+    ``regions`` (optional)
+        Only these regions count (codes, subdivisions or groups); default: everywhere.
+    ``when`` (optional)
+        ``ever`` (default): any state from activation up to the evaluation date, so a default
+        that was on for a while and later turned off is still reported, with its period;
+        ``as_of``: only the state on the evaluation date.
+
+Per-region overrides (``region_defaults``) count, the most specific term winning. The finding
+names the regions where users are enrolled by default and since when.
+
+Not evaluable when the snapshot does not say whether users are enrolled (``default`` missing),
+or when the rule names regions and the setting has no region data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from consentrules import hookimpl
+from consentrules.engine.evaluation import REGIONS_PARAM
+from consentrules.engine.evaluation import WHEN_PARAM
+from consentrules.engine.evaluation import EvalContext
+from consentrules.engine.evaluation import PerSettingCheck
+from consentrules.engine.evaluation import Span
+from consentrules.engine.evaluation import default_on_in
+from consentrules.engine.evaluation import gap_finding
+from consentrules.engine.evaluation import join_periods
+from consentrules.engine.evaluation import merge_spans
+from consentrules.engine.evaluation import never_on_by_default
+from consentrules.engine.evaluation import prepare_regions_mask
+from consentrules.engine.evaluation import region_finding
+from consentrules.engine.evaluation import spans
+from consentrules.engine.evaluation import uncertain_span_gap
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import Setting
+from consentrules.model.regions import RegionRegistry
+from consentrules.plugin.registry import CheckKindRegistry
+
+
+@dataclass(frozen=True)
+class Prepared:
+    mask: int | None  # the rule's regions as a bit mask; None: everywhere
+    when: str
+
+
+class OptInDefault(PerSettingCheck):
+    name = "opt_in_default"
+    description = "Selected settings must not enroll users by default (everywhere or in regions)."
+    params_schema: Mapping[str, Any] = {
+        "type": "object",
+        "properties": {"regions": REGIONS_PARAM, "when": WHEN_PARAM},
+    }
+
+    def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
+        return Prepared(
+            prepare_regions_mask(params.get("regions"), regions), params.get("when", "ever")
+        )
+
+    def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+        if never_on_by_default(setting) and (
+            setting.regions is not None or rule.prepared.mask is None
+        ):
+            return None  # what the full check would conclude, without its work
+        return self.full_check(rule, setting, ctx)
+
+    def full_check(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+        prepared: Prepared = rule.prepared
+        registry = ctx.regions
+        offending: list[tuple[Span, int]] = []
+        gaps: list[str] = []
+        regions_unknown = False
+        for span in spans(setting, ctx.as_of, prepared.when):
+            applicable = ctx.applicable_mask(span.state)
+            if applicable is None:
+                if prepared.mask is not None:
+                    gaps.append("the snapshot does not say in which regions the setting applies")
+                    continue
+                applicable = registry.all_mask
+                regions_unknown = True
+            within = applicable if prepared.mask is None else applicable & prepared.mask
+            if not within:
+                continue
+            on = default_on_in(span, within, setting, ctx, gaps)
+            if on and span.certain:
+                offending.append((span, on))
+            elif on:
+                gaps.append(uncertain_span_gap(span, ctx))
+        if offending and regions_unknown:
+            message = "enrolls users by default wherever it applies (the snapshot lists no regions)"
+            periods = [period for period, _ in merge_spans(offending)]
+            return ctx.setting_finding(
+                rule,
+                setting,
+                f"{message} {join_periods(periods)}".strip(),
+                evidence={"periods": periods},
+            )
+        if offending:
+            tail = f"; also {'; '.join(dict.fromkeys(gaps))}" if gaps else ""
+            return region_finding(
+                ctx, rule, setting, "enrolls users by default (opt-out)", offending, tail=tail
+            )
+        return gap_finding(ctx, rule, setting, gaps)
+
+
+@hookimpl
+def consentrules_register_check_kinds(registry: CheckKindRegistry) -> None:
+    registry.add(OptInDefault())

@@ -1,0 +1,107 @@
+"""``regional_exclusion``: the selected practices must stay out of the listed regions.
+
+Parameters
+    ``regions`` (required)
+        Codes, subdivisions or groups where the practice must not run (``[EEA, UK, CH]``).
+    ``mode`` (optional)
+        ``active`` (default): the practice must not apply there at all;
+        ``default_on``: it may apply, but must not enroll users there by default.
+    ``when`` (optional)
+        ``ever`` (default) or ``as_of``, as for ``opt_in_default``.
+
+A group listed in a setting's ``include`` (``ALL``, ``EEA``) covers its members; an
+``exclude`` of a country covers its subdivisions. The finding names each offending region,
+collapsed back to a group name where a whole group offends, and the period.
+
+Not evaluable when the setting has no region data (or, for ``default_on``, no default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from consentrules import hookimpl
+from consentrules.engine.evaluation import REGIONS_PARAM
+from consentrules.engine.evaluation import WHEN_PARAM
+from consentrules.engine.evaluation import EvalContext
+from consentrules.engine.evaluation import PerSettingCheck
+from consentrules.engine.evaluation import Span
+from consentrules.engine.evaluation import default_on_in
+from consentrules.engine.evaluation import gap_finding
+from consentrules.engine.evaluation import never_on_by_default
+from consentrules.engine.evaluation import prepare_regions_mask
+from consentrules.engine.evaluation import region_finding
+from consentrules.engine.evaluation import spans
+from consentrules.engine.evaluation import uncertain_span_gap
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import Setting
+from consentrules.model.regions import RegionRegistry
+from consentrules.plugin.registry import CheckKindRegistry
+
+MODES = ("active", "default_on")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    mask: int  # the excluded regions as a bit mask
+    mode: str
+    when: str
+
+
+class RegionalExclusion(PerSettingCheck):
+    name = "regional_exclusion"
+    description = "Selected practices must not be active (or on by default) in listed regions."
+    params_schema: Mapping[str, Any] = {
+        "type": "object",
+        "required": ["regions"],
+        "properties": {
+            "regions": REGIONS_PARAM,
+            "mode": {"enum": list(MODES)},
+            "when": WHEN_PARAM,
+        },
+    }
+
+    def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
+        mask = prepare_regions_mask(params["regions"], regions)
+        assert mask is not None  # required by the schema
+        return Prepared(mask, params.get("mode", "active"), params.get("when", "ever"))
+
+    def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+        if (
+            rule.prepared.mode == "default_on"
+            and setting.regions is not None
+            and never_on_by_default(setting)
+        ):
+            return None  # what the full check would conclude, without its work
+        return self.full_check(rule, setting, ctx)
+
+    def full_check(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+        prepared: Prepared = rule.prepared
+        offending: list[tuple[Span, int]] = []
+        gaps: list[str] = []
+        for span in spans(setting, ctx.as_of, prepared.when):
+            applicable = ctx.applicable_mask(span.state)
+            if applicable is None:
+                gaps.append("the snapshot does not say in which regions the setting applies")
+                continue
+            hit = applicable & prepared.mask
+            if hit and prepared.mode == "default_on":
+                hit = default_on_in(span, hit, setting, ctx, gaps)
+            if hit and span.certain:
+                offending.append((span, hit))
+            elif hit:
+                gaps.append(uncertain_span_gap(span, ctx))
+        if offending:
+            verb = "enrolls users by default" if prepared.mode == "default_on" else "applies"
+            return region_finding(
+                ctx, rule, setting, verb, offending, tail=", where the rule excludes it"
+            )
+        return gap_finding(ctx, rule, setting, gaps)
+
+
+@hookimpl
+def consentrules_register_check_kinds(registry: CheckKindRegistry) -> None:
+    registry.add(RegionalExclusion())

@@ -1,0 +1,504 @@
+"""What check kinds need to evaluate a rule: the context, settings over time, regions.
+
+This module is public API for plugin authors writing their own check kinds.
+
+Settings over time
+    A setting's own fields describe it as activated; ``history`` lists later changes. A check
+    looks either at the state on the evaluation date (``when: as_of``) or at every state the
+    setting has had from activation up to the evaluation date (``when: ever``, the default of
+    the built-in kinds: a practice that ran in the UK for two months and then stopped is still
+    a finding). Each state comes as a :class:`Span` with its period and whether it certainly
+    lies before the evaluation date, which it may not when a history date is only a month.
+
+Regions
+    :func:`applicable_leaves` is where a state's practice applies; :func:`default_on_leaves` is
+    where users are enrolled by default, the most specific ``region_defaults`` entry winning.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from functools import lru_cache
+from typing import Any
+
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import Selector
+from consentrules.model import Setting
+from consentrules.model import SettingState
+from consentrules.model import Snapshot
+from consentrules.model import Status
+from consentrules.model.dates import PartialDate
+from consentrules.model.regions import RegionRegistry
+
+WHEN_CHOICES = ("ever", "as_of")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A state of a setting and the period it held.
+
+    ``certain`` is False when the verdict on the span depends on the day of a month-only date:
+    the span may begin after the evaluation date, or it may be empty (a change in the same
+    month as the activation may have come on its first day). ``doubt`` then says which.
+    """
+
+    state: SettingState
+    start: PartialDate | None
+    end: PartialDate | None  # None: still holds on the evaluation date
+    certain: bool = True
+    doubt: str = ""
+
+    def describe(self) -> str:
+        if self.start is None and self.end is None:
+            return ""
+        if self.end is None:
+            return f"since {self.start}" if self.start else ""
+        if self.start is None:
+            return f"until {self.end}"
+        return f"from {self.start} until {self.end}"
+
+
+@dataclass
+class EvalContext:
+    """Everything a check kind may use while evaluating one rule against one snapshot."""
+
+    snapshot: Snapshot
+    as_of: PartialDate
+    regions: RegionRegistry
+    options: Mapping[str, Any] = field(default_factory=dict)
+    _scope_masks: dict[int, int] = field(default_factory=dict, repr=False)
+
+    def applicable_mask(self, state: SettingState) -> int | None:
+        """:func:`applicable_mask`, remembered per region scope object of this snapshot."""
+        scope = state.regions
+        if scope is None:
+            return None
+        mask = self._scope_masks.get(id(scope))
+        if mask is None:
+            mask = self._scope_masks[id(scope)] = _applicable(
+                self.regions, scope.include, scope.exclude
+            )
+        return mask
+
+    def finding(
+        self,
+        rule: Rule,
+        *,
+        target_kind: str,
+        target_id: str,
+        pointer: str,
+        message: str,
+        status: Status = Status.VIOLATION,
+        regions: Iterable[str] = (),
+        evidence: Mapping[str, Any] | None = None,
+    ) -> Finding:
+        return Finding(
+            rule_id=rule.id,
+            severity=rule.severity,
+            status=status,
+            message=message,
+            snapshot=self.snapshot.path,
+            platform=self.snapshot.platform,
+            target_kind=target_kind,
+            target_id=target_id,
+            regions=tuple(regions),
+            pointer=pointer,
+            evidence=dict(evidence or {}),
+        )
+
+    def setting_finding(
+        self,
+        rule: Rule,
+        setting: Setting,
+        message: str,
+        *,
+        status: Status = Status.VIOLATION,
+        regions: Iterable[str] = (),
+        evidence: Mapping[str, Any] | None = None,
+    ) -> Finding:
+        return self.finding(
+            rule,
+            target_kind="setting",
+            target_id=setting.id,
+            pointer=setting.pointer,
+            message=message,
+            status=status,
+            regions=regions,
+            evidence=evidence,
+        )
+
+
+# Time ------------------------------------------------------------------------------------------
+def active_on(setting: Setting, as_of: PartialDate) -> bool | None:
+    """Whether the setting existed on the evaluation date: True, False (activated later), or
+    None when a month-only date leaves it open."""
+    if setting.activated_at is None:
+        return True
+    return setting.activated_at.is_on_or_before(as_of)
+
+
+def _doubt_before(date: PartialDate, as_of: PartialDate) -> str:
+    return (
+        f"a change dated {date} may or may not precede the evaluation date {as_of.describe_range()}"
+    )
+
+
+def spans(setting: Setting, as_of: PartialDate, when: str = "ever") -> list[Span]:
+    """The states to judge a setting by (none when it was activated after ``as_of``).
+
+    ``as_of``: the state on the evaluation date; more than one span when a history entry's
+    partial date may or may not lie before it. ``ever``: every state from activation on.
+    A span is uncertain when a month-only date may put it after ``as_of`` or make it empty.
+    """
+    active = active_on(setting, as_of)
+    if active is False:
+        return []
+    state = setting.initial_state
+    start = setting.activated_at
+    doubt = "" if active else _activation_doubt(setting, as_of)
+    if when == "as_of":
+        current = [Span(state, start, None, not doubt, doubt)]
+        for entry in setting.history:
+            before = entry.date.is_on_or_before(as_of)
+            if before is True:
+                state = entry.apply(state)
+                current = [Span(state, entry.date, None, not doubt, doubt)]
+            elif before is None:
+                state = entry.apply(state)
+                reason = doubt or _doubt_before(entry.date, as_of)
+                current.append(Span(state, entry.date, None, False, reason))
+        return current
+    out: list[Span] = []
+    for entry in setting.history:
+        before = entry.date.is_on_or_before(as_of)
+        if before is False:
+            break
+        if start is not None and start.precise and start == entry.date:
+            pass  # an empty span: the change came on the day the state began
+        else:
+            span_doubt = doubt or _empty_doubt(start, entry.date)
+            out.append(Span(state, start, entry.date, not span_doubt, span_doubt))
+        state = entry.apply(state)
+        start = entry.date
+        if before is None and not doubt:
+            doubt = _doubt_before(entry.date, as_of)
+    out.append(Span(state, start, None, not doubt, doubt))
+    return out
+
+
+def inactive_settings(settings: Sequence[Setting], as_of: PartialDate) -> list[str]:
+    """Ids of the settings activated certainly after ``as_of``: they did not exist yet, and no
+    rule judges them."""
+    last = as_of.last
+    return [s.id for s in settings if s.activated_at is not None and s.activated_at.first > last]
+
+
+def _activation_doubt(setting: Setting, as_of: PartialDate) -> str:
+    return (
+        f"the setting was activated {setting.activated_at}, which may or may not precede the "
+        f"evaluation date {as_of.describe_range()}"
+    )
+
+
+def _empty_doubt(start: PartialDate | None, end: PartialDate) -> str:
+    """Why a span from ``start`` until ``end`` may have lasted no day at all, or ''."""
+    if start is None or start.last < end.first:
+        return ""
+    return (
+        f"the period from {start} until {end} may have lasted no day at all (a month-only "
+        "date: the change may have come on the day the state began)"
+    )
+
+
+# Regions ---------------------------------------------------------------------------------------
+def applicable_leaves(state: SettingState, registry: RegionRegistry) -> frozenset[str] | None:
+    """Where the practice applies, or None when the snapshot does not say."""
+    mask = applicable_mask(state, registry)
+    return None if mask is None else registry.leaves_of(mask)
+
+
+def applicable_mask(state: SettingState, registry: RegionRegistry) -> int | None:
+    """:func:`applicable_leaves` as a bit mask (see :meth:`RegionRegistry.mask`)."""
+    if state.regions is None:
+        return None
+    return _applicable(registry, state.regions.include, state.regions.exclude)
+
+
+@lru_cache(maxsize=1 << 16)
+def _applicable(
+    registry: RegionRegistry, include: tuple[str, ...], exclude: tuple[str, ...]
+) -> int:
+    return registry.mask_all(include) & ~registry.mask_all(exclude)
+
+
+def default_on_leaves(
+    state: SettingState, registry: RegionRegistry, within: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """``(on, unknown)``: leaves of ``within`` enrolled by default, and those it cannot tell."""
+    on, unknown = default_on_masks(state, registry, registry.mask(within))
+    return registry.leaves_of(on), registry.leaves_of(unknown)
+
+
+def default_on_masks(state: SettingState, registry: RegionRegistry, within: int) -> tuple[int, int]:
+    """:func:`default_on_leaves` on bit masks; the most specific override wins."""
+    default = state.default
+    on = within if default is True else 0
+    unknown = within if default is None else 0
+    # Broadest first, so the most specific entry is applied last and wins.
+    for term, value in _by_breadth(registry, state.region_defaults):
+        covered = registry.mask_all((term,)) & within
+        on = (on & ~covered) | (covered if value is True else 0)
+        unknown = (unknown & ~covered) | (covered if value is None else 0)
+    return on, unknown
+
+
+@lru_cache(maxsize=4096)
+def _by_breadth(
+    registry: RegionRegistry, overrides: tuple[tuple[str, bool | None], ...]
+) -> tuple[tuple[str, bool | None], ...]:
+    return tuple(sorted(overrides, key=lambda item: -registry.weight(item[0])))
+
+
+# Selection -------------------------------------------------------------------------------------
+def selects(selector: Selector, setting: Setting, ctx: EvalContext) -> bool:
+    """Whether a rule's selector picks a setting (every key given must match)."""
+    if selector.purposes is not None and not _any_in(selector.purposes, setting.purposes):
+        return False
+    if selector.data_categories is not None and not _any_in(
+        selector.data_categories, setting.data_categories
+    ):
+        return False
+    if selector.recipients is not None and not _any_in(selector.recipients, setting.recipients):
+        return False
+    if selector.ids is not None and not any(
+        fnmatch.fnmatchcase(setting.id, pattern) for pattern in selector.ids
+    ):
+        return False
+    if selector.regions is not None:
+        wanted = ctx.regions.mask_all(selector.regions)
+        for span in spans(setting, ctx.as_of, "ever"):
+            leaves = applicable_mask(span.state, ctx.regions)
+            # Unknown regions: selected, so that the check can say it cannot evaluate.
+            if leaves is None or leaves & wanted:
+                return True
+        return False
+    return True
+
+
+class SettingIndex:
+    """Settings indexed by purpose, data category and recipient, built once per snapshot.
+
+    A rule then looks only at the settings its selector can match, so checking many rules
+    costs in proportion to the settings each selects, not rules times settings.
+    """
+
+    FIELDS = ("purposes", "data_categories", "recipients")
+
+    def __init__(self, settings: Sequence[Setting]) -> None:
+        self.settings = settings
+        self._by: dict[str, dict[str, list[int]]] = {}
+
+    def _table(self, name: str) -> dict[str, list[int]]:
+        """The index of one field, built the first time a rule selects by it."""
+        table = self._by.get(name)
+        if table is None:
+            table = self._by[name] = {}
+            for position, setting in enumerate(self.settings):
+                for value in getattr(setting, name):
+                    table.setdefault(value, []).append(position)
+        return table
+
+    def candidates(self, selector: Selector) -> Sequence[Setting]:
+        """The settings that can match ``selector`` by its indexed keys, in snapshot order."""
+        chosen: set[int] | None = None
+        for name in self.FIELDS:
+            wanted = getattr(selector, name)
+            if wanted is None:
+                continue
+            table = self._table(name)
+            found: set[int] = set()
+            for value in wanted:
+                found.update(table.get(value, ()))
+            chosen = found if chosen is None else chosen & found
+            if not chosen:
+                return []
+        if chosen is None:
+            return self.settings
+        return [self.settings[position] for position in sorted(chosen)]
+
+    def select(self, selector: Selector, ctx: EvalContext) -> list[Setting]:
+        """The settings ``selector`` picks (the same as testing each with :func:`selects`)."""
+        candidates = self.candidates(selector)
+        if selector.ids is None and selector.regions is None:
+            return list(candidates)  # the indexed keys were all there was to test
+        rest = Selector(ids=selector.ids, regions=selector.regions)
+        return [s for s in candidates if selects(rest, s, ctx)]
+
+
+def _any_in(wanted: tuple[str, ...], have: tuple[str, ...]) -> bool:
+    return any(value in have for value in wanted)
+
+
+def join_periods(parts: list[str]) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+# Building findings -----------------------------------------------------------------------------
+class PerSettingCheck:
+    """Base for check kinds that judge one selected setting at a time."""
+
+    #: Findings about a setting depend on that setting alone: a large snapshot may be
+    #: checked in runs of its settings (see docs/plugins.md).
+    per_setting = True
+
+    def evaluate(
+        self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
+    ) -> Iterator[Finding]:
+        for setting in settings:
+            finding = self.check_setting(rule, setting, ctx)
+            if finding is not None:
+                yield finding
+
+    def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+        raise NotImplementedError
+
+
+def never_on_by_default(setting: Setting) -> bool:
+    """Whether no user is ever enrolled by default, anywhere: off, with no per-region
+    overrides and no history (most settings of a large snapshot; checks skip them at once)."""
+    return setting.default is False and not setting.region_defaults and not setting.history
+
+
+def default_on_in(
+    span: Span, within: int, setting: Setting, ctx: EvalContext, gaps: list[str]
+) -> int:
+    """The leaves of ``within`` (a bit mask) where users are enrolled by default in this span;
+    where the snapshot cannot tell, a gap is added to ``gaps`` saying where and why."""
+    on, unknown = default_on_masks(span.state, ctx.regions, within)
+    if unknown:
+        gaps.append(unknown_default_gap(unknown, within, setting, ctx))
+    return on
+
+
+def unknown_default_gap(unknown: int, within: int, setting: Setting, ctx: EvalContext) -> str:
+    """Say where the default cannot be told (bit masks), and why when the snapshot says."""
+    if unknown == within and not setting.default_note:
+        return "the snapshot does not say whether users are enrolled by default"
+    where = ctx.regions.describe(ctx.regions.leaves_of(unknown))
+    text = f"users are possibly enrolled by default in {where}"
+    return f"{text} ({setting.default_note})" if setting.default_note else text
+
+
+def uncertain_span_gap(span: Span, ctx: EvalContext) -> str:
+    """Why a span that offends may not count: a possible violation, not a definite one."""
+    reason = span.doubt
+    if not reason and span.start is not None:
+        reason = _doubt_before(span.start, ctx.as_of)
+    period = span.describe()
+    where = f" {period}" if period else ""
+    return f"possibly in breach{where}: {reason or 'a month-only date leaves it open'}"
+
+
+def gap_finding(
+    ctx: EvalContext, rule: Rule, setting: Setting, gaps: Iterable[str]
+) -> Finding | None:
+    """A not-evaluable finding listing what is missing, or None when nothing is."""
+    unique = list(dict.fromkeys(gaps))
+    if not unique:
+        return None
+    return ctx.setting_finding(
+        rule, setting, "not evaluable: " + "; ".join(unique), status=Status.NOT_EVALUABLE
+    )
+
+
+def merge_spans(offending: list[tuple[Span, int]]) -> list[tuple[str, int]]:
+    """Join consecutive periods with the same offending regions (bit masks); describe each."""
+    merged: list[tuple[Span, int]] = []
+    for span, leaves in offending:
+        if merged and merged[-1][1] == leaves and merged[-1][0].end == span.start:
+            previous = merged[-1][0]
+            merged[-1] = (Span(span.state, previous.start, span.end, span.certain), leaves)
+        else:
+            merged.append((span, leaves))
+    return [(span.describe(), leaves) for span, leaves in merged]
+
+
+def region_finding(
+    ctx: EvalContext,
+    rule: Rule,
+    setting: Setting,
+    lead: str,
+    offending: list[tuple[Span, int]],
+    tail: str = "",
+) -> Finding:
+    """A violation naming each offending set of regions with its period.
+
+    ``offending`` pairs a span with the bit mask of the leaves at fault in it.
+    """
+    registry = ctx.regions
+    periods = merge_spans(offending)
+    parts = [
+        f"in {registry.describe(registry.leaves_of(mask))} {period}".strip()
+        for period, mask in periods
+    ]
+    union_mask = 0
+    for _, mask in periods:
+        union_mask |= mask
+    union = registry.leaves_of(union_mask)
+    return ctx.setting_finding(
+        rule,
+        setting,
+        f"{lead} {join_periods(parts)}{tail}",
+        regions=registry.collapse(union),
+        evidence={
+            "regions_count": registry.count_countries_mask(union_mask),
+            "periods": [period for period, _ in periods],
+        },
+    )
+
+
+def prepare_regions_mask(terms: Any, registry: RegionRegistry, key: str = "regions") -> int | None:
+    """:func:`prepare_regions` as a bit mask."""
+    leaves = prepare_regions(terms, registry, key)
+    return None if leaves is None else registry.mask(leaves)
+
+
+def prepare_regions(
+    terms: Any, registry: RegionRegistry, key: str = "regions"
+) -> frozenset[str] | None:
+    """Expand a check parameter's region terms once, at load time.
+
+    :raises ParamError: for an unknown term, pointing at it, with "did you mean".
+    """
+    from consentrules.model.regions import UnknownRegionError
+    from consentrules.plugin.registry import ParamError
+
+    if terms is None:
+        return None
+    leaves: set[str] = set()
+    for index, term in enumerate(terms):
+        try:
+            leaves |= registry.expand(term)
+        except UnknownRegionError as exc:
+            raise ParamError(str(exc), (key, index)) from None
+    return frozenset(leaves)
+
+
+REGIONS_PARAM: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "string", "pattern": "^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$"},
+    "minItems": 1,
+    "uniqueItems": True,
+}
+WHEN_PARAM: dict[str, Any] = {
+    "enum": list(WHEN_CHOICES),
+    "description": "ever (default): any state from activation to the evaluation date; "
+    "as_of: only the state on the evaluation date.",
+}

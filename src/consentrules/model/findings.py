@@ -1,0 +1,201 @@
+"""What rules find: findings, their suppressions, notices, and the report of a run."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from consentrules.model.rules import Rule
+from consentrules.model.rules import Severity
+
+
+class Status(str, enum.Enum):
+    """What a finding says about its target."""
+
+    #: The rule is broken.
+    VIOLATION = "violation"
+    #: The snapshot lacks a fact the rule needs, or the verdict depends on the day of a
+    #: partial date: never a silent pass.
+    NOT_EVALUABLE = "not_evaluable"
+
+
+# Findings --------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Why a finding does not fail the run: a waiver, or an entry in the baseline."""
+
+    kind: str  # "waiver" or "baseline"
+    justification: str
+    owner: str | None = None
+    expires: str | None = None
+    source: str | None = None  # "path:line" of the waiver or the baseline file
+
+
+#: Notice categories that fail a run under ``--strict``.
+STRICT_NOTICES = ("stale", "unknown_token")
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should know that is not a finding (an expired or unused waiver...)."""
+
+    level: str  # "warning" or "note"
+    message: str
+    path: str | None = None
+    line: int | None = None
+    #: What kind of notice: "" (general), "not_active" (settings not yet activated on the
+    #: evaluation date), "skipped" (a file a folder walk did not read), "stale" (a baseline
+    #: entry or waiver that matches nothing; fails the run with --strict), "unknown_token"
+    #: (a purpose, category or recipient no rule knows; fails the run with --strict), "extrapolated"
+    #: (judged as of a date after the snapshot was taken).
+    category: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a rule found about one setting or disclosure of one snapshot."""
+
+    rule_id: str
+    severity: Severity
+    status: Status
+    message: str
+    snapshot: str
+    platform: str
+    target_kind: str  # "setting" or "disclosure"
+    target_id: str
+    regions: tuple[str, ...] = ()
+    pointer: str = ""
+    line: int | None = None
+    column: int | None = None
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    suppression: Suppression | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppression is not None
+
+    def _arguments(self) -> tuple[Any, ...]:
+        return (
+            self.rule_id,
+            self.severity,
+            self.status,
+            self.message,
+            self.snapshot,
+            self.platform,
+            self.target_kind,
+            self.target_id,
+            self.regions,
+            self.pointer,
+            self.line,
+            self.column,
+            self.evidence,
+            self.suppression,
+        )
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Pickled as the constructor's arguments: half the time of the default for a slotted
+        # dataclass (findings come back from worker processes by the ten thousand).
+        return (Finding, self._arguments())
+
+    def at(self, line: int | None, column: int | None) -> Finding:
+        """This finding at a source position (what ``dataclasses.replace`` does, faster: a
+        large check locates tens of thousands of findings)."""
+        arguments = self._arguments()
+        return Finding(*arguments[:10], line, column, *arguments[12:])  # type: ignore[call-arg]
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across reformatting and reordering (no line numbers, no message text), and
+        different for each snapshot file: two files of one platform are two findings."""
+        key = "\x1f".join(
+            (
+                self.rule_id,
+                self.platform,
+                self.target_kind,
+                self.target_id,
+                self.status.value,
+                snapshot_key(self.snapshot),
+            )
+        )
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple[str, str, str, str, int, str]:
+        return (
+            self.snapshot,
+            self.rule_id,
+            self.target_kind,
+            self.target_id,
+            0 if self.status is Status.VIOLATION else 1,
+            self.message,
+        )
+
+
+def snapshot_key(path: str) -> str:
+    """A snapshot's path as fingerprints see it: forward slashes, no ``./`` or ``a/../``."""
+    import posixpath
+
+    return posixpath.normpath(path.replace("\\", "/"))
+
+
+@dataclass(frozen=True)
+class SnapshotSummary:
+    path: str
+    platform: str
+    taken_at: str
+    as_of: str
+    settings: int
+    disclosures: int
+    adapter: str
+    #: Settings activated after the evaluation date: not judged by any rule.
+    inactive: tuple[str, ...] = ()
+    #: ``(field, token, setting id)`` for purposes, categories and recipients no rule knows.
+    unknown_tokens: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass
+class Report:
+    """Everything a reporter needs: the findings, the rules they cite and what was checked."""
+
+    findings: list[Finding]
+    rules: dict[str, Rule]
+    snapshots: list[SnapshotSummary]
+    #: Violations at or above this severity fail the run; None: nothing fails it.
+    fail_on: Severity | None = Severity.LOW
+    tool_version: str = ""
+    plugins: list[tuple[str, str]] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    #: With ``--strict``, unsuppressed not-evaluable findings fail the run too.
+    strict: bool = False
+    #: The project configuration file the run applied, if any.
+    config_file: str | None = None
+
+    @property
+    def violations(self) -> list[Finding]:
+        """Violations that are not suppressed."""
+        return [f for f in self.findings if f.status is Status.VIOLATION and not f.suppressed]
+
+    @property
+    def suppressed(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppressed]
+
+    @property
+    def not_evaluable(self) -> list[Finding]:
+        return [f for f in self.findings if f.status is Status.NOT_EVALUABLE and not f.suppressed]
+
+    @property
+    def failing_notices(self) -> list[Notice]:
+        """With ``--strict``: stale baseline entries and waivers, and unknown tokens."""
+        if not self.strict:
+            return []
+        return [n for n in self.notices if n.category in STRICT_NOTICES]
+
+    @property
+    def failing(self) -> list[Finding]:
+        if self.fail_on is None:
+            return []
+        candidates = self.violations + (self.not_evaluable if self.strict else [])
+        return [f for f in candidates if f.severity >= self.fail_on]

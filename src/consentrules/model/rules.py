@@ -1,0 +1,118 @@
+"""Rules as loaded: severity, legal references, selectors, fixtures and the rule itself."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    """How serious a rule's violation is; ordered so that thresholds compare."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @classmethod
+    def parse(cls, name: str) -> Severity:
+        try:
+            return cls[name.upper()]
+        except KeyError:
+            choices = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {name!r}; choose one of {choices}") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+# Rules -----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A legal source a rule rests on."""
+
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """Which settings a rule looks at; every given key must match (any value of its list)."""
+
+    purposes: tuple[str, ...] | None = None
+    data_categories: tuple[str, ...] | None = None
+    recipients: tuple[str, ...] | None = None
+    ids: tuple[str, ...] | None = None
+    regions: tuple[str, ...] | None = None
+
+    def describe(self) -> str:
+        parts = []
+        for name in ("purposes", "data_categories", "recipients", "ids", "regions"):
+            values = getattr(self, name)
+            if values:
+                parts.append(f"{name.replace('_', ' ')}: {', '.join(values)}")
+        return "; ".join(parts) if parts else "every setting"
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """A finding a fixture must produce."""
+
+    target: str
+    target_kind: str | None = None
+    status: str = "violation"
+    regions: tuple[str, ...] | None = None
+    message_contains: str | None = None
+
+    def describe(self) -> str:
+        text = f"{self.status} on {self.target_kind or 'target'} {self.target}"
+        if self.regions is not None:
+            text += f" in [{', '.join(self.regions)}]"
+        if self.message_contains:
+            text += f" saying {self.message_contains!r}"
+        return text
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """A small snapshot that must give exactly the expected findings of its rule."""
+
+    name: str
+    expect: tuple[Expectation, ...]
+    snapshot: Mapping[str, Any] | None = None
+    snapshot_file: str | None = None
+    as_of: str | None = None
+    line: int | None = None
+    pointer: str = ""
+
+    @property
+    def passing(self) -> bool:
+        """A fixture that must give no finding."""
+        return not self.expect
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule loaded from a rule file, with its check parameters prepared by its kind."""
+
+    id: str
+    title: str
+    severity: Severity
+    check_kind: str
+    params: Mapping[str, Any]
+    description: str = ""
+    remediation: str = ""
+    references: tuple[Reference, ...] = ()
+    tags: tuple[str, ...] = ()
+    jurisdictions: tuple[str, ...] = ()
+    selector: Selector = field(default_factory=Selector)
+    pack: str | None = None
+    path: str = "<memory>"
+    line: int | None = None
+    prepared: Any = field(default=None, compare=False, repr=False)
+    fixtures: tuple[Fixture, ...] = ()

@@ -1,0 +1,219 @@
+"""Registrars handed to the ``consentrules_register_*`` hooks, and the contracts of their items.
+
+A registry maps a name to an item and remembers which plugin provided it. Registering a name
+twice is a :class:`PluginError` naming both plugins: never "last one wins".
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Generic
+from typing import Protocol
+from typing import TypeVar
+from typing import runtime_checkable
+
+from consentrules.model.errors import ConsentrulesError
+from consentrules.model.errors import PluginError
+
+if TYPE_CHECKING:
+    from consentrules.engine.evaluation import EvalContext
+    from consentrules.model import Finding
+    from consentrules.model import Report
+    from consentrules.model import Rule
+    from consentrules.model import Setting
+    from consentrules.model import Snapshot
+    from consentrules.model.regions import RegionRegistry
+    from consentrules.plugin.config import Config
+
+
+class ParamError(ValueError):
+    """Raised by :meth:`CheckKind.prepare` for a parameter a schema cannot judge.
+
+    ``key`` is the parameter's key path inside ``check`` (e.g. ``("regions", 2)``), so that the
+    error points at the right line.
+    """
+
+    def __init__(self, message: str, key: Sequence[str | int] = (), hint: str | None = None):
+        self.key = tuple(key)
+        self.hint = hint
+        super().__init__(message)
+
+
+@runtime_checkable
+class CheckKind(Protocol):
+    """A kind of check a rule can name in ``check: {kind: ...}``."""
+
+    #: The name rules use, e.g. ``opt_in_default``.
+    name: str
+    #: One line saying what the kind checks.
+    description: str
+    #: JSON Schema of the ``check`` mapping (``kind`` is allowed automatically).
+    params_schema: Mapping[str, Any]
+
+    def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Any:
+        """Check and pre-compute the parameters once per rule; raise :class:`ParamError`."""
+        ...
+
+    def evaluate(
+        self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
+    ) -> Iterable[Finding]:
+        """Yield findings for the settings the rule's selector picked, in a stable order."""
+        ...
+
+
+@runtime_checkable
+class Adapter(Protocol):
+    """An input format: turns a file into a :class:`Snapshot`."""
+
+    name: str
+    description: str
+    #: File name endings it usually reads, e.g. ``(".json",)``.
+    suffixes: tuple[str, ...]
+
+    def recognizes(self, path: Path, head: str) -> bool:
+        """Whether this adapter reads the file; ``head`` is its first 4 KiB of text."""
+        ...
+
+    def load(self, path: Path, config: Config) -> Snapshot:
+        """Read the file; raise :class:`consentrules.InputError` for bad content."""
+        ...
+
+
+@runtime_checkable
+class Reporter(Protocol):
+    """An output format."""
+
+    name: str
+    description: str
+    #: The usual file name ending, e.g. ``.sarif``.
+    extension: str
+
+    def render(self, report: Report, stream: IO[str], config: Config) -> None:
+        """Write the whole report to ``stream``."""
+        ...
+
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Name -> item, remembering the providing plugin."""
+
+    #: What the items are called in messages ("check kind", "adapter", "reporter").
+    what = "item"
+
+    def __init__(self) -> None:
+        self._items: dict[str, T] = {}
+        self._providers: dict[str, str] = {}
+        #: Set by the plugin manager while it calls one plugin's hook implementation.
+        self.current_plugin = "<unknown>"
+
+    def add(self, item: T) -> T:
+        name = getattr(item, "name", None)
+        if not isinstance(name, str) or not name:
+            raise PluginError(f"{self.what} {item!r} has no name", plugin=self.current_plugin)
+        if name in self._items:
+            raise PluginError(
+                f"{self.what} {name!r} is registered twice: by plugin "
+                f"{self._providers[name]!r} and by plugin {self.current_plugin!r}",
+                plugin=self.current_plugin,
+            )
+        self._check(item)
+        self._items[name] = item
+        self._providers[name] = self.current_plugin
+        return item
+
+    def _check(self, item: T) -> None:
+        pass
+
+    def get(self, name: str) -> T:
+        return self._items[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def names(self) -> list[str]:
+        return list(self._items)
+
+    def provider(self, name: str) -> str:
+        return self._providers[name]
+
+    @contextlib.contextmanager
+    def blame(self, name: str, action: str) -> Iterator[None]:
+        """Turn an unexpected exception raised by item ``name`` into a :class:`PluginError`
+        that names the item and the plugin that provided it (the project's own errors, such as
+        an adapter's :class:`InputError`, pass through)."""
+        from consentrules.plugin import watchdog
+
+        try:
+            with watchdog.plugin_code(f"{self.what} {name!r} of plugin {self.provider(name)!r}"):
+                yield
+        except (ConsentrulesError, BrokenPipeError):  # (a closed standard output is no bug)
+            raise
+        except SystemExit as exc:
+            raise PluginError(
+                f"{self.what} {name!r} {action}: it called sys.exit({exc.code!r}); a plugin "
+                "must raise an error, not end the run",
+                plugin=self.provider(name),
+            ) from None
+        except watchdog.PluginTimeout:
+            raise PluginError(
+                f"{self.what} {name!r} {action}: did not finish within "
+                f"{watchdog.seconds():g} seconds (--plugin-timeout)",
+                plugin=self.provider(name),
+            ) from None
+        except Exception as exc:
+            raise PluginError(
+                f"{self.what} {name!r} {action}: {type(exc).__name__}: {exc}",
+                plugin=self.provider(name),
+            ) from exc
+
+
+def _require(item: object, attrs: Iterable[str], what: str, plugin: str) -> None:
+    missing = [a for a in attrs if not hasattr(item, a)]
+    if missing:
+        raise PluginError(
+            f"{what} {getattr(item, 'name', item)!r} lacks {', '.join(missing)}", plugin=plugin
+        )
+
+
+class CheckKindRegistry(Registry["CheckKind"]):
+    what = "check kind"
+
+    def _check(self, item: CheckKind) -> None:
+        _require(
+            item,
+            ("description", "params_schema", "prepare", "evaluate"),
+            self.what,
+            self.current_plugin,
+        )
+
+
+class AdapterRegistry(Registry["Adapter"]):
+    what = "adapter"
+
+    def _check(self, item: Adapter) -> None:
+        _require(
+            item, ("description", "suffixes", "recognizes", "load"), self.what, self.current_plugin
+        )
+
+
+class ReporterRegistry(Registry["Reporter"]):
+    what = "reporter"
+
+    def _check(self, item: Reporter) -> None:
+        _require(item, ("description", "extension", "render"), self.what, self.current_plugin)

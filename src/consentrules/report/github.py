@@ -1,0 +1,97 @@
+"""``github``: GitHub Actions workflow commands, shown as annotations on the changed files.
+
+Unsuppressed violations of high or critical severity are ``::error``, medium ``::warning`` and
+low or info ``::notice``; not-evaluable findings and notices (expired or unused waivers, stale
+baseline entries) are ``::warning``. Suppressed findings are not annotated.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+from typing import TYPE_CHECKING
+
+from consentrules import hookimpl
+from consentrules.model import Report
+from consentrules.model import Severity
+from consentrules.plugin.registry import ReporterRegistry
+from consentrules.report import printable_report
+from consentrules.report import summary
+
+if TYPE_CHECKING:
+    from consentrules.plugin.config import Config
+
+COMMANDS = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "notice",
+    Severity.INFO: "notice",
+}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: object) -> str:
+    props = ",".join(
+        f"{key}={escape_property(str(value))}"
+        for key, value in properties.items()
+        if value is not None
+    )
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def render_github(report: Report) -> str:
+    lines = []
+    for finding in report.findings:
+        if finding.suppressed:
+            continue
+        rule = report.rules.get(finding.rule_id)
+        title = f"{finding.rule_id}: {rule.title}" if rule else finding.rule_id
+        if finding.status.value == "violation":
+            name = COMMANDS[finding.severity]
+        else:
+            name, title = "warning", f"{title} (not evaluable)"
+        message = f"{finding.target_kind} {finding.target_id}: {finding.message}"
+        lines.append(
+            command(
+                name,
+                message,
+                file=finding.snapshot,
+                line=finding.line,
+                col=finding.column,
+                title=title,
+            )
+        )
+    for notice in report.notices:
+        lines.append(
+            command(
+                "warning", notice.message, file=notice.path, line=notice.line, title="consentrules"
+            )
+        )
+    counts = summary(report)
+    lines.append(
+        f"consentrules: {counts['violations']} violations, {counts['not_evaluable']} not "
+        f"evaluable, {counts['suppressed']} suppressed; {counts['failing']} at or above "
+        f"{counts['fail_on']}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+class GithubReporter:
+    name = "github"
+    description = "GitHub Actions workflow commands (annotations)"
+    extension = ".txt"
+
+    def render(self, report: Report, stream: IO[str], config: Config) -> None:
+        stream.write(render_github(printable_report(report)))
+
+
+@hookimpl
+def consentrules_register_reporters(registry: ReporterRegistry) -> None:
+    registry.add(GithubReporter())

@@ -1,0 +1,183 @@
+"""``text``: findings grouped by snapshot and rule, for a terminal or a plain-text file.
+
+Colour is used only when writing to a terminal, and never when ``NO_COLOR`` is set
+(``--color always|never`` overrides).
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Iterable
+from itertools import groupby
+from typing import IO
+from typing import TYPE_CHECKING
+
+from consentrules import hookimpl
+from consentrules.model import Finding
+from consentrules.model import Report
+from consentrules.model import Severity
+from consentrules.model import Status
+from consentrules.plugin.registry import ReporterRegistry
+from consentrules.report import failed_verdict
+from consentrules.report import location_text
+from consentrules.report import printable_report
+from consentrules.report import summary
+
+if TYPE_CHECKING:
+    from consentrules.plugin.config import Config
+
+_COLOURS = {
+    Severity.CRITICAL: "\033[1;35m",
+    Severity.HIGH: "\033[1;31m",
+    Severity.MEDIUM: "\033[33m",
+    Severity.LOW: "\033[36m",
+    Severity.INFO: "\033[2m",
+}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+WIDTH = 100
+
+
+def use_colour(stream: IO[str], setting: str = "auto") -> bool:
+    if setting == "always":
+        return True
+    if setting == "never" or os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class _Painter:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if self.enabled else text
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    ) or [indent.rstrip()]
+
+
+class TextReporter:
+    name = "text"
+    description = "human-readable text, grouped by snapshot and rule"
+    extension = ".txt"
+
+    def render(self, report: Report, stream: IO[str], config: Config) -> None:
+        report = printable_report(report)
+        paint = _Painter(use_colour(stream, config.getoption("color", "auto")))
+        lines: list[str] = []
+        if report.config_file:
+            lines.append(paint(_DIM, f"configuration: {report.config_file}"))
+        by_snapshot = {s.path: s for s in report.snapshots}
+        ordered = sorted(report.findings, key=lambda f: (f.snapshot, -f.severity, f.rule_id))
+        for path, group in groupby(ordered, key=lambda f: f.snapshot):
+            info = by_snapshot.get(path)
+            header = f"{path}"
+            if info is not None:
+                header += f" ({info.platform}; taken {info.taken_at}, evaluated as of {info.as_of})"
+            lines.append(paint(_BOLD, header))
+            findings = list(group)
+            lines.extend(self._violations(report, findings, paint))
+            lines.extend(self._gaps(findings, paint))
+            lines.extend(self._suppressed(findings, paint))
+            lines.append("")
+        clean = [s for s in report.snapshots if s.path not in {f.snapshot for f in report.findings}]
+        for info in clean:
+            lines.append(
+                paint(_BOLD, info.path) + f" ({info.platform}): no findings "
+                f"({info.settings} settings, {len(report.rules)} rules)"
+            )
+        if clean:
+            lines.append("")
+        for notice in report.notices:
+            where = f"{notice.path}:{notice.line}: " if notice.path and notice.line else ""
+            where = where or (f"{notice.path}: " if notice.path else "")
+            lines.extend(_wrap(f"{where}{notice.level}: {notice.message}", ""))
+        if report.notices:
+            lines.append("")
+        lines.append(self._summary(report, paint))
+        stream.write("\n".join(lines) + "\n")
+
+    def _violations(self, report: Report, findings: list[Finding], paint: _Painter) -> list[str]:
+        lines: list[str] = []
+        violations = [f for f in findings if f.status is Status.VIOLATION and not f.suppressed]
+        for rule_id, group in groupby(violations, key=lambda f: f.rule_id):
+            items = list(group)
+            rule = report.rules.get(rule_id)
+            severity = items[0].severity
+            label = paint(_COLOURS[severity], f"{severity.label.upper():<8}")
+            title = rule.title if rule else ""
+            lines.append(f"  {label} {paint(_BOLD, rule_id)}  {title}")
+            for finding in items:
+                target = f"{finding.target_kind} {finding.target_id}"
+                lines.append(f"    {target}  {paint(_DIM, location_text(finding))}")
+                lines.extend(_wrap(finding.message, "      "))
+            if rule is not None:
+                lines.extend(self._rule_notes(rule.description, rule.remediation, paint))
+                for ref in rule.references:
+                    lines.append(
+                        f"      {paint(_DIM, 'see:')} {ref.title}"
+                        + (f" <{ref.url}>" if ref.url else "")
+                    )
+        return lines
+
+    def _rule_notes(self, why: str, fix: str, paint: _Painter) -> Iterable[str]:
+        if why:
+            first = why.split("\n\n")[0].replace("\n", " ")
+            yield from _wrap(f"{paint(_DIM, 'why:')} {first}", "      ")
+        if fix:
+            yield from _wrap(f"{paint(_DIM, 'fix:')} {fix.replace(chr(10), ' ')}", "      ")
+
+    def _gaps(self, findings: list[Finding], paint: _Painter) -> list[str]:
+        gaps = [f for f in findings if f.status is Status.NOT_EVALUABLE and not f.suppressed]
+        if not gaps:
+            return []
+        lines = [f"  {paint(_BOLD, 'NOT EVALUABLE')} (the snapshot lacks facts these rules need)"]
+        for finding in gaps:
+            lines.append(
+                f"    {finding.rule_id}  {finding.target_kind} {finding.target_id}  "
+                f"{paint(_DIM, location_text(finding))}"
+            )
+            lines.extend(_wrap(finding.message, "      "))
+        return lines
+
+    def _suppressed(self, findings: list[Finding], paint: _Painter) -> list[str]:
+        quiet = [f for f in findings if f.suppression is not None]
+        if not quiet:
+            return []
+        lines = [f"  {paint(_BOLD, 'SUPPRESSED')} (do not fail the run)"]
+        for finding in quiet:
+            assert finding.suppression is not None
+            why = finding.suppression
+            detail = f"{why.kind}: {why.justification}"
+            if why.owner:
+                detail += f" (owner {why.owner}, until {why.expires})"
+            lines.append(
+                f"    {finding.rule_id}  {finding.target_kind} {finding.target_id}  "
+                f"{paint(_DIM, location_text(finding))}"
+            )
+            lines.extend(_wrap(detail, "      "))
+        return lines
+
+    def _summary(self, report: Report, paint: _Painter) -> str:
+        counts = summary(report)
+        parts = [f"{n} {label}" for label, n in counts["by_severity"].items() if n]
+        text = f"{counts['violations']} violation{'s' if counts['violations'] != 1 else ''}"
+        if parts:
+            text += f" ({', '.join(parts)})"
+        text += f", {counts['not_evaluable']} not evaluable"
+        if counts["suppressed"]:
+            text += f", {counts['suppressed']} suppressed"
+        text += f"; {counts['snapshots']} snapshot{'s' if counts['snapshots'] != 1 else ''}, "
+        text += f"{counts['rules']} rules"
+        verdict = failed_verdict(counts) or f"passed (nothing at or above {counts['fail_on']})"
+        return f"{text}. {paint(_BOLD, verdict)}"
+
+
+@hookimpl
+def consentrules_register_reporters(registry: ReporterRegistry) -> None:
+    registry.add(TextReporter())

@@ -1,0 +1,358 @@
+"""Build a :class:`Snapshot` from plain data in the native format (version 1).
+
+Validation runs in stages and reports every problem it finds, not just the first:
+the JSON Schema (``schemas/snapshot.schema.json``), then what a schema cannot say: dates that
+exist, region terms the registry knows (with "did you mean"), ids that are unique, history in
+date order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from consentrules.model import Disclosure
+from consentrules.model import DisclosureVersion
+from consentrules.model import HistoryEntry
+from consentrules.model import RegionScope
+from consentrules.model import Setting
+from consentrules.model import Snapshot
+from consentrules.model.dates import DateFormatError
+from consentrules.model.dates import PartialDate
+from consentrules.model.dates import parse_date
+from consentrules.model.errors import InputError
+from consentrules.model.errors import Problem
+from consentrules.model.regions import RegionRegistry
+from consentrules.model.regions import UnknownRegionError
+from consentrules.model.regions import default_registry
+from consentrules.sources.schema import load_schema
+from consentrules.sources.schema import validate
+from consentrules.sources.yamlsource import Document
+from consentrules.sources.yamlsource import pointer
+
+_NO_METADATA: Mapping[str, Any] = MappingProxyType({})
+
+
+class _Builder:
+    def __init__(self, doc: Document, registry: RegionRegistry) -> None:
+        self.doc = doc
+        self.registry = registry
+        self.problems: list[Problem] = []
+        # Large snapshots repeat the same dates and region lists: parse and check each once.
+        self._dates: dict[Any, PartialDate] = {}
+        self._known_terms: set[str] = set()
+        self._scopes: dict[tuple[tuple[str, ...], tuple[str, ...]], RegionScope] = {}
+        self._stated: dict[tuple[str, ...], frozenset[str]] = {}
+
+    def problem(self, ptr: str, message: str, hint: str | None = None) -> None:
+        position = self.doc.source_map.locate(ptr)
+        line, column = position if position else (None, None)
+        self.problems.append(Problem(self.doc.path, message, line=line, column=column, hint=hint))
+
+    def date(self, value: Any, owner: str, key: str) -> PartialDate | None:
+        """The date ``value`` stated at ``owner``/``key`` (the pointer is built only for an
+        error: a large snapshot states hundreds of thousands of dates)."""
+        if value is None:
+            return None
+        cached = self._dates.get(value)
+        if cached is not None:
+            return cached
+        try:
+            parsed = parse_date(value)
+        except DateFormatError as exc:
+            self.problem(f"{owner}/{key}", str(exc))
+            return None
+        self._dates[value] = parsed
+        return parsed
+
+    def stated(self, raw: Mapping[str, Any]) -> frozenset[str]:
+        """The keys of ``raw``; settings mostly share one key set, so share one frozenset."""
+        keys = tuple(raw)
+        found = self._stated.get(keys)
+        if found is None:
+            found = self._stated[keys] = frozenset(keys)
+        return found
+
+    def region_terms(self, terms: Any, ptr: str) -> tuple[str, ...]:
+        out = []
+        for index, term in enumerate(terms):
+            if term in self._known_terms:
+                out.append(term)
+                continue
+            try:
+                self.registry.expand(term)
+            except UnknownRegionError as exc:
+                hint = (
+                    "use an ISO 3166-1 alpha-2 code, a US state such as US-CA, "
+                    "or a group: " + ", ".join(self.registry.groups)
+                )
+                self.problem(f"{ptr}/{index}", str(exc), hint)
+                continue
+            self._known_terms.add(term)
+            out.append(term)
+        return tuple(out)
+
+    def scope(self, raw: Any, owner: str) -> RegionScope | None:
+        """The ``regions`` of the setting or history entry at ``owner``."""
+        if raw is None:
+            return None
+        key = (tuple(raw.get("include") or ()), tuple(raw.get("exclude") or ()))
+        scope = self._scopes.get(key)
+        if scope is None:
+            known = self._known_terms
+            if known.issuperset(key[0]) and known.issuperset(key[1]):
+                scope = self._scopes[key] = RegionScope(include=key[0], exclude=key[1])
+                return scope
+            ptr = owner + "/regions"
+            include = self.region_terms(key[0], ptr + "/include")
+            exclude = self.region_terms(key[1], ptr + "/exclude")
+            scope = RegionScope(include=include, exclude=exclude)
+            if (include, exclude) == key:  # every term known: reuse for the same lists
+                self._scopes[key] = scope
+        return scope
+
+    def region_defaults(self, raw: Any, ptr: str) -> tuple[tuple[str, bool | None], ...]:
+        if not raw:
+            return ()
+        out = []
+        for term, value in raw.items():
+            try:
+                self.registry.expand(term)
+            except UnknownRegionError as exc:
+                self.problem(pointer(*_split(ptr), term), str(exc))
+                continue
+            out.append((term, value))
+        by_weight: dict[int, dict[str, bool | None]] = {}
+        for term, value in out:
+            by_weight.setdefault(self.registry.weight(term), {})[term] = value
+        for same in by_weight.values():
+            if len(same) > 1 and len(set(same.values())) > 1:
+                overlapping = [
+                    (a, b)
+                    for a in same
+                    for b in same
+                    if a < b and self.registry.expand(a) & self.registry.expand(b)
+                ]
+                for a, b in overlapping:
+                    self.problem(
+                        ptr,
+                        f"region_defaults {a!r} and {b!r} overlap, are equally specific and "
+                        "disagree",
+                        "give the overlapping part its own, more specific entry",
+                    )
+        return tuple(out)
+
+    def setting(self, raw: Mapping[str, Any], index: int) -> Setting:
+        ptr = f"/settings/{index}"
+        get = raw.get
+        history_raw = get("history")
+        region_defaults = get("region_defaults")
+        metadata = get("metadata")
+        activated = self.date(get("activated_at"), ptr, "activated_at")
+        return Setting(
+            id=str(raw["id"]),
+            title=str(get("title") or raw["id"]),
+            purposes=tuple(get("purposes") or ()),
+            data_categories=tuple(get("data_categories") or ()),
+            recipients=tuple(get("recipients") or ()),
+            default=get("default"),
+            region_defaults=(
+                self.region_defaults(region_defaults, ptr + "/region_defaults")
+                if region_defaults
+                else ()
+            ),
+            regions=self.scope(get("regions"), ptr),
+            activated_at=activated,
+            default_note=get("default_note"),
+            stated=self.stated(raw),
+            history=(self.history(history_raw, index, activated) if history_raw else ()),
+            metadata=dict(metadata) if metadata else _NO_METADATA,
+            pointer=ptr,
+        )
+
+    def history(
+        self, entries: Any, index: int, activated: PartialDate | None = None
+    ) -> tuple[HistoryEntry, ...]:
+        history = []
+        previous: PartialDate | None = None
+        for h_index, entry in enumerate(entries):
+            h_ptr = pointer("settings", index, "history", h_index)
+            day = self.date(entry.get("date"), h_ptr, "date")
+            if day is None:
+                continue
+            if activated is not None and day.last < activated.first:
+                self.problem(
+                    h_ptr + "/date",
+                    f"history entry dated {day} is before the setting's activation "
+                    f"(activated_at {activated}): a change cannot precede the start",
+                    "correct the date, or move activated_at back to when the setting first existed",
+                )
+            if previous is not None and day.first < previous.first:
+                self.problem(
+                    h_ptr + "/date",
+                    f"history entry dated {day} comes after one dated {previous}",
+                    "list history entries in date order, oldest first",
+                )
+            previous = day
+            history.append(
+                HistoryEntry(
+                    date=day,
+                    default=entry.get("default"),
+                    region_defaults=(
+                        self.region_defaults(entry["region_defaults"], h_ptr + "/region_defaults")
+                        if "region_defaults" in entry
+                        else None
+                    ),
+                    regions=self.scope(entry.get("regions"), h_ptr),
+                    note=entry.get("note"),
+                    pointer=h_ptr,
+                )
+            )
+        return tuple(history)
+
+    def disclosure(self, raw: Mapping[str, Any], index: int) -> Disclosure:
+        versions = []
+        for v_index, version in enumerate(raw.get("versions") or ()):
+            v_ptr = pointer("disclosures", index, "versions", v_index)
+            published = self.date(version.get("published_at"), v_ptr, "published_at")
+            versions.append(
+                DisclosureVersion(
+                    version=str(version.get("version", published or v_index + 1)),
+                    published_at=published,
+                    effective_at=self.date(version.get("effective_at"), v_ptr, "effective_at"),
+                    url=version.get("url"),
+                    purposes=tuple(version.get("purposes") or ()),
+                    describes_opt_out=version.get("describes_opt_out"),
+                    statements=tuple(version.get("statements") or ()),
+                    excerpts=tuple(version.get("excerpts") or ()),
+                    pointer=v_ptr,
+                )
+            )
+        return Disclosure(
+            id=str(raw["id"]),
+            kind=str(raw["kind"]),
+            title=str(raw.get("title") or raw["id"]),
+            versions=tuple(versions),
+            url=raw.get("url"),
+            pointer=pointer("disclosures", index),
+        )
+
+    def unique(self, items: list[Any], what: str, collection: str, first_index: int = 0) -> None:
+        if len({item.id for item in items}) == len(items):
+            return
+        first: dict[str, int] = {}
+        for index, item in enumerate(items, first_index):
+            if item.id in first:
+                self.problem(
+                    pointer(collection, index, "id"),
+                    f"{what} id {item.id!r} is used twice (first at {collection}[{first[item.id]}])",
+                    f"give every {what} its own id",
+                )
+            else:
+                first[item.id] = index
+
+
+def _split(ptr: str) -> list[str]:
+    return ptr.lstrip("/").split("/") if ptr else []
+
+
+def snapshot_from_document(
+    doc: Document,
+    registry: RegionRegistry | None = None,
+    *,
+    adapter: str = "native",
+    first_index: int = 0,
+) -> Snapshot:
+    """Validate a native-format document and build the Snapshot.
+
+    ``first_index`` is the index in the file of the document's first setting, when the
+    document holds a run of a larger snapshot's settings (see :mod:`consentrules.cli.split`).
+
+    :raises InputError: listing every problem, each with file, line and a hint.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single value ({data!r})"
+        raise InputError(
+            [
+                Problem(
+                    doc.path,
+                    f"a snapshot must be a mapping with platform, taken_at and settings, not {kind}",
+                    line=1,
+                )
+            ]
+        )
+    problems = validate(data, load_schema("snapshot"), path=doc.path, source_map=doc.source_map)
+    if problems:
+        raise InputError(problems)
+    builder = _Builder(doc, registry or default_registry())
+    taken_at = builder.date(data["taken_at"], "", "taken_at")
+    settings = [builder.setting(raw, i) for i, raw in enumerate(data["settings"], first_index)]
+    disclosures = [
+        builder.disclosure(raw, i) for i, raw in enumerate(data.get("disclosures") or ())
+    ]
+    register = getattr(doc.source_map, "register_ids", None)
+    if register is not None:  # JSON: locate settings by their ids, without a second parse
+        register("settings", [setting.id for setting in settings], first_index)
+    builder.unique(settings, "setting", "settings", first_index)
+    builder.unique(disclosures, "disclosure", "disclosures")
+    if builder.problems or taken_at is None:
+        raise InputError(builder.problems)
+    return Snapshot(
+        platform=data["platform"],
+        taken_at=taken_at,
+        settings=tuple(settings),
+        disclosures=tuple(disclosures),
+        path=doc.path,
+        source_map=doc.source_map,
+        adapter=adapter,
+        has_disclosures="disclosures" in data,
+    )
+
+
+def snapshot_from_data(
+    data: Any,
+    path: str = "<memory>",
+    *,
+    source_map: Any = None,
+    regions: RegionRegistry | None = None,
+    adapter: str = "native",
+) -> Snapshot:
+    """Validate plain data in the native format and build a :class:`Snapshot`: the safe way
+    for an adapter to hand its result to the engine.
+
+    Every problem is reported at once. With a ``source_map`` (an object whose
+    ``locate(pointer)`` gives ``(line, column)`` in the vendor's own file for a JSON pointer
+    into ``data``, or None) each problem names that line; without one, each names its JSON
+    pointer (``at /settings/3/default``).
+
+    :raises InputError: listing every problem.
+    """
+    if source_map is not None:
+        return snapshot_from_document(Document(path, data, source_map), regions, adapter=adapter)
+    pointers = _Pointers()
+    try:
+        return snapshot_from_document(Document(path, data, pointers), regions, adapter=adapter)
+    except InputError as exc:
+        raise InputError([pointers.explain(problem) for problem in exc.problems]) from None
+
+
+class _Pointers:
+    """A source map for data from no file: each pointer asked for gets a number in place of a
+    line, so that a problem can name its pointer afterwards."""
+
+    def __init__(self) -> None:
+        self._asked: list[str] = []
+
+    def locate(self, pointer: str) -> tuple[int, int] | None:
+        self._asked.append(pointer)
+        return len(self._asked), 0
+
+    locate_key = locate
+
+    def explain(self, problem: Problem) -> Problem:
+        if problem.line is None or not 0 < problem.line <= len(self._asked):
+            return problem
+        where = self._asked[problem.line - 1] or "/"
+        return Problem(problem.path, f"{problem.message} (at {where})", hint=problem.hint)
