@@ -39,16 +39,9 @@ from consentrules.sources.yamlsource import Document
 
 def builtin_check_kinds() -> CheckKindRegistry:
     """A registry holding the four built-in check kinds, without loading any plugin."""
-    from consentrules.engine.checks import condition
-    from consentrules.engine.checks import disclosure_timing
-    from consentrules.engine.checks import opt_in_default
-    from consentrules.engine.checks import regional_exclusion
+    from consentrules.engine.checks import builtin_check_kinds as kinds
 
-    registry = CheckKindRegistry()
-    for module in (opt_in_default, regional_exclusion, disclosure_timing, condition):
-        registry.current_plugin = module.__name__.rsplit(".", 1)[-1]
-        module.consentrules_register_check_kinds(registry)
-    return registry
+    return kinds()
 
 
 def make_config(plugins: Sequence[Any] = (), *, autoload: bool = False) -> Any:

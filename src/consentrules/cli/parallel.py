@@ -15,7 +15,6 @@ it pays: for a JSON snapshot of 2 MB or more, or for 32 snapshots or more.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Iterator
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from consentrules.cli.process import keep_until_exit
+from consentrules.cli.process import worker_signals
 from consentrules.engine.evaluate import Engine
 from consentrules.model import Finding
 from consentrules.model import Rule
@@ -71,8 +71,8 @@ def cpu_quota(root: Path = Path("/sys/fs/cgroup")) -> int | None:
 
 
 def _check_one(path: Path, parts: int = 1) -> Result:
-    from consentrules.cli.commands import load_snapshot
-    from consentrules.cli.commands import summarize
+    from consentrules.cli.inputs import load_snapshot
+    from consentrules.cli.inputs import summarize
 
     config, rules, as_of, options = _job["config"], _job["rules"], _job["as_of"], _job["options"]
     if parts > 1 and path.suffix.lower() == ".json":
@@ -131,15 +131,6 @@ class _Progress:
         if self.enabled:
             sys.stderr.write("\\r" + " " * 60 + "\\r")
             sys.stderr.flush()
-
-
-def worker_signals() -> None:
-    """In a worker: SIGTERM ends it at once and Ctrl-C is left to the main process. The pool
-    stops its workers with SIGTERM; the main process's own handler (which unwinds to remove
-    partial outputs) would be a Python-level one, and a signal that arrives just before a
-    worker blocks waiting for work is then never acted on: the pool would wait forever."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _check_chunk(paths: list[Path]) -> list[Result]:

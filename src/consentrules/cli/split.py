@@ -103,7 +103,7 @@ class Job:
 def splittable(config: Any, rules: Sequence[Rule], path: Path) -> bool:
     """Whether this snapshot may be checked in runs: a large JSON file, read by the native
     adapter, under rules whose check kinds all judge one setting at a time."""
-    from consentrules.cli.commands import pick_adapter
+    from consentrules.cli.inputs import pick_adapter
 
     if not hasattr(os, "fork") or path.suffix.lower() != ".json":
         return False
@@ -339,8 +339,8 @@ def _start(job: Job, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
 
 
 def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None:
-    from consentrules.cli.commands import KNOWN_TOKENS
-    from consentrules.cli.parallel import worker_signals
+    from consentrules.cli.inputs import KNOWN_TOKENS
+    from consentrules.cli.process import worker_signals
     from consentrules.engine.evaluation import inactive_settings
     from consentrules.model.vocabulary import unknown_tokens
 
@@ -394,7 +394,7 @@ def check_split(job: Job, path: Path, parts: int) -> Result | None:
 
 
 def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
-    from consentrules.cli.commands import summarize
+    from consentrules.cli.inputs import summarize
 
     try:
         elements, _ = read_run(plan, 0)

@@ -69,9 +69,9 @@ def _distinct(items):
 
 def schemas_to_compile() -> list[tuple[str, dict[str, Any]]]:
     """The package's schemas and the built-in check kinds' parameter schemas."""
-    from consentrules.sources.loading import check_schema
+    from consentrules.engine.checks import builtin_check_kinds
+    from consentrules.sources.schema import check_schema
     from consentrules.sources.schema import load_schema
-    from consentrules.testing import builtin_check_kinds
 
     out = [(name, load_schema(name)) for name in ("snapshot", "rules", "waivers", "config")]
     for kind in builtin_check_kinds():

@@ -28,6 +28,7 @@ from consentrules.model.regions import RegionRegistry
 from consentrules.model.regions import UnknownRegionError
 from consentrules.plugin.registry import CheckKindRegistry
 from consentrules.plugin.registry import ParamError
+from consentrules.sources.schema import check_schema
 from consentrules.sources.schema import load_schema
 from consentrules.sources.schema import validate
 from consentrules.sources.schema import validate_with_paths
@@ -75,29 +76,6 @@ def find_rule_files(paths: Iterable[Path]) -> list[Path]:
         raise InputError(problems)
     unique: dict[Path, None] = dict.fromkeys(files)
     return list(unique)
-
-
-_check_schemas: dict[int, tuple[Any, dict[str, Any]]] = {}
-
-
-def check_schema(kind: Any) -> dict[str, Any]:
-    """A kind's schema for the whole ``check`` mapping, with ``kind`` itself allowed (cached)."""
-    cached = _check_schemas.get(id(kind))
-    if cached is not None and cached[0] is kind:
-        return cached[1]
-    schema = _build_check_schema(kind)
-    _check_schemas[id(kind)] = (kind, schema)
-    return schema
-
-
-def _build_check_schema(kind: Any) -> dict[str, Any]:
-    schema = dict(kind.params_schema)
-    properties = dict(schema.get("properties", {}))
-    properties["kind"] = {"const": kind.name}
-    schema["properties"] = properties
-    schema.setdefault("type", "object")
-    schema.setdefault("additionalProperties", False)
-    return schema
 
 
 class RuleLoader:

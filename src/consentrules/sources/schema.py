@@ -282,6 +282,29 @@ def _problem(
     return Problem(path, message, line=line, column=column, hint=hint, rule_id=rule_id)
 
 
+_check_schemas: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
+def check_schema(kind: Any) -> dict[str, Any]:
+    """A kind's schema for the whole ``check`` mapping, with ``kind`` itself allowed (cached)."""
+    cached = _check_schemas.get(id(kind))
+    if cached is not None and cached[0] is kind:
+        return cached[1]
+    schema = _build_check_schema(kind)
+    _check_schemas[id(kind)] = (kind, schema)
+    return schema
+
+
+def _build_check_schema(kind: Any) -> dict[str, Any]:
+    schema = dict(kind.params_schema)
+    properties = dict(schema.get("properties", {}))
+    properties["kind"] = {"const": kind.name}
+    schema["properties"] = properties
+    schema.setdefault("type", "object")
+    schema.setdefault("additionalProperties", False)
+    return schema
+
+
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
@@ -320,8 +343,6 @@ def rules_schema_for_editors(kinds: Iterable[Any]) -> dict[str, Any]:
     check everything at once.
     """
     import copy
-
-    from consentrules.sources.loading import check_schema
 
     schema = copy.deepcopy(load_schema("rules"))
     schema["$id"] = "urn:consentrules:schema:rules-with-kinds:v1"

@@ -1,1 +1,23 @@
 """The built-in check kinds, one module each; each is a plugin registering one kind."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from consentrules.plugin.registry import CheckKindRegistry
+
+
+def builtin_check_kinds() -> CheckKindRegistry:
+    """A registry holding the four built-in check kinds, without loading any plugin."""
+    from consentrules.engine.checks import condition
+    from consentrules.engine.checks import disclosure_timing
+    from consentrules.engine.checks import opt_in_default
+    from consentrules.engine.checks import regional_exclusion
+    from consentrules.plugin.registry import CheckKindRegistry
+
+    registry = CheckKindRegistry()
+    for module in (opt_in_default, regional_exclusion, disclosure_timing, condition):
+        registry.current_plugin = module.__name__.rsplit(".", 1)[-1]
+        module.consentrules_register_check_kinds(registry)
+    return registry

@@ -1,0 +1,93 @@
+"""Notices of a run: what was not evaluated, or evaluated with a caveat, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from consentrules.model import Notice
+from consentrules.model import Rule
+from consentrules.model import SnapshotSummary
+from consentrules.model.dates import PartialDate
+from consentrules.model.dates import parse_date
+
+
+def inactive_notices(summaries: Iterable[SnapshotSummary]) -> list[Notice]:
+    """A note per snapshot that has settings activated after its evaluation date."""
+    notices = []
+    for summary in summaries:
+        if summary.inactive:
+            count = len(summary.inactive)
+            shown = ", ".join(summary.inactive[:20]) + (
+                f" and {count - 20} more" if count > 20 else ""
+            )
+            notices.append(
+                Notice(
+                    "note",
+                    f"{count} setting{'s were' if count != 1 else ' was'} not active on the "
+                    f"evaluation date {summary.as_of} (activated later) and not judged: {shown}",
+                    summary.path,
+                    category="not_active",
+                )
+            )
+    return notices
+
+
+def rule_token_notices(rules: Iterable[Rule]) -> list[Notice]:
+    """A warning per rule that selects by a token close to, but not, a standard one."""
+    from consentrules.model.vocabulary import rule_token_warnings
+
+    return [
+        Notice(
+            "warning",
+            f"rule {rule.id} selects by {phrase}: a misspelt token makes the rule select nothing",
+            rule.path,
+            rule.line,
+            category="unknown_token",
+        )
+        for rule, phrase in rule_token_warnings(rules)
+    ]
+
+
+def extrapolation_notices(
+    summaries: Iterable[SnapshotSummary], as_of: PartialDate | None
+) -> list[Notice]:
+    """A note per snapshot judged as of a date after it was taken: what happened after
+    ``taken_at`` is not in it, so its last state is assumed to hold."""
+    if as_of is None:
+        return []
+    notices = []
+    for summary in summaries:
+        taken = parse_date(summary.taken_at)
+        if as_of.last > taken.last:
+            notices.append(
+                Notice(
+                    "warning",
+                    f"evaluated as of {as_of}, after the snapshot was taken ({summary.taken_at}): "
+                    "the state it records is assumed to hold until then",
+                    summary.path,
+                    category="extrapolated",
+                )
+            )
+    return notices
+
+
+def token_notices(summaries: Iterable[SnapshotSummary], known: Any) -> list[Notice]:
+    """A warning per snapshot using purpose, category or recipient tokens no rule knows."""
+    from consentrules.model.vocabulary import describe
+
+    notices = []
+    for summary in summaries:
+        if summary.unknown_tokens:
+            phrases = describe(summary.unknown_tokens, known)
+            notices.append(
+                Notice(
+                    "warning",
+                    "no loaded rule or the standard vocabulary knows "
+                    + "; ".join(phrases)
+                    + ": a misspelt token makes rules skip the setting",
+                    summary.path,
+                    category="unknown_token",
+                )
+            )
+    return notices
