@@ -21,14 +21,14 @@ from consentrules.__about__ import __version__
 
 if TYPE_CHECKING:
     from consentrules.engine.evaluation import EvalContext
-    from consentrules.engine.evaluation import PerSettingCheck
     from consentrules.engine.evaluation import Span
     from consentrules.engine.evaluation import applicable_leaves
     from consentrules.engine.evaluation import default_on_leaves
-    from consentrules.engine.evaluation import gap_finding
-    from consentrules.engine.evaluation import prepare_regions
-    from consentrules.engine.evaluation import region_finding
     from consentrules.engine.evaluation import spans
+    from consentrules.engine.findings import PerSettingCheck
+    from consentrules.engine.findings import gap_finding
+    from consentrules.engine.findings import prepare_regions
+    from consentrules.engine.findings import region_finding
     from consentrules.hookspecs import hookimpl
     from consentrules.model import Disclosure
     from consentrules.model import DisclosureVersion
@@ -81,16 +81,11 @@ _EXPORTS = {
     "describe_path": "consentrules.sources.schema",
     **{
         name: "consentrules.engine.evaluation"
-        for name in (
-            "PerSettingCheck",
-            "Span",
-            "applicable_leaves",
-            "default_on_leaves",
-            "gap_finding",
-            "prepare_regions",
-            "region_finding",
-            "spans",
-        )
+        for name in ("Span", "applicable_leaves", "default_on_leaves", "spans")
+    },
+    **{
+        name: "consentrules.engine.findings"
+        for name in ("PerSettingCheck", "gap_finding", "prepare_regions", "region_finding")
     },
     **{
         name: "consentrules.model"

@@ -8,7 +8,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from consentrules.engine.evaluation import EvalContext
-from consentrules.engine.evaluation import never_on_by_default
+from consentrules.engine.findings import never_on_by_default
 from consentrules.model.dates import parse_date
 from consentrules.model.regions import default_registry
 from consentrules.testing import builtin_check_kinds

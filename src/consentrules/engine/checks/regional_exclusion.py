@@ -23,18 +23,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from consentrules import hookimpl
-from consentrules.engine.evaluation import REGIONS_PARAM
-from consentrules.engine.evaluation import WHEN_PARAM
 from consentrules.engine.evaluation import EvalContext
-from consentrules.engine.evaluation import PerSettingCheck
 from consentrules.engine.evaluation import Span
-from consentrules.engine.evaluation import default_on_in
-from consentrules.engine.evaluation import gap_finding
-from consentrules.engine.evaluation import never_on_by_default
-from consentrules.engine.evaluation import prepare_regions_mask
-from consentrules.engine.evaluation import region_finding
 from consentrules.engine.evaluation import spans
-from consentrules.engine.evaluation import uncertain_span_gap
+from consentrules.engine.findings import REGIONS_PARAM
+from consentrules.engine.findings import WHEN_PARAM
+from consentrules.engine.findings import PerSettingCheck
+from consentrules.engine.findings import default_on_in
+from consentrules.engine.findings import gap_finding
+from consentrules.engine.findings import never_on_by_default
+from consentrules.engine.findings import prepare_regions_mask
+from consentrules.engine.findings import region_finding
+from consentrules.engine.findings import uncertain_span_gap
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Setting

@@ -1,0 +1,175 @@
+"""Building findings: judging one setting at a time, naming the regions and periods at fault, and
+saying what is missing where the snapshot cannot decide (public API for check kinds)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
+from typing import Any
+
+from consentrules.engine.evaluation import WHEN_CHOICES
+from consentrules.engine.evaluation import EvalContext
+from consentrules.engine.evaluation import Span
+from consentrules.engine.evaluation import _doubt_before
+from consentrules.engine.evaluation import default_on_masks
+from consentrules.engine.evaluation import join_periods
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import Setting
+from consentrules.model import Status
+from consentrules.model.regions import RegionRegistry
+
+
+# Building findings -----------------------------------------------------------------------------
+class PerSettingCheck:
+    """Base for check kinds that judge one selected setting at a time."""
+
+    #: Findings about a setting depend on that setting alone: a large snapshot may be
+    #: checked in runs of its settings (see docs/plugins.md).
+    per_setting = True
+
+    def evaluate(
+        self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
+    ) -> Iterator[Finding]:
+        for setting in settings:
+            finding = self.check_setting(rule, setting, ctx)
+            if finding is not None:
+                yield finding
+
+    def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+        raise NotImplementedError
+
+
+def never_on_by_default(setting: Setting) -> bool:
+    """Whether no user is ever enrolled by default, anywhere: off, with no per-region
+    overrides and no history (most settings of a large snapshot; checks skip them at once)."""
+    return setting.default is False and not setting.region_defaults and not setting.history
+
+
+def default_on_in(
+    span: Span, within: int, setting: Setting, ctx: EvalContext, gaps: list[str]
+) -> int:
+    """The leaves of ``within`` (a bit mask) where users are enrolled by default in this span;
+    where the snapshot cannot tell, a gap is added to ``gaps`` saying where and why."""
+    on, unknown = default_on_masks(span.state, ctx.regions, within)
+    if unknown:
+        gaps.append(unknown_default_gap(unknown, within, setting, ctx))
+    return on
+
+
+def unknown_default_gap(unknown: int, within: int, setting: Setting, ctx: EvalContext) -> str:
+    """Say where the default cannot be told (bit masks), and why when the snapshot says."""
+    if unknown == within and not setting.default_note:
+        return "the snapshot does not say whether users are enrolled by default"
+    where = ctx.regions.describe(ctx.regions.leaves_of(unknown))
+    text = f"users are possibly enrolled by default in {where}"
+    return f"{text} ({setting.default_note})" if setting.default_note else text
+
+
+def uncertain_span_gap(span: Span, ctx: EvalContext) -> str:
+    """Why a span that offends may not count: a possible violation, not a definite one."""
+    reason = span.doubt
+    if not reason and span.start is not None:
+        reason = _doubt_before(span.start, ctx.as_of)
+    period = span.describe()
+    where = f" {period}" if period else ""
+    return f"possibly in breach{where}: {reason or 'a month-only date leaves it open'}"
+
+
+def gap_finding(
+    ctx: EvalContext, rule: Rule, setting: Setting, gaps: Iterable[str]
+) -> Finding | None:
+    """A not-evaluable finding listing what is missing, or None when nothing is."""
+    unique = list(dict.fromkeys(gaps))
+    if not unique:
+        return None
+    return ctx.setting_finding(
+        rule, setting, "not evaluable: " + "; ".join(unique), status=Status.NOT_EVALUABLE
+    )
+
+
+def merge_spans(offending: list[tuple[Span, int]]) -> list[tuple[str, int]]:
+    """Join consecutive periods with the same offending regions (bit masks); describe each."""
+    merged: list[tuple[Span, int]] = []
+    for span, leaves in offending:
+        if merged and merged[-1][1] == leaves and merged[-1][0].end == span.start:
+            previous = merged[-1][0]
+            merged[-1] = (Span(span.state, previous.start, span.end, span.certain), leaves)
+        else:
+            merged.append((span, leaves))
+    return [(span.describe(), leaves) for span, leaves in merged]
+
+
+def region_finding(
+    ctx: EvalContext,
+    rule: Rule,
+    setting: Setting,
+    lead: str,
+    offending: list[tuple[Span, int]],
+    tail: str = "",
+) -> Finding:
+    """A violation naming each offending set of regions with its period.
+
+    ``offending`` pairs a span with the bit mask of the leaves at fault in it.
+    """
+    registry = ctx.regions
+    periods = merge_spans(offending)
+    parts = [
+        f"in {registry.describe(registry.leaves_of(mask))} {period}".strip()
+        for period, mask in periods
+    ]
+    union_mask = 0
+    for _, mask in periods:
+        union_mask |= mask
+    union = registry.leaves_of(union_mask)
+    return ctx.setting_finding(
+        rule,
+        setting,
+        f"{lead} {join_periods(parts)}{tail}",
+        regions=registry.collapse(union),
+        evidence={
+            "regions_count": registry.count_countries_mask(union_mask),
+            "periods": [period for period, _ in periods],
+        },
+    )
+
+
+def prepare_regions_mask(terms: Any, registry: RegionRegistry, key: str = "regions") -> int | None:
+    """:func:`prepare_regions` as a bit mask."""
+    leaves = prepare_regions(terms, registry, key)
+    return None if leaves is None else registry.mask(leaves)
+
+
+def prepare_regions(
+    terms: Any, registry: RegionRegistry, key: str = "regions"
+) -> frozenset[str] | None:
+    """Expand a check parameter's region terms once, at load time.
+
+    :raises ParamError: for an unknown term, pointing at it, with "did you mean".
+    """
+    from consentrules.model.regions import UnknownRegionError
+    from consentrules.plugin.registry import ParamError
+
+    if terms is None:
+        return None
+    leaves: set[str] = set()
+    for index, term in enumerate(terms):
+        try:
+            leaves |= registry.expand(term)
+        except UnknownRegionError as exc:
+            raise ParamError(str(exc), (key, index)) from None
+    return frozenset(leaves)
+
+
+REGIONS_PARAM: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "string", "pattern": "^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$"},
+    "minItems": 1,
+    "uniqueItems": True,
+}
+WHEN_PARAM: dict[str, Any] = {
+    "enum": list(WHEN_CHOICES),
+    "description": "ever (default): any state from activation to the evaluation date; "
+    "as_of: only the state on the evaluation date.",
+}
