@@ -1,0 +1,217 @@
+"""The fields a ``condition`` rule can test (what a setting or a disclosure version shows it),
+their types and the operators that fit each: a test that could never hold is refused when the
+rule loads, never silently false. Regular expressions are compiled with RE2 (linear time for
+every pattern)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from consentrules.engine.evaluation import EvalContext
+from consentrules.engine.evaluation import spans
+from consentrules.model import DisclosureVersion
+from consentrules.model import Setting
+from consentrules.plugin.registry import ParamError
+
+# The type of each field a subject's view has: "text", "list" (of text), "bool", "date",
+# "count" (a whole number); "any" for what the snapshot's author defines (metadata).
+_SETTING_FIELDS: dict[str, str] = {
+    "id": "text",
+    "title": "text",
+    "purposes": "list",
+    "data_categories": "list",
+    "recipients": "list",
+    "default": "bool",
+    "region_defaults.*": "bool",
+    "regions.include": "list",
+    "regions.exclude": "list",
+    "activated_at": "date",
+    "history": "count",
+    "metadata.*": "any",
+}
+_VERSION_FIELDS: dict[str, str] = {
+    "version": "text",
+    "published_at": "date",
+    "effective_at": "date",
+    "url": "text",
+    "purposes": "list",
+    "describes_opt_out": "bool",
+    "statements": "list",
+    "excerpts": "list",
+    "document.id": "text",
+    "document.kind": "text",
+    "document.title": "text",
+}
+FIELD_TYPES = {"setting": _SETTING_FIELDS, "disclosure_version": _VERSION_FIELDS}
+#: The field types each operator can judge.
+_OPERATOR_TYPES: dict[str, frozenset[str]] = {
+    "equals": frozenset({"text", "list", "bool", "date", "count"}),
+    "not_equals": frozenset({"text", "list", "bool", "date", "count"}),
+    "in": frozenset({"text", "bool", "count"}),
+    "contains": frozenset({"text", "list"}),
+    "matches": frozenset({"text", "list"}),
+    "exists": frozenset({"text", "list", "bool", "date", "count"}),
+    "before": frozenset({"date"}),
+    "after": frozenset({"date"}),
+    "lt": frozenset({"list", "count"}),
+    "le": frozenset({"list", "count"}),
+    "gt": frozenset({"list", "count"}),
+    "ge": frozenset({"list", "count"}),
+}
+_TYPE_WORDS = {
+    "text": "text",
+    "list": "a list of text",
+    "bool": "true/false",
+    "date": "a date",
+    "count": "a whole number",
+}
+
+
+def field_type(subject: str, path: tuple[str, ...]) -> str | None:
+    """The type of a dotted field of a subject's view; None for a field it does not have."""
+    table = FIELD_TYPES[subject]
+    name = ".".join(path)
+    if name in table:
+        return table[name]
+    if len(path) >= 2 and f"{path[0]}.*" in table:
+        return table[f"{path[0]}.*"]
+    return None
+
+
+def _fits(kind: str, value: Any) -> bool:
+    """Whether a rule's comparison value is of the field's type."""
+    if kind == "text":
+        return isinstance(value, str)
+    if kind == "list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "count":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return True
+
+
+def _check_types(subject: str, raw: Mapping[str, Any], op: str, where: tuple[Any, ...]) -> None:
+    """Refuse, at load, a test whose operator or value cannot apply to its field."""
+    path = tuple(str(raw["field"]).split("."))
+    kind = field_type(subject, path)
+    name = ".".join(path)
+    if kind is None:
+        import difflib
+
+        known = [f.replace(".*", ".NAME") for f in FIELD_TYPES[subject]]
+        close = difflib.get_close_matches(name, known, n=1)
+        raise ParamError(
+            f"{subject.replace('_', ' ')} has no field {name!r}",
+            (*where[:-1], "field"),
+            f"did you mean {close[0]!r}?" if close else f"fields: {', '.join(known)}",
+        )
+    if kind == "any":
+        return
+    if kind not in _OPERATOR_TYPES[op]:
+        raise ParamError(
+            f"{op!r} cannot test {name!r}, which is {_TYPE_WORDS[kind]}: the test would never hold",
+            where,
+            f"for {_TYPE_WORDS[kind]}, use one of: "
+            + ", ".join(o for o, kinds in _OPERATOR_TYPES.items() if kind in kinds),
+        )
+    value = raw[op]
+    if op in ("equals", "not_equals") and kind != "date" and not _fits(kind, value):
+        raise ParamError(
+            f"{name!r} is {_TYPE_WORDS[kind]}, so it never equals {value!r}",
+            where,
+            f"compare it with {_TYPE_WORDS[kind]}",
+        )
+    if op == "in" and isinstance(value, list):
+        bad = [v for v in value if not _fits(kind, v)]
+        if bad:
+            raise ParamError(
+                f"{name!r} is {_TYPE_WORDS[kind]}, so it is never {bad[0]!r}",
+                where,
+                f"list values of {_TYPE_WORDS[kind]}",
+            )
+    if op == "contains" and not isinstance(value, str):
+        raise ParamError(f"'contains' needs text, not {value!r}", where)
+    if op in ("lt", "le", "gt", "ge") and kind == "list" and value != int(value):
+        raise ParamError(f"{name!r} is a list: compare its length with a whole number", where)
+
+
+def _path(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(str(raw["field"]).split("."))
+
+
+def _path_text(raw: Mapping[str, Any]) -> str:
+    return ".".join(_path(raw))
+
+
+def compile_regex(pattern: str, where: tuple[Any, ...] = ()) -> Any:
+    """Compile a ``matches`` pattern with RE2 (google-re2), which matches in time linear in the
+    text for every pattern: no pattern can hang an evaluation. What RE2 cannot express
+    (lookarounds, back-references) is refused with a message.
+
+    :raises ParamError: for an invalid pattern or one RE2 does not support.
+    """
+    import re2  # (3 ms: only when a rule uses 'matches')
+
+    options = re2.Options()
+    options.log_errors = False  # the error comes back as a message, not on standard error
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        unsupported = any(t in pattern for t in ("(?=", "(?!", "(?<=", "(?<!")) or re.search(
+            r"\\[1-9]", pattern
+        )
+        raise ParamError(
+            f"invalid regular expression {pattern!r}: {reason}",
+            where,
+            "patterns are matched by RE2, in linear time: lookarounds and back-references are "
+            "not supported; rewrite the test, e.g. as two tests joined by all/not"
+            if unsupported
+            else None,
+        ) from None
+
+
+def _setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:
+    current = spans(setting, ctx.as_of, "as_of")
+    state = current[-1].state if current else setting.initial_state
+    view: dict[str, Any] = {
+        "id": setting.id,
+        "title": setting.title,
+        "purposes": list(setting.purposes),
+        "data_categories": list(setting.data_categories),
+        "recipients": list(setting.recipients),
+        "default": state.default,
+        "region_defaults": dict(state.region_defaults),
+        "activated_at": setting.activated_at,
+        "metadata": dict(setting.metadata),
+        "history": len(setting.history),
+    }
+    if setting.stated is not None:
+        for name in ("purposes", "data_categories", "recipients", "activated_at", "metadata"):
+            if name not in setting.stated:
+                del view[name]
+    if state.regions is not None:
+        view["regions"] = {
+            "include": list(state.regions.include),
+            "exclude": list(state.regions.exclude),
+        }
+    return view
+
+
+def _version_view(version: DisclosureVersion, document: Any) -> dict[str, Any]:
+    return {
+        "version": version.version,
+        "published_at": version.published_at,
+        "effective_at": version.effective_at,
+        "url": version.url,
+        "purposes": list(version.purposes),
+        "describes_opt_out": version.describes_opt_out,
+        "statements": list(version.statements),
+        "excerpts": list(version.excerpts),
+        "document": {"id": document.id, "kind": document.kind, "title": document.title},
+    }
