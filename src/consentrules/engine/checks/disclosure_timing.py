@@ -33,15 +33,18 @@ evaluable.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from consentrules import hookimpl
+from consentrules.engine.checks.statements import DATE_FIELDS
+from consentrules.engine.checks.statements import Prepared
+from consentrules.engine.checks.statements import StatementChecks
+from consentrules.engine.checks.statements import _days
+from consentrules.engine.checks.statements import _days_delta
+from consentrules.engine.checks.statements import _kind_text
 from consentrules.engine.evaluation import EvalContext
 from consentrules.model import Disclosure
 from consentrules.model import DisclosureVersion
@@ -55,33 +58,8 @@ from consentrules.model.regions import RegionRegistry
 from consentrules.plugin.registry import CheckKindRegistry
 from consentrules.plugin.registry import ParamError
 
-DATE_FIELDS = ("published_at", "effective_at")
 
-
-@dataclass(frozen=True)
-class Prepared:
-    kinds: tuple[str, ...]
-    min_days: int | None
-    purposes: tuple[str, ...] | None
-    date_field: str
-    retain: tuple[str, ...]
-    require: tuple[str, ...] = ()
-
-
-@lru_cache(maxsize=64)
-def _days_delta(days: int) -> dt.timedelta:
-    return dt.timedelta(days=days)
-
-
-def _kind_text(kinds: Sequence[str]) -> str:
-    return " or ".join(kind.replace("_", " ") for kind in kinds)
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if abs(n) == 1 else f"{n} days"
-
-
-class DisclosureTiming:
+class DisclosureTiming(StatementChecks):
     name = "disclosure_timing"
     # Timing findings are about one setting each; retention and required statements are about
     # the disclosures and come once a setting is selected.
@@ -149,81 +127,7 @@ class DisclosureTiming:
         if prepared.require and settings:
             yield from self._required(rule, prepared, ctx)
 
-    # Required statements ------------------------------------------------------------------------
-    def _required(self, rule: Rule, prepared: Prepared, ctx: EvalContext) -> Iterator[Finding]:
-        kind_text = _kind_text(prepared.kinds)
-        if not ctx.snapshot.has_disclosures:
-            yield ctx.finding(
-                rule,
-                target_kind="disclosure",
-                target_id=prepared.kinds[0],
-                pointer="",
-                message=f"not evaluable: the snapshot ({ctx.snapshot.adapter} format) carries no "
-                "disclosures to check",
-                status=Status.NOT_EVALUABLE,
-            )
-            return
-        documents = [d for d in ctx.snapshot.disclosures if d.kind in prepared.kinds]
-        if not documents:
-            wanted = ", ".join(_token_text(t) for t in prepared.require)
-            yield ctx.finding(
-                rule,
-                target_kind="disclosure",
-                target_id=prepared.kinds[0],
-                pointer="/disclosures" if ctx.snapshot.disclosures else "",
-                message=f"there is no {kind_text} to state {wanted}",
-            )
-            return
-        for document in documents:
-            dated = [
-                (day, index, version)
-                for index, version in enumerate(document.versions)
-                if (day := self._date(version, prepared)) is not None
-                and day.first <= ctx.as_of.last
-            ]
-            if not dated:
-                continue
-            top, _, current = max(dated, key=lambda item: (item[0].first, item[0].last, item[1]))
-            lacking = [t for t in prepared.require if not _states(current, t)]
-            rivals = [  # versions that may be the latest too: a month leaves the order open
-                version
-                for day, _, version in dated
-                if version is not current
-                and day.last >= top.first
-                and not (day.precise and top.precise)
-                and all(_states(version, t) for t in lacking)
-            ]
-            if not lacking:
-                continue
-            kind, missing = document.kind.replace("_", " "), " or ".join(map(_token_text, lacking))
-            if rivals:
-                status = Status.NOT_EVALUABLE
-                message = (
-                    f"not evaluable: which version of {kind} {document.id!r} is the current one "
-                    f"depends on the day: version {current.version} ({top}) does not state "
-                    f"{missing}, version {rivals[0].version} "
-                    f"({self._date(rivals[0], prepared)}) does"
-                )
-            else:
-                status = Status.VIOLATION
-                message = (
-                    f"{kind} {document.id!r} version {current.version} ({top}, the current one) "
-                    f"does not state {missing}"
-                )
-            yield ctx.finding(
-                rule,
-                target_kind="disclosure",
-                target_id=document.id,
-                pointer=current.pointer,
-                message=message,
-                status=status,
-                evidence={"missing_statements": lacking},
-            )
-
     # Timing -----------------------------------------------------------------------------------
-    def _date(self, version: DisclosureVersion, prepared: Prepared) -> PartialDate | None:
-        return getattr(version, prepared.date_field)  # type: ignore[no-any-return]
-
     def _versions(
         self, prepared: Prepared, ctx: EvalContext
     ) -> list[tuple[Disclosure, DisclosureVersion, PartialDate]]:
@@ -380,111 +284,6 @@ class DisclosureTiming:
         return None
 
     # Retention --------------------------------------------------------------------------------
-    def _retention(
-        self, rule: Rule, prepared: Prepared, document: Disclosure, ctx: EvalContext
-    ) -> Iterator[Finding]:
-        dated = [
-            (day, index, version)
-            for index, version in enumerate(document.versions)
-            if (day := self._date(version, prepared)) is not None and day.first <= ctx.as_of.last
-        ]
-        dated.sort(key=lambda item: (item[0].first, item[0].last, item[1]))
-        for token in prepared.retain:
-            drops: list[str] = []
-            unsure: list[str] = []
-            dropping: DisclosureVersion | None = None
-            last_with: DisclosureVersion | None = None
-            missing_since: DisclosureVersion | None = None
-            for _, _, version in dated:
-                if _states(version, token):
-                    if missing_since is not None and last_with is not None:
-                        self._record_drop(
-                            drops, unsure, last_with, missing_since, prepared, version
-                        )
-                    last_with, missing_since = version, None
-                elif last_with is not None and missing_since is None:
-                    missing_since = version
-                    dropping = dropping or version
-            if missing_since is not None and last_with is not None:
-                self._record_drop(drops, unsure, last_with, missing_since, prepared, None)
-            if drops or unsure:
-                what = _token_text(token)
-                assert dropping is not None
-                kind = document.kind.replace("_", " ")
-                if drops:
-                    message = f"{kind} {document.id!r} stopped stating {what}: " + "; ".join(drops)
-                    if unsure:
-                        message += "; possibly also: " + "; ".join(unsure)
-                    status = Status.VIOLATION
-                else:
-                    message = (
-                        f"not evaluable: {kind} {document.id!r} possibly stopped stating {what}: "
-                        + "; ".join(unsure)
-                    )
-                    status = Status.NOT_EVALUABLE
-                yield ctx.finding(
-                    rule,
-                    target_kind="disclosure",
-                    target_id=document.id,
-                    pointer=dropping.pointer,
-                    message=message,
-                    status=status,
-                    evidence={"statement": token},
-                )
-
-    def _record_drop(
-        self,
-        drops: list[str],
-        unsure: list[str],
-        before: DisclosureVersion,
-        after: DisclosureVersion,
-        prepared: Prepared,
-        restored: DisclosureVersion | None,
-    ) -> None:
-        """A drop is certain only when the dropping version certainly came after the one that
-        stated it: two month-only dates in the same month leave the order open."""
-        text = self._drop_text(before, after, prepared, restored)
-        first, then = self._date(before, prepared), self._date(after, prepared)
-        ordered = (
-            first is None
-            or then is None
-            or first.last < then.first
-            or (first.precise and then.precise)  # the same day: the file's order
-        )
-        if ordered:
-            drops.append(text)
-        else:
-            unsure.append(f"{text} (the order of {first} and {then} depends on the day)")
-
-    def _drop_text(
-        self,
-        before: DisclosureVersion,
-        after: DisclosureVersion,
-        prepared: Prepared,
-        restored: DisclosureVersion | None,
-    ) -> str:
-        field = prepared.date_field.replace("_at", "")
-        text = (
-            f"version {before.version} ({field} {self._date(before, prepared)}) stated it, "
-            f"version {after.version} ({field} {self._date(after, prepared)}) dropped it"
-        )
-        if restored is not None:
-            text += f" (restored in version {restored.version}, {self._date(restored, prepared)})"
-        return text
-
-
-def _states(version: DisclosureVersion, token: str) -> bool:
-    if token.startswith("purpose:"):
-        return token[len("purpose:") :] in version.purposes
-    return token in version.all_statements
-
-
-def _token_text(token: str) -> str:
-    if token == "opt_out":
-        return "how to opt out"
-    if token.startswith("purpose:"):
-        return f"the purpose {token[len('purpose:') :]}"
-    return repr(token)
 
 
 @hookimpl
