@@ -288,16 +288,18 @@ def test_finished_workers_are_reaped_without_waiting_for_them(tmp_path, consentr
     import os
     import time
 
+    from consentrules.cli import pipes
+
     path = write(tmp_path, snapshot(200, seed=11))
     consentrules_run("check", str(path), "--jobs", "3")
     assert splits == [3]
-    pids = list(split._ending)
+    pids = list(pipes._ending)
     assert len(pids) == 2
     deadline = time.monotonic() + 10
-    while split._ending and time.monotonic() < deadline:
+    while pipes._ending and time.monotonic() < deadline:
         time.sleep(0.01)
-        split._reap()
-    assert split._ending == []
+        pipes._reap()
+    assert pipes._ending == []
     for pid in pids:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)

@@ -31,18 +31,18 @@ and the text) and talk to it through pipes. Where ``fork`` does not exist, nothi
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
-import pickle
 import re
-import signal
-import struct
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from consentrules.cli.pipes import _reap
+from consentrules.cli.pipes import _receive
+from consentrules.cli.pipes import _send
+from consentrules.cli.pipes import _Worker
 from consentrules.cli.process import keep_until_exit
 from consentrules.engine.evaluate import Engine
 from consentrules.model import Finding
@@ -251,72 +251,6 @@ def check_run(
     engine = Engine(job.config.check_kinds, job.config.regions)
     findings = engine.evaluate(job.rules, snapshot, as_of=job.as_of, options=job.options)
     return findings, [setting.id for setting in snapshot.settings], snapshot
-
-
-# Talking to workers ---------------------------------------------------------------------------
-def _send(fd: int, message: Any) -> None:
-    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
-    view = memoryview(struct.pack("<Q", len(data)) + data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _read(fd: int, size: int) -> bytes:
-    buffer = bytearray()
-    while len(buffer) < size:
-        chunk = os.read(fd, min(size - len(buffer), 1 << 20))
-        if not chunk:
-            raise EOFError("the other process ended")
-        buffer += chunk
-    return bytes(buffer)
-
-
-def _receive(fd: int) -> Any:
-    (size,) = struct.unpack("<Q", _read(fd, 8))
-    return pickle.loads(_read(fd, size))
-
-
-@dataclasses.dataclass
-class _Worker:
-    pid: int
-    to_worker: int
-    from_worker: int
-
-    def send(self, message: Any) -> None:
-        with contextlib.suppress(OSError):  # it has ended already (and is reported as failed)
-            _send(self.to_worker, message)
-
-    def receive(self) -> Any:
-        try:
-            return _receive(self.from_worker)
-        except (EOFError, OSError, pickle.UnpicklingError):
-            return None
-
-    def close(self, finished: bool) -> None:
-        """Close the pipes; stop the worker unless it has ``finished`` (then it is ending by
-        itself: it is reaped later rather than waited for while its memory is released)."""
-        for fd in (self.to_worker, self.from_worker):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        if finished:
-            _ending.append(self.pid)
-            return
-        with contextlib.suppress(ChildProcessError):
-            if os.waitpid(self.pid, os.WNOHANG) == (0, 0):
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-
-
-# Workers that sent everything and are ending: reaped (without waiting) at the next check.
-_ending: list[int] = []
-
-
-def _reap() -> None:
-    for pid in list(_ending):
-        with contextlib.suppress(ChildProcessError):
-            if os.waitpid(pid, os.WNOHANG) == (0, 0):
-                continue
-        _ending.remove(pid)
 
 
 def _start(job: Job, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
