@@ -42,7 +42,12 @@ def render(cwd: Path, *args: str) -> str:
     finally:
         os.chdir(previous)
     assert code in (0, 1), f"exit {code}"
-    return out.getvalue().replace(cwd.resolve().as_uri() + "/", "file:///WORKDIR/")
+    from consentrules.sources.bundled import bundled_rules_path
+
+    # The bundled packs are rules/ in a checkout and bundled_rules/ in an installed package.
+    bundled = os.path.relpath(bundled_rules_path(), cwd)
+    text = out.getvalue().replace(cwd.resolve().as_uri() + "/", "file:///WORKDIR/")
+    return text.replace(f'"{bundled}/', '"rules/')
 
 
 def digest(text: str) -> str:

@@ -67,3 +67,28 @@ def test_a_failing_reporter_leaves_the_others_whole(tmp_path, monkeypatch, conse
     assert json.loads(good.read_text())["version"] == "2.1.0"
     assert bad.read_text() == "previous report\n"  # untouched, not half-written
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md", "r.sarif"]
+
+
+def test_files_a_plugin_declares_are_never_written_over(tmp_path, consentrules_run, monkeypatch):
+    from consentrules import hookimpl
+
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("flags: {}\n")
+
+    class MappingPlugin:
+        @hookimpl
+        def consentrules_input_files(self, config):
+            return [str(mapping)]
+
+    from consentrules.testing import run
+
+    result = run(
+        "check",
+        str(EXAMPLES / "ai-training-2024" / "compliant.yaml"),
+        "-o",
+        f"json={mapping}",
+        plugins=[MappingPlugin()],
+    )
+    assert result.exit_code == 2
+    assert "refusing to write the report over the input file" in result.stderr
+    assert mapping.read_text() == "flags: {}\n"

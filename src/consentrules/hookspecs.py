@@ -110,6 +110,18 @@ def consentrules_rule_paths(config: Config) -> Sequence[str] | None:
     """
 
 
+@hookspec
+def consentrules_input_files(config: Config) -> Sequence[str] | None:
+    """Return the files this plugin reads in this run (named by its own options).
+
+    :param config: the run's configuration, with every option parsed.
+    :returns: a list of paths, or None.
+
+    No output of the run may be one of them: ``-o`` naming such a file is refused before
+    anything is evaluated. The baseline and waivers plugins declare their files this way.
+    """
+
+
 # --------------------------------------------------------------------------------------------
 # Rules and findings
 # --------------------------------------------------------------------------------------------
@@ -152,6 +164,7 @@ def consentrules_sessionfinish(config: Config, report: Report, exitstatus: int) 
 __all__ = [
     "consentrules_addoption",
     "consentrules_configure",
+    "consentrules_input_files",
     "consentrules_modify_findings",
     "consentrules_modify_rules",
     "consentrules_register_adapters",

@@ -219,6 +219,12 @@ def consentrules_addoption(parser: argparse.ArgumentParser) -> None:
     )
 
 
+@hookimpl
+def consentrules_input_files(config: Config) -> list[str]:
+    path = config.getoption("baseline")
+    return [str(path)] if path else []
+
+
 @hookimpl(trylast=True)
 def consentrules_modify_findings(config: Config, findings: list[Finding]) -> None:
     path = config.getoption("baseline")

@@ -234,6 +234,12 @@ def consentrules_addoption(parser: argparse.ArgumentParser) -> None:
 
 
 @hookimpl
+def consentrules_input_files(config: Config) -> list[str]:
+    path = config.getoption("waivers")
+    return [str(path)] if path else []
+
+
+@hookimpl
 def consentrules_modify_findings(config: Config, findings: list[Finding]) -> None:
     path: Any = config.getoption("waivers")
     if not path:

@@ -72,11 +72,19 @@ def collector_paused() -> Iterator[None]:
 
 
 def run_inputs(config: Config, files: Iterable[Path], options: dict[str, Any]) -> list[Path]:
-    """Every file the run reads: snapshots, rule files, the configuration, baseline, waivers."""
+    """Every file the run reads: snapshots, rule files, the configuration, and the files plugins
+    declare (``consentrules_input_files``: the baseline and waivers plugins among them)."""
     inputs = [*files, *config.rule_files]
-    for key in ("config_path", "baseline", "waivers"):
-        if options.get(key):
-            inputs.append(Path(options[key]))
+    if options.get("config_path"):
+        inputs.append(Path(options["config_path"]))
+    for plugin, paths in config.pluginmanager.call_each("consentrules_input_files", config=config):
+        if isinstance(paths, (str, Path)) or not all(isinstance(p, (str, Path)) for p in paths):
+            from consentrules.model.errors import PluginError
+
+            raise PluginError(
+                "must return a list of paths", plugin=plugin, hook="consentrules_input_files"
+            )
+        inputs.extend(Path(p) for p in paths)
     return inputs
 
 
