@@ -104,8 +104,22 @@ class Finding:
     def at(self, line: int | None, column: int | None) -> Finding:
         """This finding at a source position (what ``dataclasses.replace`` does, faster: a
         large check locates tens of thousands of findings)."""
-        arguments = self._arguments()
-        return Finding(*arguments[:10], line, column, *arguments[12:])  # type: ignore[call-arg]
+        return Finding(
+            self.rule_id,
+            self.severity,
+            self.status,
+            self.message,
+            self.snapshot,
+            self.platform,
+            self.target_kind,
+            self.target_id,
+            self.regions,
+            self.pointer,
+            line=line,
+            column=column,
+            evidence=self.evidence,
+            suppression=self.suppression,
+        )
 
     @property
     def fingerprint(self) -> str:
