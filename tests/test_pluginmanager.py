@@ -379,3 +379,49 @@ def test_adapter_input_error_is_the_users_not_the_plugins(plugin_dir, consentrul
     assert result.exit_code == 2
     assert f"{export}:2: error: Acme export is corrupt" in result.stderr
     assert "plugin" not in result.stderr
+
+
+def test_hooks_are_called_by_pluggy_itself_with_the_guard():
+    """A hook called the plain pluggy way still blames the failing plugin and hook."""
+    import pytest
+
+    from consentrules import hookimpl
+    from consentrules.model.errors import PluginError
+    from consentrules.plugin.manager import ConsentrulesPluginManager
+
+    class Broken:
+        @hookimpl
+        def consentrules_rule_paths(self, config):
+            raise RuntimeError("boom")
+
+    manager = ConsentrulesPluginManager()
+    manager.register(Broken(), name="broken")
+    with pytest.raises(PluginError) as info:
+        manager.hook.consentrules_rule_paths(config=None)
+    assert (info.value.plugin, info.value.hook) == ("broken", "consentrules_rule_paths")
+    assert "RuntimeError: boom" in str(info.value)
+
+
+def test_a_historic_hook_reaches_a_plugin_registered_later():
+    from consentrules import hookimpl
+    from consentrules.plugin.manager import ConsentrulesPluginManager
+
+    seen = []
+
+    class Late:
+        @hookimpl
+        def consentrules_configure(self, config):
+            seen.append(config)
+
+    manager = ConsentrulesPluginManager()
+    manager.call_each("consentrules_configure", config="the config")
+    manager.register(Late(), name="late")
+    assert seen == ["the config"]
+
+
+def test_what_a_plugin_registers_is_credited_to_it():
+    from consentrules.testing import make_config
+
+    config = make_config()
+    assert config.check_kinds.provider("opt_in_default") == "opt_in_default"
+    assert config.reporters.provider("sarif") == "sarif"

@@ -194,55 +194,53 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
             raise PluginError(str(exc), plugin=name) from None
 
     # Calling ----------------------------------------------------------------------------------
-    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call every implementation of a hook, returning ``(plugin name, result)`` pairs.
+    def register(self, plugin: Any, name: str | None = None) -> str | None:
+        """Register as pluggy does, then guard each of the plugin's hook implementations
+        (:func:`_guard`): pluggy itself calls them, in its own order, with its own semantics."""
+        plugin_name = super().register(plugin, name)
+        if plugin_name is None:
+            return None
+        for caller in self.get_hookcallers(plugin) or ():
+            for impl in caller.get_hookimpls():
+                if impl.plugin is plugin and not (impl.hookwrapper or impl.wrapper):
+                    # (pluggy calls ``impl.function``; the guard wraps it in place)
+                    setattr(impl, "function", _guard(self, impl.function, plugin_name, caller.name))  # noqa: B010
+        return plugin_name
 
-        Exceptions are re-raised as :class:`PluginError` naming the plugin and the hook; the
-        project's own errors (e.g. an adapter's :class:`InputError`) pass through unchanged.
-        Registries passed in are told which plugin is calling, so that a duplicate name can
-        be blamed on both plugins.
+    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a hook through pluggy; return ``(plugin name, result)`` for each implementation
+        that returned something, in pluggy's calling order.
+
+        A failing implementation is a :class:`PluginError` naming the plugin and the hook (the
+        project's own errors, such as an adapter's :class:`InputError`, pass through);
+        registries passed in are bound to the plugin being called, so that what it registers
+        is credited to it.
         """
         caller = getattr(self.hook, hook_name)
-        results = []
-        for impl in reversed(caller.get_hookimpls()):
+        for impl in caller.get_hookimpls():
             if impl.hookwrapper or impl.wrapper:
                 raise PluginError(
                     f"{hook_name} does not support wrapper implementations",
                     plugin=impl.plugin_name,
                     hook=hook_name,
                 )
-            for value in kwargs.values():
-                if hasattr(value, "current_plugin"):
-                    value.current_plugin = impl.plugin_name
-            args = {name: kwargs[name] for name in impl.argnames}
-            try:
-                with watchdog.plugin_code(f"plugin {impl.plugin_name!r} (hook {hook_name})"):
-                    result = impl.function(**args)
-            except SystemExit as exc:
-                raise PluginError(
-                    f"called sys.exit({exc.code!r}): a plugin must raise an error, not end the run",
-                    plugin=impl.plugin_name,
-                    hook=hook_name,
-                ) from None
-            except watchdog.PluginTimeout:
-                raise PluginError(
-                    f"did not finish within {watchdog.seconds():g} seconds (--plugin-timeout)",
-                    plugin=impl.plugin_name,
-                    hook=hook_name,
-                ) from None
-            except PluginError as exc:
-                exc.plugin = exc.plugin or impl.plugin_name
-                exc.hook = exc.hook or hook_name
-                raise
-            except ConsentrulesError:
-                raise
-            except Exception as exc:
-                raise PluginError(
-                    f"{type(exc).__name__}: {exc}", plugin=impl.plugin_name, hook=hook_name
-                ) from exc
-            if result is not None:
-                results.append((impl.plugin_name, result))
-        return results
+        collected: list[tuple[str, Any]] = []
+        self._collecting.append(collected)
+        try:
+            if caller.spec is not None and caller.spec.opts.get("historic"):
+                caller.call_historic(kwargs=kwargs)  # (also called for plugins registered later)
+            else:
+                caller(**kwargs)
+        finally:
+            self._collecting.pop()
+        return collected
+
+    @property
+    def _collecting(self) -> list[list[tuple[str, Any]]]:
+        stack: list[list[tuple[str, Any]]] | None = self.__dict__.get("_collect_stack")
+        if stack is None:
+            stack = self.__dict__["_collect_stack"] = []
+        return stack
 
     # Introspection ----------------------------------------------------------------------------
     def plugin_infos(self) -> list[PluginInfo]:
@@ -262,6 +260,45 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
                 dist, version = _distribution_of(module)
             infos.append(PluginInfo(name, module, dist, version, hooks, builtin))
         return infos
+
+
+def _guard(manager: ConsentrulesPluginManager, function: Any, plugin: str, hook: str) -> Any:
+    """``function`` (a plugin's hook implementation) run as plugin code: under the watchdog,
+    with registries bound to ``plugin``, failures blamed on it, and its result credited to it
+    for :meth:`ConsentrulesPluginManager.call_each`."""
+    from consentrules.plugin.registry import Registry
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        args = tuple(a.bound(plugin) if isinstance(a, Registry) else a for a in args)
+        try:
+            with watchdog.plugin_code(f"plugin {plugin!r} (hook {hook})"):
+                result = function(*args, **kwargs)
+        except SystemExit as exc:
+            raise PluginError(
+                f"called sys.exit({exc.code!r}): a plugin must raise an error, not end the run",
+                plugin=plugin,
+                hook=hook,
+            ) from None
+        except watchdog.PluginTimeout:
+            raise PluginError(
+                f"did not finish within {watchdog.seconds():g} seconds (--plugin-timeout)",
+                plugin=plugin,
+                hook=hook,
+            ) from None
+        except PluginError as exc:
+            exc.plugin = exc.plugin or plugin
+            exc.hook = exc.hook or hook
+            raise
+        except ConsentrulesError:
+            raise
+        except Exception as exc:
+            raise PluginError(f"{type(exc).__name__}: {exc}", plugin=plugin, hook=hook) from exc
+        if result is not None and manager._collecting:
+            manager._collecting[-1].append((plugin, result))
+        return result
+
+    guarded.__wrapped__ = function  # type: ignore[attr-defined]
+    return guarded
 
 
 def _entry_points() -> dict[str, Any]:

@@ -113,25 +113,29 @@ class Registry(Generic[T]):
     def __init__(self) -> None:
         self._items: dict[str, T] = {}
         self._providers: dict[str, str] = {}
-        #: Set by the plugin manager while it calls one plugin's hook implementation.
-        self.current_plugin = "<unknown>"
 
-    def add(self, item: T) -> T:
+    def bound(self, plugin: str) -> Registrar[T]:
+        """This registry as one plugin sees it in its ``consentrules_register_*`` hook: what
+        it adds is credited to it (the plugin manager hands plugins these)."""
+        return Registrar(self, plugin)
+
+    def add(self, item: T, plugin: str = "<unknown>") -> T:
+        """Register ``item`` under its name, provided by ``plugin``."""
         name = getattr(item, "name", None)
         if not isinstance(name, str) or not name:
-            raise PluginError(f"{self.what} {item!r} has no name", plugin=self.current_plugin)
+            raise PluginError(f"{self.what} {item!r} has no name", plugin=plugin)
         if name in self._items:
             raise PluginError(
                 f"{self.what} {name!r} is registered twice: by plugin "
-                f"{self._providers[name]!r} and by plugin {self.current_plugin!r}",
-                plugin=self.current_plugin,
+                f"{self._providers[name]!r} and by plugin {plugin!r}",
+                plugin=plugin,
             )
-        self._check(item)
+        self._check(item, plugin)
         self._items[name] = item
-        self._providers[name] = self.current_plugin
+        self._providers[name] = plugin
         return item
 
-    def _check(self, item: T) -> None:
+    def _check(self, item: T, plugin: str) -> None:
         pass
 
     def get(self, name: str) -> T:
@@ -183,6 +187,30 @@ class Registry(Generic[T]):
             ) from exc
 
 
+class Registrar(Generic[T]):
+    """A registry bound to one plugin: ``add`` credits the item to it; everything else reads
+    the registry."""
+
+    def __init__(self, registry: Registry[T], plugin: str) -> None:
+        self._registry = registry
+        self.plugin = plugin
+
+    def add(self, item: T) -> T:
+        return self._registry.add(item, self.plugin)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._registry, name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._registry
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._registry)
+
+    def __len__(self) -> int:
+        return len(self._registry)
+
+
 def _require(item: object, attrs: Iterable[str], what: str, plugin: str) -> None:
     missing = [a for a in attrs if not hasattr(item, a)]
     if missing:
@@ -194,26 +222,19 @@ def _require(item: object, attrs: Iterable[str], what: str, plugin: str) -> None
 class CheckKindRegistry(Registry["CheckKind"]):
     what = "check kind"
 
-    def _check(self, item: CheckKind) -> None:
-        _require(
-            item,
-            ("description", "params_schema", "prepare", "evaluate"),
-            self.what,
-            self.current_plugin,
-        )
+    def _check(self, item: CheckKind, plugin: str) -> None:
+        _require(item, ("description", "params_schema", "prepare", "evaluate"), self.what, plugin)
 
 
 class AdapterRegistry(Registry["Adapter"]):
     what = "adapter"
 
-    def _check(self, item: Adapter) -> None:
-        _require(
-            item, ("description", "suffixes", "recognizes", "load"), self.what, self.current_plugin
-        )
+    def _check(self, item: Adapter, plugin: str) -> None:
+        _require(item, ("description", "suffixes", "recognizes", "load"), self.what, plugin)
 
 
 class ReporterRegistry(Registry["Reporter"]):
     what = "reporter"
 
-    def _check(self, item: Reporter) -> None:
-        _require(item, ("description", "extension", "render"), self.what, self.current_plugin)
+    def _check(self, item: Reporter, plugin: str) -> None:
+        _require(item, ("description", "extension", "render"), self.what, plugin)

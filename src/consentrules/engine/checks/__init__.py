@@ -14,10 +14,14 @@ def builtin_check_kinds() -> CheckKindRegistry:
     from consentrules.engine.checks import disclosure_timing
     from consentrules.engine.checks import opt_in_default
     from consentrules.engine.checks import regional_exclusion
+    from consentrules.plugin.manager import ConsentrulesPluginManager
     from consentrules.plugin.registry import CheckKindRegistry
 
+    manager = ConsentrulesPluginManager()
+    # (pluggy calls the plugin registered last first: registered in reverse, they register
+    # their kinds in this order)
+    for module in (condition, disclosure_timing, regional_exclusion, opt_in_default):
+        manager.register(module, name=module.__name__.rsplit(".", 1)[-1])
     registry = CheckKindRegistry()
-    for module in (opt_in_default, regional_exclusion, disclosure_timing, condition):
-        registry.current_plugin = module.__name__.rsplit(".", 1)[-1]
-        module.consentrules_register_check_kinds(registry)
+    manager.call_each("consentrules_register_check_kinds", registry=registry)
     return registry
