@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from consentrules.__about__ import __version__
-from consentrules.cli.inputs import KNOWN_TOKENS
 from consentrules.cli.inputs import load_snapshots
 from consentrules.cli.inputs import parse_as_of
 from consentrules.cli.inputs import snapshot_files
@@ -116,14 +115,14 @@ def run_checks(
         )
     from consentrules.model.vocabulary import known_tokens
 
-    options[KNOWN_TOKENS] = known_tokens(config.all_rules or rules)
+    config.known_tokens = known_tokens(config.all_rules or rules)
     findings, summaries = check_files(config, rules, files, as_of, options)
     if not summaries:
         raise UsageError("no snapshot was read, so the run would check nothing")
     config.rules, config.snapshots = rules, summaries
     config.notices.extend(inactive_notices(summaries))
     config.notices.extend(extrapolation_notices(summaries, as_of))
-    config.notices.extend(token_notices(summaries, options[KNOWN_TOKENS]))
+    config.notices.extend(token_notices(summaries, config.known_tokens))
     if modify:
         config.pluginmanager.call_each(
             "consentrules_modify_findings", config=config, findings=findings

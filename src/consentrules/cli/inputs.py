@@ -182,14 +182,11 @@ def _call_adapter(config: Config, adapter: Any, path: Path) -> Snapshot:
     return snapshot
 
 
-def summarize(
-    snapshot: Snapshot, as_of: PartialDate | None, options: dict[str, Any] | None = None
-) -> SnapshotSummary:
-    """What was checked; with ``options`` of a run, also the tokens no loaded rule knows."""
+def summarize(snapshot: Snapshot, as_of: PartialDate | None, known: Any = None) -> SnapshotSummary:
+    """What was checked; with the ``known`` tokens of a run (``Config.known_tokens``), also the
+    purposes, categories and recipients no loaded rule knows."""
     from consentrules.engine.evaluation import inactive_settings
     from consentrules.model.vocabulary import unknown_tokens
-
-    known = (options or {}).get(KNOWN_TOKENS)
 
     return SnapshotSummary(
         path=snapshot.path,
@@ -202,10 +199,6 @@ def summarize(
         inactive=tuple(inactive_settings(snapshot.settings, as_of or snapshot.taken_at)),
         unknown_tokens=unknown_tokens(snapshot.settings, known) if known else (),
     )
-
-
-#: The options key under which a run hands the known tokens to its workers.
-KNOWN_TOKENS = "_known_tokens"
 
 
 def load_snapshots(config: Config, files: Iterable[Path]) -> list[Snapshot]:

@@ -89,7 +89,7 @@ def _check_one(path: Path, parts: int = 1) -> Result:
     engine = Engine(config.check_kinds, config.regions)
     findings = engine.evaluate(rules, snapshot, as_of=as_of, options=options)
     keep_until_exit(snapshot)
-    return findings, summarize(snapshot, as_of, options), []
+    return findings, summarize(snapshot, as_of, config.known_tokens), []
 
 
 def _jobs(options: dict[str, Any], count: int) -> int:

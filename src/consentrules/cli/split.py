@@ -273,7 +273,6 @@ def _start(job: Job, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
 
 
 def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None:
-    from consentrules.cli.inputs import KNOWN_TOKENS
     from consentrules.cli.process import worker_signals
     from consentrules.engine.evaluation import inactive_settings
     from consentrules.model.vocabulary import unknown_tokens
@@ -291,7 +290,7 @@ def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None
     try:
         findings, ids, snapshot = check_run(job, plan, index, elements, *order)
         late = inactive_settings(snapshot.settings, job.as_of or snapshot.taken_at)
-        known = job.options.get(KNOWN_TOKENS)
+        known = job.config.known_tokens
         strange = unknown_tokens(snapshot.settings, known) if known else ()
     except PluginError as exc:  # reported as it is: a whole check would only fail again
         _send(replies, ("plugin error", str(exc), exc.plugin, exc.hook))
@@ -367,7 +366,7 @@ def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
     if len(seen) != first:
         return None  # an id used in two runs: the whole check reports where
     merged = merge([findings] + [found for _, found, _, _ in results])
-    summary = summarize(snapshot, job.as_of, job.options)
+    summary = summarize(snapshot, job.as_of, job.config.known_tokens)
     inactive = summary.inactive + tuple(i for *_, (late, _) in results for i in late)
     unknown = dict.fromkeys(summary.unknown_tokens)
     for *_, (_, more) in results:

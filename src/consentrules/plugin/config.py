@@ -39,6 +39,9 @@ class Config:
     all_rules: list[Rule] = field(default_factory=list)
     #: The rule files read.
     rule_files: list[Path] = field(default_factory=list)
+    #: Purpose, category and recipient tokens the standard vocabulary and the loaded rules know
+    #: (set by ``check`` before snapshots are read; workers inherit it).
+    known_tokens: dict[str, frozenset[str]] | None = None
     snapshots: list[SnapshotSummary] = field(default_factory=list)
 
     def getoption(self, name: str, default: Any = None) -> Any:
