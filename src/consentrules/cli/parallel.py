@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from consentrules.cli.process import Job
 from consentrules.cli.process import keep_until_exit
 from consentrules.cli.process import worker_signals
 from consentrules.engine.evaluate import Engine
@@ -36,8 +37,8 @@ Result = tuple[list[Finding], SnapshotSummary | None, list[Problem]]
 #: Without ``--jobs``, a pool of workers is started for this many snapshots or more.
 AUTO_MIN_FILES = 32
 
-# What the forked workers inherit: set just before the pool starts.
-_job: dict[str, Any] = {}
+# In a worker process only: the job it was started with (see _start_worker).
+_worker_job: Job | None = None
 
 
 def cores() -> int:
@@ -70,16 +71,16 @@ def cpu_quota(root: Path = Path("/sys/fs/cgroup")) -> int | None:
     return max(1, -(-quota_us // period_us))
 
 
-def _check_one(path: Path, parts: int = 1) -> Result:
+def _check_one(job: Job, path: Path, parts: int = 1) -> Result:
     from consentrules.cli.inputs import load_snapshot
     from consentrules.cli.inputs import summarize
 
-    config, rules, as_of, options = _job["config"], _job["rules"], _job["as_of"], _job["options"]
+    config, rules, as_of, options = job.config, job.rules, job.as_of, job.options
     if parts > 1 and path.suffix.lower() == ".json":
         from consentrules.cli import split
 
         if split.splittable(config, rules, path):
-            result = split.check_split(split.Job(config, rules, as_of, options), path, parts)
+            result = split.check_split(job, path, parts)
             if result is not None:
                 return result
     try:
@@ -133,19 +134,28 @@ class _Progress:
             sys.stderr.flush()
 
 
+def _start_worker(job: Job) -> None:
+    """In a worker, as it starts: its signals, and the job it checks snapshots with (the main
+    process keeps no such state; it hands the job to each call)."""
+    global _worker_job
+    worker_signals()
+    _worker_job = job
+
+
 def _check_chunk(paths: list[Path]) -> list[Result]:
-    return [_check_one(path) for path in paths]
+    assert _worker_job is not None, "a worker is started by _start_worker"
+    return [_check_one(_worker_job, path) for path in paths]
 
 
-def _results(files: Sequence[Path], jobs: int, parts: int) -> Iterator[Result]:
+def _results(job: Job, files: Sequence[Path], jobs: int, parts: int) -> Iterator[Result]:
     if jobs > 1 and hasattr(os, "fork"):
-        yield from _pooled(files, jobs)
+        yield from _pooled(job, files, jobs)
     else:
         for path in files:
-            yield _check_one(path, parts)
+            yield _check_one(job, path, parts)
 
 
-def _pooled(files: Sequence[Path], jobs: int) -> Iterator[Result]:
+def _pooled(job: Job, files: Sequence[Path], jobs: int) -> Iterator[Result]:
     """Results in file order from a pool of forked workers. A worker that dies (killed by a
     signal or by the out-of-memory killer) fails the run at once, naming its snapshots: a
     ``multiprocessing.Pool`` would wait for it forever."""
@@ -156,7 +166,7 @@ def _pooled(files: Sequence[Path], jobs: int) -> Iterator[Result]:
     size = max(1, len(files) // (jobs * 8))
     chunks = [list(files[i : i + size]) for i in range(0, len(files), size)]
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=worker_signals)
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,))
     try:
         futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
         for chunk, future in zip(chunks, futures, strict=True):
@@ -193,14 +203,14 @@ def check_files(
     options: dict[str, Any],
 ) -> tuple[list[Finding], list[SnapshotSummary]]:
     """Findings and summaries of every file, in file order; one InputError for all bad files."""
-    _job.update(config=config, rules=rules, as_of=as_of, options=options)
+    job = Job(config, rules, as_of, options)
     findings: list[Finding] = []
     summaries: list[SnapshotSummary] = []
     problems: list[Problem] = []
     progress = _Progress(len(files))
     try:
         jobs = _jobs(options, len(files))
-        for found, summary, errors in _results(files, jobs, _parts(options)):
+        for found, summary, errors in _results(job, files, jobs, _parts(options)):
             findings.extend(found)
             if summary is not None:
                 summaries.append(summary)
@@ -208,7 +218,6 @@ def check_files(
             progress.step()
     finally:
         progress.close()
-        _job.clear()
     if problems:
         raise InputError(problems)
     return findings, summaries

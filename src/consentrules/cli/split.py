@@ -43,6 +43,7 @@ from consentrules.cli.pipes import _reap
 from consentrules.cli.pipes import _receive
 from consentrules.cli.pipes import _send
 from consentrules.cli.pipes import _Worker
+from consentrules.cli.process import Job
 from consentrules.cli.process import keep_until_exit
 from consentrules.engine.evaluate import Engine
 from consentrules.model import Finding
@@ -88,16 +89,6 @@ class Plan:
     @property
     def runs(self) -> int:
         return len(self.starts)
-
-
-@dataclasses.dataclass
-class Job:
-    """What every run is checked with."""
-
-    config: Any
-    rules: list[Rule]
-    as_of: Any
-    options: dict[str, Any]
 
 
 def splittable(config: Any, rules: Sequence[Rule], path: Path) -> bool:
