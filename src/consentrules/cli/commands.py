@@ -76,14 +76,7 @@ def run_inputs(config: Config, files: Iterable[Path], options: dict[str, Any]) -
     inputs = [*files, *config.rule_files]
     if options.get("config_path"):
         inputs.append(Path(options["config_path"]))
-    for plugin, paths in config.pluginmanager.call_each("consentrules_input_files", config=config):
-        if isinstance(paths, (str, Path)) or not all(isinstance(p, (str, Path)) for p in paths):
-            from consentrules.model.errors import PluginError
-
-            raise PluginError(
-                "must return a list of paths", plugin=plugin, hook="consentrules_input_files"
-            )
-        inputs.extend(Path(p) for p in paths)
+    inputs.extend(config.plugin_paths("consentrules_input_files"))
     return inputs
 
 

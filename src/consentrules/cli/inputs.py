@@ -17,6 +17,7 @@ from consentrules.model.errors import InputError
 from consentrules.model.errors import Problem
 from consentrules.model.errors import UsageError
 from consentrules.plugin.config import Config
+from consentrules.sources.files import read_head
 
 
 def snapshot_files(config: Config, args: Iterable[str]) -> list[Path]:
@@ -54,7 +55,7 @@ def snapshot_files(config: Config, args: Iterable[str]) -> list[Path]:
             skipped.extend(found.skipped)
             taken = 0
             for candidate in found.files:
-                head = _head(candidate)
+                head = read_head(candidate)
                 marker = top_level_marker(head)
                 if marker is not None and marker.startswith("snapshot/"):
                     problem = marker_problem(marker)
@@ -102,36 +103,12 @@ def skip_notice(skipped: list[Any], hidden: int) -> Notice:
     return Notice("note", text, category="skipped")
 
 
-def _head(path: Path) -> str:
-    """The first 4 KiB of a regular file, for adapters to recognise it ('' for anything else:
-    a FIFO or a device must not block or flood the run)."""
-    import os
-    import stat
-
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return ""
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        try:
-            return os.read(fd, 4096).decode("utf-8", errors="replace")
-        finally:
-            os.close(fd)
-    except OSError:
-        return ""
-
-
 def load_snapshot(config: Config, path: Path) -> Snapshot:
     import os
-    import stat
 
-    from consentrules.sources.walk import file_kind
+    from consentrules.sources.files import open_regular
 
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as exc:
-        raise InputError([Problem(str(path), f"cannot read: {exc.strerror or exc}")]) from None
-    if not stat.S_ISREG(mode):
-        raise InputError([Problem(str(path), f"{file_kind(mode)}: only regular files are read")])
+    os.close(open_regular(path))  # (a FIFO or a device is refused before any adapter sees it)
     forced = config.getoption("adapter")
     if forced:
         if forced not in config.adapters:
@@ -157,7 +134,7 @@ def load_snapshot(config: Config, path: Path) -> Snapshot:
 
 def pick_adapter(config: Config, path: Path, head: str | None = None) -> Any:
     """The first adapter that recognises the file: plugins' first, the native one last."""
-    head = _head(path) if head is None else head
+    head = read_head(path) if head is None else head
     candidates = [a for a in config.adapters if a.name != "native"]
     if "native" in config.adapters:
         candidates.append(config.adapters.get("native"))

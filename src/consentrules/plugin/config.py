@@ -56,20 +56,23 @@ class Config:
 
     def plugin_rule_paths(self) -> list[Path]:
         """Rule paths shipped by plugins (the bundled rules among them)."""
+        return self.plugin_paths("consentrules_rule_paths")
+
+    def plugin_paths(self, hook: str) -> list[Path]:
+        """The paths every plugin returns from ``hook`` (called with this config); a result
+        that is not a list of paths is a :class:`PluginError` naming the plugin."""
         paths: list[Path] = []
-        for plugin, result in self.pluginmanager.call_each("consentrules_rule_paths", config=self):
+        for plugin, result in self.pluginmanager.call_each(hook, config=self):
             if isinstance(result, (str, Path)) or not isinstance(result, Iterable):
                 raise PluginError(
                     f"must return a list of paths, not {type(result).__name__}",
                     plugin=plugin,
-                    hook="consentrules_rule_paths",
+                    hook=hook,
                 )
             for item in result:
                 if not isinstance(item, (str, Path)):
                     raise PluginError(
-                        f"returned {item!r}, which is not a path",
-                        plugin=plugin,
-                        hook="consentrules_rule_paths",
+                        f"returned {item!r}, which is not a path", plugin=plugin, hook=hook
                     )
                 paths.append(Path(item))
         return paths

@@ -270,29 +270,8 @@ def _guard(manager: ConsentrulesPluginManager, function: Any, plugin: str, hook:
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
         args = tuple(a.bound(plugin) if isinstance(a, Registry) else a for a in args)
-        try:
-            with watchdog.plugin_code(f"plugin {plugin!r} (hook {hook})"):
-                result = function(*args, **kwargs)
-        except SystemExit as exc:
-            raise PluginError(
-                f"called sys.exit({exc.code!r}): a plugin must raise an error, not end the run",
-                plugin=plugin,
-                hook=hook,
-            ) from None
-        except watchdog.PluginTimeout:
-            raise PluginError(
-                f"did not finish within {watchdog.seconds():g} seconds (--plugin-timeout)",
-                plugin=plugin,
-                hook=hook,
-            ) from None
-        except PluginError as exc:
-            exc.plugin = exc.plugin or plugin
-            exc.hook = exc.hook or hook
-            raise
-        except ConsentrulesError:
-            raise
-        except Exception as exc:
-            raise PluginError(f"{type(exc).__name__}: {exc}", plugin=plugin, hook=hook) from exc
+        with watchdog.guarded(f"plugin {plugin!r} (hook {hook})", plugin, hook=hook):
+            result = function(*args, **kwargs)
         if result is not None and manager._collecting:
             manager._collecting[-1].append((plugin, result))
         return result

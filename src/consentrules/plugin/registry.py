@@ -20,7 +20,6 @@ from typing import Protocol
 from typing import TypeVar
 from typing import runtime_checkable
 
-from consentrules.model.errors import ConsentrulesError
 from consentrules.model.errors import PluginError
 
 if TYPE_CHECKING:
@@ -163,28 +162,13 @@ class Registry(Generic[T]):
         an adapter's :class:`InputError`, pass through)."""
         from consentrules.plugin import watchdog
 
-        try:
-            with watchdog.plugin_code(f"{self.what} {name!r} of plugin {self.provider(name)!r}"):
-                yield
-        except (ConsentrulesError, BrokenPipeError):  # (a closed standard output is no bug)
-            raise
-        except SystemExit as exc:
-            raise PluginError(
-                f"{self.what} {name!r} {action}: it called sys.exit({exc.code!r}); a plugin "
-                "must raise an error, not end the run",
-                plugin=self.provider(name),
-            ) from None
-        except watchdog.PluginTimeout:
-            raise PluginError(
-                f"{self.what} {name!r} {action}: did not finish within "
-                f"{watchdog.seconds():g} seconds (--plugin-timeout)",
-                plugin=self.provider(name),
-            ) from None
-        except Exception as exc:
-            raise PluginError(
-                f"{self.what} {name!r} {action}: {type(exc).__name__}: {exc}",
-                plugin=self.provider(name),
-            ) from exc
+        plugin = self.provider(name)
+        with watchdog.guarded(
+            f"{self.what} {name!r} of plugin {plugin!r}",
+            plugin,
+            prefix=f"{self.what} {name!r} {action}: ",
+        ):
+            yield
 
 
 class Registrar(Generic[T]):

@@ -130,6 +130,43 @@ def deadline(label: str = "a plugin") -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def guarded(
+    label: str, plugin: str, *, hook: str | None = None, prefix: str = ""
+) -> Iterator[None]:
+    """Run plugin code (:func:`plugin_code`) and blame it: ``sys.exit``, the time limit and any
+    unexpected exception become a :class:`PluginError` naming ``plugin`` (and ``hook``), its
+    message led by ``prefix``. The project's own errors pass through (a plugin error raised in
+    a hook learns the plugin and hook), and so does a closed standard output."""
+    from consentrules.model.errors import ConsentrulesError
+    from consentrules.model.errors import PluginError
+
+    try:
+        with plugin_code(label):
+            yield
+    except PluginError as exc:
+        if hook is not None:
+            exc.plugin = exc.plugin or plugin
+            exc.hook = exc.hook or hook
+        raise
+    except (ConsentrulesError, BrokenPipeError):
+        raise
+    except SystemExit as exc:
+        raise PluginError(
+            f"{prefix}called sys.exit({exc.code!r}): a plugin must raise an error, not end the run",
+            plugin=plugin,
+            hook=hook,
+        ) from None
+    except PluginTimeout:
+        raise PluginError(
+            f"{prefix}did not finish within {seconds():g} seconds (--plugin-timeout)",
+            plugin=plugin,
+            hook=hook,
+        ) from None
+    except Exception as exc:
+        raise PluginError(f"{prefix}{type(exc).__name__}: {exc}", plugin=plugin, hook=hook) from exc
+
+
+@contextlib.contextmanager
 def plugin_code(label: str = "a plugin") -> Iterator[None]:
     """Run plugin code: under :func:`deadline`, with its prints sent to standard error."""
     with contextlib.redirect_stdout(sys.stderr), deadline(label):

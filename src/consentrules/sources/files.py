@@ -10,46 +10,69 @@ from consentrules.model.errors import Problem
 from consentrules.sources import limits
 
 
-def read_bytes(path: Path | str) -> bytes:
-    """A regular file's bytes, within the ``file-size`` limit; anything else (a FIFO, a device
-    such as ``/dev/zero``, a folder) is an :class:`InputError` before a byte is read, so that
-    no input can block the run or fill its memory."""
+def open_regular(path: Path | str) -> int:
+    """A read-only descriptor of a regular file. Anything else (a FIFO, a device such as
+    ``/dev/zero``, a folder) is an :class:`InputError` before a byte is read, so that no input
+    can block the run or fill its memory; the open is non-blocking, so that a FIFO swapped in
+    after the check cannot block it either."""
     import stat
 
     from consentrules.sources.walk import file_kind
 
     name = str(path)
-    maximum = limits.current().file_size
     try:
-        before = os.stat(path)
-        if not stat.S_ISREG(before.st_mode):
-            raise InputError(
-                [
-                    Problem(
-                        name,
-                        f"{file_kind(before.st_mode)}: only regular files are read",
-                        hint="save the input to a file first",
-                    )
-                ]
-            )
-        if before.st_size > maximum:
-            raise _too_large(name, before.st_size, maximum)
-        # Non-blocking, so that a FIFO swapped in after the check cannot block the open.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise InputError([Problem(name, f"{file_kind(info.st_mode)}: not read")])
-            with os.fdopen(fd, "rb", closefd=False) as stream:
-                raw = stream.read(maximum + 1)
-        finally:
+        mode = os.stat(path).st_mode
+        if stat.S_ISREG(mode):
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISREG(mode):
+                return fd
             os.close(fd)
     except FileNotFoundError:
         raise InputError([Problem(name, "file not found")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(name, "is a directory, not a file")]) from None
     except OSError as exc:
         raise InputError([Problem(name, f"cannot read file: {exc.strerror or exc}")]) from None
+    raise InputError(
+        [
+            Problem(
+                name,
+                f"{file_kind(mode)}: only regular files are read",
+                hint="save the input to a file first",
+            )
+        ]
+    )
+
+
+def read_head(path: Path | str, size: int = 4096) -> str:
+    """The first ``size`` bytes of a regular file as text, for adapters to recognise it ('' for
+    anything that cannot be read)."""
+    try:
+        fd = open_regular(path)
+    except InputError:
+        return ""
+    try:
+        return os.read(fd, size).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """A regular file's bytes (:func:`open_regular`), within the ``file-size`` limit."""
+    name = str(path)
+    maximum = limits.current().file_size
+    fd = open_regular(path)
+    try:
+        size = os.fstat(fd).st_size
+        if size > maximum:
+            raise _too_large(name, size, maximum)
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            raw = stream.read(maximum + 1)
+    except OSError as exc:
+        raise InputError([Problem(name, f"cannot read file: {exc.strerror or exc}")]) from None
+    finally:
+        os.close(fd)
     if len(raw) > maximum:  # it grew while being read
         raise _too_large(name, len(raw), maximum)
     return raw

@@ -54,7 +54,7 @@ def _flow_depth(text: str, stop: int) -> tuple[int, int]:
     return deepest, where
 
 
-def _may_nest_deeper(text: str, limit: int) -> bool:
+def may_nest_deeper(text: str, limit: int) -> bool:
     """A cheap test: False means the document certainly nests no deeper than ``limit``."""
     openers = text.count("[") + text.count("{")
     flow = openers if openers <= limit else _flow_depth(text, limit)[0]
@@ -64,7 +64,7 @@ def _may_nest_deeper(text: str, limit: int) -> bool:
     return flow + 2 * (block_run + 1) > limit
 
 
-def _guard_depth(text: str, name: str) -> None:
+def guard_depth(text: str, name: str) -> None:
     """Refuse, before libyaml composes it, a document deep enough to crash its recursion."""
     ceiling = limits.MAX_DEPTH
     openers = text.count("[") + text.count("{")

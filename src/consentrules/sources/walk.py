@@ -10,6 +10,7 @@ sorted by their text, so a walk gives the same order on every operating system.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -90,7 +91,7 @@ def _walk(folder: Path, result: Walk, seen: set[tuple[int, int]]) -> None:
             result.skipped.append(Skipped(str(path), f"a dangling symbolic link (to {target})"))
             continue
         except OSError as exc:
-            if exc.errno == 40:  # ELOOP
+            if exc.errno == errno.ELOOP:
                 result.skipped.append(Skipped(str(path), "a symbolic link loop"))
             else:
                 result.problems.append(Problem(str(path), f"cannot read: {exc.strerror}"))

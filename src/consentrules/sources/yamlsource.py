@@ -33,9 +33,9 @@ from consentrules.sources.jsonread import load_json_text
 from consentrules.sources.nesting import DuplicateKeyError
 from consentrules.sources.nesting import LimitError
 from consentrules.sources.nesting import ValueMarkError
-from consentrules.sources.nesting import _guard_depth
-from consentrules.sources.nesting import _may_nest_deeper
 from consentrules.sources.nesting import check_tree
+from consentrules.sources.nesting import guard_depth
+from consentrules.sources.nesting import may_nest_deeper
 from consentrules.sources.sourcemaps import Document
 from consentrules.sources.sourcemaps import JsonSourceMap
 from consentrules.sources.sourcemaps import YamlSourceMap
@@ -230,7 +230,7 @@ def check_yaml_size(text: str, name: str) -> None:
 def load_yaml_text(text: str, name: str) -> Document:
     loader_cls = _loader()
     yaml = _yaml
-    _guard_depth(text, name)
+    guard_depth(text, name)
     loader = loader_cls(text)
     try:
         node = loader.get_single_node()
@@ -238,7 +238,7 @@ def load_yaml_text(text: str, name: str) -> Document:
             raise InputError(
                 [Problem(name, "the file is empty", hint="a document (a mapping) is expected")]
             )
-        if "&" in text or _may_nest_deeper(text, limits.current().depth):
+        if "&" in text or may_nest_deeper(text, limits.current().depth):
             check_tree(node, name)
         data = loader.construct_document(node)
     except LimitError as exc:
