@@ -425,3 +425,60 @@ def test_what_a_plugin_registers_is_credited_to_it():
     config = make_config()
     assert config.check_kinds.provider("opt_in_default") == "opt_in_default"
     assert config.reporters.provider("sarif") == "sarif"
+
+
+def _catch_all_adapter(name: str, **order: bool):
+    from consentrules import hookimpl
+    from consentrules.testing import make_snapshot
+
+    class CatchAll:
+        description = "reads every file"
+        suffixes = (".yaml",)
+
+        def __init__(self) -> None:
+            self.name = name
+
+        def recognizes(self, path, head):
+            return True
+
+        def load(self, path, config):
+            return make_snapshot({"platform": name}, path=str(path))
+
+    class Plugin:
+        @hookimpl(**order)
+        def consentrules_register_adapters(self, registry):
+            registry.add(CatchAll())
+
+    Plugin.__name__ = f"{name}_plugin"  # (plugins are registered under their class's name)
+    return Plugin()
+
+
+def test_adapters_are_asked_in_pluggy_order_and_native_is_one_of_them():
+    """No adapter is special-cased by name: the order is pluggy's calling order, and the
+    native adapter is last because its hook implementation is ``trylast``."""
+    from pathlib import Path
+
+    from consentrules.cli.inputs import pick_adapter
+    from consentrules.testing import make_config
+
+    config = make_config([_catch_all_adapter("plain"), _catch_all_adapter("first", tryfirst=True)])
+    assert [a.name for a in config.adapters] == ["first", "plain", "native"]
+    assert pick_adapter(config, Path(COMPLIANT)).name == "first"
+    # a plugin can even put itself behind the native adapter: plugin objects handed in are
+    # registered before the built-ins, and pluggy calls the later registered first
+    late = make_config([_catch_all_adapter("late", trylast=True)])
+    assert [a.name for a in late.adapters] == ["native", "late"]
+    assert pick_adapter(make_config(), Path(COMPLIANT)).name == "native"
+
+
+def test_trace_hooks_reports_every_hook_call_through_pluggy(consentrules_run):
+    result = consentrules_run("check", COMPLIANT, "--trace-hooks")
+    lines = result.stderr.splitlines()
+    assert "consentrules: hook consentrules_register_adapters -> native" in lines
+    assert any(
+        line.startswith("consentrules: hook consentrules_modify_findings done in ")
+        for line in lines
+    )
+    assert result.exit_code == 0
+    quiet = consentrules_run("check", COMPLIANT)
+    assert "consentrules: hook" not in quiet.stderr

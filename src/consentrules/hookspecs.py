@@ -84,8 +84,10 @@ def consentrules_register_adapters(registry: AdapterRegistry) -> None:
         ``description``, ``suffixes``, ``recognizes(path, head)`` and ``load(path, config)``
         (see :class:`consentrules.plugin.registry.Adapter`).
 
-    For each input file without ``--adapter``, the first registered plugin adapter whose
-    ``recognizes`` returns true reads it; the built-in ``native`` adapter comes last.
+    For each input file without ``--adapter``, adapters are asked in the order they were
+    registered (pluggy's calling order: ``@hookimpl(tryfirst=True)`` on this hook moves yours
+    ahead) and the first whose ``recognizes`` returns true reads it. The built-in ``native``
+    adapter registers with ``trylast=True``, so a plugin's adapter is asked before it.
     """
 
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from consentrules.__about__ import __version__
@@ -37,8 +38,9 @@ from consentrules.report.output import plan_target
 
 
 def setup(config: Config, options: dict[str, Any]) -> Config:
-    """Hand the parsed options to the run's config and tell plugins it is final."""
-    config.options.update(options)
+    """Hand the parsed options to the run's config, read-only from now on, and tell plugins
+    it is final."""
+    config.options = MappingProxyType({**config.options, **options})
     config.pluginmanager.call_each("consentrules_configure", config=config)
     return config
 
@@ -93,6 +95,9 @@ def run_checks(
     file the run reads.
     """
     from consentrules.cli.parallel import check_files
+    from consentrules.cli.run import Run
+    from consentrules.plugin import watchdog
+    from consentrules.sources import limits
 
     as_of = parse_as_of(options.get("as_of"))
     files = snapshot_files(config, _snapshot_args(options))
@@ -109,7 +114,16 @@ def run_checks(
     from consentrules.model.vocabulary import known_tokens
 
     config.known_tokens = known_tokens(config.all_rules or rules)
-    findings, summaries = check_files(config, rules, files, as_of, options)
+    run = Run(
+        config=config,
+        rules=tuple(rules),
+        files=tuple(files),
+        as_of=as_of,
+        options=config.options,
+        limits=limits.current(),
+        plugin_timeout=watchdog.seconds(),
+    )
+    findings, summaries = check_files(run)
     if not summaries:
         raise UsageError("no snapshot was read, so the run would check nothing")
     config.rules, config.snapshots = rules, summaries

@@ -133,12 +133,10 @@ def load_snapshot(config: Config, path: Path) -> Snapshot:
 
 
 def pick_adapter(config: Config, path: Path, head: str | None = None) -> Any:
-    """The first adapter that recognises the file: plugins' first, the native one last."""
+    """The first adapter, in the order they were registered, that recognises the file (the
+    built-in native adapter registers last, as a ``trylast`` hook implementation)."""
     head = read_head(path) if head is None else head
-    candidates = [a for a in config.adapters if a.name != "native"]
-    if "native" in config.adapters:
-        candidates.append(config.adapters.get("native"))
-    return next((a for a in candidates if _recognizes(config, a, path, head)), None)
+    return next((a for a in config.adapters if _recognizes(config, a, path, head)), None)
 
 
 def _recognizes(config: Config, adapter: Any, path: Path, head: str) -> bool:

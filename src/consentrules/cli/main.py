@@ -51,6 +51,8 @@ def _prescan(argv: Sequence[str]) -> dict[str, Any]:
             found["config"] = arg.split("=", 1)[1]
         elif arg == "--no-config":
             found["no_config"] = True
+        elif arg == "--trace-hooks":
+            found["trace_hooks"] = True
         elif arg == "--plugin-timeout" and following is not None:
             found["plugin_timeout"] = following
         elif arg.startswith("--plugin-timeout="):
@@ -111,34 +113,53 @@ def _apply_file_defaults(parser: Any, file_options: dict[str, Any]) -> None:
                 sub.set_defaults(**{action.dest: file_options[action.dest]})
 
 
-def _set_timeout(given: Any, file_options: dict[str, Any]) -> None:
+def _timeout(given: Any, file_options: dict[str, Any]) -> float | None:
     from consentrules.model.errors import UsageError
     from consentrules.plugin import watchdog
 
     value = given if given is not None else file_options.get("plugin_timeout")
     try:
-        watchdog.configure(value)
+        return watchdog.parse(value)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"--plugin-timeout: {exc}") from None
 
 
 def _dispatch(argv: Sequence[str], extra_plugins: Sequence[Any] = ()) -> int:
+    """Run one command; its time limit and input limits are in force for the command alone."""
+    from consentrules.plugin import watchdog
+    from consentrules.sources import limits
+
+    with contextlib.ExitStack() as scope:
+        early = _prescan(argv)
+        project = _project_config(early)
+        file_options = project.options()
+        # plugins' imports are timed too, with the limit known before the full parse
+        scope.enter_context(watchdog.applied(_timeout(early.get("plugin_timeout"), file_options)))
+        scope.enter_context(limits.applied(limits.DEFAULTS))
+        return _command(argv, extra_plugins, project, early, file_options, scope)
+
+
+def _command(
+    argv: Sequence[str],
+    extra_plugins: Sequence[Any],
+    project: Any,
+    early: dict[str, Any],
+    file_options: dict[str, Any],
+    scope: contextlib.ExitStack,
+) -> int:
     from consentrules.cli import commands
     from consentrules.cli.parser import build_parser
     from consentrules.plugin import watchdog
     from consentrules.plugin.config import make_config
     from consentrules.sources import limits
 
-    limits.configure(None)  # every run starts from the defaults
-    watchdog.configure(None)
-    early = _prescan(argv)
-    project = _project_config(early)
-    file_options = project.options()
-    _set_timeout(early.get("plugin_timeout"), file_options)  # plugins' imports are timed too
     plugins = [*(file_options.get("plugins") or []), *early["plugins"]]
     no_autoload = early["no_autoload"] or bool(file_options.get("disable_plugin_autoload"))
     config = make_config(
-        plugins, autoload=False if no_autoload else None, extra_plugins=extra_plugins
+        plugins,
+        autoload=False if no_autoload else None,
+        extra_plugins=extra_plugins,
+        trace=sys.stderr if early.get("trace_hooks") else None,
     )
 
     def plugin_options(check_parser: Any) -> None:
@@ -155,8 +176,10 @@ def _dispatch(argv: Sequence[str], extra_plugins: Sequence[Any] = ()) -> int:
         return 0 if code == 0 else 2
     options = vars(namespace)
     options.pop("_check_parser", None)
-    limits.configure(options.get("limit") if options.get("limit") else file_options.get("limit"))
-    _set_timeout(options.get("plugin_timeout"), file_options)
+    scope.enter_context(
+        limits.applied(limits.parse(options.get("limit") or file_options.get("limit")))
+    )
+    scope.enter_context(watchdog.applied(_timeout(options.get("plugin_timeout"), file_options)))
     for name, value in file_options.items():  # the command line wins over the file
         if options.get(name) in (None, []):
             options[name] = value

@@ -17,18 +17,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from collections.abc import Mapping
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from consentrules.cli.process import Job
 from consentrules.cli.process import keep_until_exit
 from consentrules.cli.process import worker_signals
+from consentrules.cli.run import Run
 from consentrules.engine.evaluate import Engine
 from consentrules.model import Finding
-from consentrules.model import Rule
 from consentrules.model import SnapshotSummary
-from consentrules.model.dates import PartialDate
 from consentrules.model.errors import InputError
 from consentrules.model.errors import Problem
 
@@ -37,8 +36,8 @@ Result = tuple[list[Finding], SnapshotSummary | None, list[Problem]]
 #: Without ``--jobs``, a pool of workers is started for this many snapshots or more.
 AUTO_MIN_FILES = 32
 
-# In a worker process only: the job it was started with (see _start_worker).
-_worker_job: Job | None = None
+# In a worker process only: the run it was started for (see _start_worker).
+_worker_run: Run | None = None
 
 
 def cores() -> int:
@@ -71,16 +70,16 @@ def cpu_quota(root: Path = Path("/sys/fs/cgroup")) -> int | None:
     return max(1, -(-quota_us // period_us))
 
 
-def _check_one(job: Job, path: Path, parts: int = 1) -> Result:
+def _check_one(run: Run, path: Path, parts: int = 1) -> Result:
     from consentrules.cli.inputs import load_snapshot
     from consentrules.cli.inputs import summarize
 
-    config, rules, as_of, options = job.config, job.rules, job.as_of, job.options
+    config, rules, as_of, options = run.config, run.rules, run.as_of, run.options
     if parts > 1 and path.suffix.lower() == ".json":
         from consentrules.cli import split
 
         if split.splittable(config, rules, path):
-            result = split.check_split(job, path, parts)
+            result = split.check_split(run, path, parts)
             if result is not None:
                 return result
     try:
@@ -93,7 +92,7 @@ def _check_one(job: Job, path: Path, parts: int = 1) -> Result:
     return findings, summarize(snapshot, as_of, config.known_tokens), []
 
 
-def _jobs(options: dict[str, Any], count: int) -> int:
+def _jobs(options: Mapping[str, Any], count: int) -> int:
     """How many processes share out ``count`` snapshots."""
     requested = options.get("jobs")
     if requested is None:
@@ -103,7 +102,7 @@ def _jobs(options: dict[str, Any], count: int) -> int:
     return max(1, min(requested, count))
 
 
-def _parts(options: dict[str, Any]) -> int:
+def _parts(options: Mapping[str, Any]) -> int:
     """Into how many runs one large snapshot may be cut (when the snapshots are not shared
     out)."""
     requested = options.get("jobs")
@@ -134,28 +133,29 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _start_worker(job: Job) -> None:
-    """In a worker, as it starts: its signals, and the job it checks snapshots with (the main
-    process keeps no such state; it hands the job to each call)."""
-    global _worker_job
+def _start_worker(run: Run) -> None:
+    """In a worker, as it starts: its signals, its limits, and the run it checks snapshots of
+    (the main process keeps no such state; it hands the run to each call)."""
+    global _worker_run
     worker_signals()
-    _worker_job = job
+    run.use_in_worker()
+    _worker_run = run
 
 
 def _check_chunk(paths: list[Path]) -> list[Result]:
-    assert _worker_job is not None, "a worker is started by _start_worker"
-    return [_check_one(_worker_job, path) for path in paths]
+    assert _worker_run is not None, "a worker is started by _start_worker"
+    return [_check_one(_worker_run, path) for path in paths]
 
 
-def _results(job: Job, files: Sequence[Path], jobs: int, parts: int) -> Iterator[Result]:
+def _results(run: Run, jobs: int, parts: int) -> Iterator[Result]:
     if jobs > 1 and hasattr(os, "fork"):
-        yield from _pooled(job, files, jobs)
+        yield from _pooled(run, run.files, jobs)
     else:
-        for path in files:
-            yield _check_one(job, path, parts)
+        for path in run.files:
+            yield _check_one(run, path, parts)
 
 
-def _pooled(job: Job, files: Sequence[Path], jobs: int) -> Iterator[Result]:
+def _pooled(run: Run, files: Sequence[Path], jobs: int) -> Iterator[Result]:
     """Results in file order from a pool of forked workers. A worker that dies (killed by a
     signal or by the out-of-memory killer) fails the run at once, naming its snapshots: a
     ``multiprocessing.Pool`` would wait for it forever."""
@@ -166,7 +166,7 @@ def _pooled(job: Job, files: Sequence[Path], jobs: int) -> Iterator[Result]:
     size = max(1, len(files) // (jobs * 8))
     chunks = [list(files[i : i + size]) for i in range(0, len(files), size)]
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,))
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(run,))
     try:
         futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
         for chunk, future in zip(chunks, futures, strict=True):
@@ -195,22 +195,16 @@ def _pooled(job: Job, files: Sequence[Path], jobs: int) -> Iterator[Result]:
     pool.shutdown(wait=True)
 
 
-def check_files(
-    config: Any,
-    rules: list[Rule],
-    files: Sequence[Path],
-    as_of: PartialDate | None,
-    options: dict[str, Any],
-) -> tuple[list[Finding], list[SnapshotSummary]]:
-    """Findings and summaries of every file, in file order; one InputError for all bad files."""
-    job = Job(config, rules, as_of, options)
+def check_files(run: Run) -> tuple[list[Finding], list[SnapshotSummary]]:
+    """Findings and summaries of every file of the run, in file order; one InputError for all
+    bad files."""
     findings: list[Finding] = []
     summaries: list[SnapshotSummary] = []
     problems: list[Problem] = []
-    progress = _Progress(len(files))
+    progress = _Progress(len(run.files))
     try:
-        jobs = _jobs(options, len(files))
-        for found, summary, errors in _results(job, files, jobs, _parts(options)):
+        jobs = _jobs(run.options, len(run.files))
+        for found, summary, errors in _results(run, jobs, _parts(run.options)):
             findings.extend(found)
             if summary is not None:
                 summaries.append(summary)

@@ -77,6 +77,12 @@ def _global_options(parser: Any, suppress: bool) -> None:
     parser.add_argument(
         "--debug", action="store_true", default=default(False), help="show tracebacks for errors"
     )
+    parser.add_argument(
+        "--trace-hooks",
+        action="store_true",
+        default=default(False),
+        help="write every plugin hook call, the plugins it reaches and its time to stderr",
+    )
 
 
 def _selection_options(parser: Any) -> None:

@@ -10,7 +10,6 @@ how memory is managed. Also here: how a worker process of a run treats signals.
 from __future__ import annotations
 
 import signal
-from dataclasses import dataclass
 from typing import Any
 
 #: Set by the command-line entry point: the process ends when the command returns.
@@ -38,14 +37,3 @@ def worker_signals() -> None:
     worker blocks waiting for work is then never acted on: the pool would wait forever."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-@dataclass(frozen=True)
-class Job:
-    """What every snapshot of a check is checked with: handed to each call, and to forked
-    workers when they start (they inherit it; nothing is pickled)."""
-
-    config: Any
-    rules: list[Any]
-    as_of: Any
-    options: dict[str, Any]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,7 @@ def severity_overrides(value: Any) -> dict[str, Severity]:
     return out
 
 
-def select_rules(rules: list[Rule], options: dict[str, Any], regions: Any) -> list[Rule]:
+def select_rules(rules: list[Rule], options: Mapping[str, Any], regions: Any) -> list[Rule]:
     """Keep the rules the selection options ask for; apply disables and severity overrides.
 
     Packs, rule ids and regions that name nothing are usage errors (a typo in a CI config

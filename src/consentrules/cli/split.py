@@ -43,8 +43,8 @@ from consentrules.cli.pipes import _reap
 from consentrules.cli.pipes import _receive
 from consentrules.cli.pipes import _send
 from consentrules.cli.pipes import _Worker
-from consentrules.cli.process import Job
 from consentrules.cli.process import keep_until_exit
+from consentrules.cli.run import Run
 from consentrules.engine.evaluate import Engine
 from consentrules.model import Finding
 from consentrules.model import Rule
@@ -104,7 +104,7 @@ def splittable(config: Any, rules: Sequence[Rule], path: Path) -> bool:
     except OSError:
         return False
     kinds = config.check_kinds
-    if not all(getattr(kinds.get(rule.check_kind), "per_setting", False) for rule in rules):
+    if not all(kinds.per_setting(rule.check_kind) for rule in rules):
         return False
     forced = config.getoption("adapter")
     if forced:
@@ -227,24 +227,24 @@ def read_run(plan: Plan, index: int) -> tuple[list[Any], dict[str, Any] | None]:
 
 
 def check_run(
-    job: Job, plan: Plan, index: int, elements: list[Any], first: int, tail: dict[str, Any]
+    run: Run, plan: Plan, index: int, elements: list[Any], first: int, tail: dict[str, Any]
 ) -> tuple[list[Finding], list[str], Any]:
     """Validate, build and judge one run: its findings, its setting ids and its snapshot."""
     data = {**plan.head, "settings": elements, **tail}
     source_map = JsonSourceMap(plan.text, ids_from=plan.starts[index])
     snapshot = snapshot_from_document(
         Document(plan.path, data, source_map),
-        job.config.regions,
+        run.config.regions,
         adapter="native",
         first_index=first,
     )
     elements.clear()  # freed now, their memory serves the evaluation
-    engine = Engine(job.config.check_kinds, job.config.regions)
-    findings = engine.evaluate(job.rules, snapshot, as_of=job.as_of, options=job.options)
+    engine = Engine(run.config.check_kinds, run.config.regions)
+    findings = engine.evaluate(run.rules, snapshot, as_of=run.as_of, options=run.options)
     return findings, [setting.id for setting in snapshot.settings], snapshot
 
 
-def _start(job: Job, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
+def _start(run: Run, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
     down_read, down_write = os.pipe()
     up_read, up_write = os.pipe()
     pid = os.fork()
@@ -255,7 +255,7 @@ def _start(job: Job, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
             for other in others:
                 os.close(other.to_worker)
                 os.close(other.from_worker)
-            _work(job, plan, index, down_read, up_write)
+            _work(run, plan, index, down_read, up_write)
         finally:
             os._exit(0)
     os.close(down_read)
@@ -263,7 +263,7 @@ def _start(job: Job, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
     return _Worker(pid, down_write, up_read)
 
 
-def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None:
+def _work(run: Run, plan: Plan, index: int, commands: int, replies: int) -> None:
     from consentrules.cli.process import worker_signals
     from consentrules.engine.evaluation import inactive_settings
     from consentrules.model.vocabulary import unknown_tokens
@@ -279,9 +279,9 @@ def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None
     if order is None:
         return
     try:
-        findings, ids, snapshot = check_run(job, plan, index, elements, *order)
-        late = inactive_settings(snapshot.settings, job.as_of or snapshot.taken_at)
-        known = job.config.known_tokens
+        findings, ids, snapshot = check_run(run, plan, index, elements, *order)
+        late = inactive_settings(snapshot.settings, run.as_of or snapshot.taken_at)
+        known = run.config.known_tokens
         strange = unknown_tokens(snapshot.settings, known) if known else ()
     except PluginError as exc:  # reported as it is: a whole check would only fail again
         _send(replies, ("plugin error", str(exc), exc.plugin, exc.hook))
@@ -293,7 +293,7 @@ def _work(job: Job, plan: Plan, index: int, commands: int, replies: int) -> None
 
 
 # Putting it together --------------------------------------------------------------------------
-def check_split(job: Job, path: Path, parts: int) -> Result | None:
+def check_split(run: Run, path: Path, parts: int) -> Result | None:
     """Check one snapshot in up to ``parts`` processes; None where it must be checked whole
     (it cannot be cut, or its input has a problem that the whole check will report)."""
     try:
@@ -309,15 +309,15 @@ def check_split(job: Job, path: Path, parts: int) -> Result | None:
     result = None
     try:
         for index in range(1, plan.runs):
-            workers.append(_start(job, plan, index, workers))
-        result = _gather(job, plan, workers)
+            workers.append(_start(run, plan, index, workers))
+        result = _gather(run, plan, workers)
         return result
     finally:
         for worker in workers:
             worker.close(finished=result is not None)
 
 
-def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
+def _gather(run: Run, plan: Plan, workers: list[_Worker]) -> Result | None:
     from consentrules.cli.inputs import summarize
 
     try:
@@ -336,7 +336,7 @@ def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
         first += count
     failed: PluginError | None = None
     try:
-        findings, ids, snapshot = check_run(job, plan, 0, elements, 0, tail)
+        findings, ids, snapshot = check_run(run, plan, 0, elements, 0, tail)
     except PluginError as exc:  # (raised once the workers are done)
         failed, findings, ids, snapshot = exc, None, [], None
     except Exception:  # a problem with the input: the whole check reports it
@@ -357,7 +357,7 @@ def _gather(job: Job, plan: Plan, workers: list[_Worker]) -> Result | None:
     if len(seen) != first:
         return None  # an id used in two runs: the whole check reports where
     merged = merge([findings] + [found for _, found, _, _ in results])
-    summary = summarize(snapshot, job.as_of, job.config.known_tokens)
+    summary = summarize(snapshot, run.as_of, run.config.known_tokens)
     inactive = summary.inactive + tuple(i for *_, (late, _) in results for i in late)
     unknown = dict.fromkeys(summary.unknown_tokens)
     for *_, (_, more) in results:

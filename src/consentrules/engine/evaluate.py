@@ -8,6 +8,7 @@ as a :class:`PluginError` naming that plugin, the kind and the rule.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,7 +37,7 @@ class Engine:
         snapshot: Snapshot,
         *,
         as_of: PartialDate | None = None,
-        options: dict[str, Any] | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> list[Finding]:
         """Every finding of every rule on one snapshot, sorted, with source lines resolved."""
         ctx = EvalContext(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
+from typing import TextIO
 
 from consentrules.model import Notice
 from consentrules.model import Rule
@@ -22,10 +25,11 @@ from consentrules.plugin.registry import ReporterRegistry
 
 @dataclass
 class Config:
-    """Handed to hooks: ``options`` holds the parsed command line (plugins' options too)."""
+    """Handed to hooks: ``options`` holds the parsed command line (plugins' options too), as a
+    read-only mapping."""
 
     pluginmanager: ConsentrulesPluginManager
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     check_kinds: CheckKindRegistry = field(default_factory=CheckKindRegistry)
     adapters: AdapterRegistry = field(default_factory=AdapterRegistry)
     reporters: ReporterRegistry = field(default_factory=ReporterRegistry)
@@ -85,10 +89,16 @@ def make_config(
     options: dict[str, Any] | None = None,
     env: dict[str, str] | None = None,
     extra_plugins: Iterable[Any] = (),
+    trace: TextIO | None = None,
 ) -> Config:
-    """Load plugins and fill the registries: the set-up every command shares."""
+    """Load plugins and fill the registries: the set-up every command shares. With ``trace``,
+    every hook call is written to it (``--trace-hooks``)."""
     pm = ConsentrulesPluginManager()
+    if trace is not None:
+        from consentrules.plugin.tracing import trace_hooks
+
+        trace_hooks(pm, trace)
     pm.load_plugins(plugin_args, autoload=autoload, env=env, extra=extra_plugins)
-    config = Config(pluginmanager=pm, options=dict(options or {}))
+    config = Config(pluginmanager=pm, options=MappingProxyType(dict(options or {})))
     config.collect_registries()
     return config

@@ -56,6 +56,10 @@ class CheckKind(Protocol):
     description: str
     #: JSON Schema of the ``check`` mapping (``kind`` is allowed automatically).
     params_schema: Mapping[str, Any]
+    #: Optional (absent means False): True promises that the kind judges each setting on its
+    #: own, so consentrules may evaluate a large snapshot in parts (docs/plugins.md says what
+    #: exactly is promised). Leave it out for a kind that compares settings with each other.
+    per_setting: bool
 
     def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Any:
         """Check and pre-compute the parameters once per rule; raise :class:`ParamError`."""
@@ -205,6 +209,10 @@ def _require(item: object, attrs: Iterable[str], what: str, plugin: str) -> None
 
 class CheckKindRegistry(Registry["CheckKind"]):
     what = "check kind"
+
+    def per_setting(self, name: str) -> bool:
+        """Whether kind ``name`` declares that it judges settings one at a time."""
+        return getattr(self.get(name), "per_setting", False) is True
 
     def _check(self, item: CheckKind, plugin: str) -> None:
         _require(item, ("description", "params_schema", "prepare", "evaluate"), self.what, plugin)

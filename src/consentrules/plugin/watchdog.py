@@ -13,6 +13,9 @@ While plugin code runs (:func:`plugin_code`):
   the watchdog thread applies everywhere.
 
 ``SystemExit`` from plugin code is not an exit: callers turn it into a :class:`PluginError`.
+
+The time limit of a run is put in force with :func:`applied` for the length of a ``with`` block
+(a context variable: nothing is left behind when the run is over).
 """
 
 from __future__ import annotations
@@ -26,12 +29,15 @@ import threading
 import time
 from collections.abc import Callable
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 DEFAULT_SECONDS = 300.0
 #: How long past its time a plugin may keep running before the process is ended.
 GRACE_SECONDS = 5.0
-_seconds: float | None = DEFAULT_SECONDS
+_limit: ContextVar[float | None] = ContextVar(
+    "consentrules_plugin_timeout", default=DEFAULT_SECONDS
+)
 
 
 class PluginTimeout(BaseException):
@@ -52,18 +58,33 @@ def parse_seconds(value: Any) -> float | None:
     return None if number == 0 else number
 
 
-def configure(seconds: float | None) -> None:
-    """Set the limit for this run: None for the default; validated by :func:`parse_seconds`."""
-    global _seconds
-    _seconds = DEFAULT_SECONDS if seconds is None else parse_seconds(seconds)
+def parse(value: Any) -> float | None:
+    """The limit a ``--plugin-timeout`` value gives: None (not given) is the default."""
+    return DEFAULT_SECONDS if value is None else parse_seconds(value)
+
+
+@contextlib.contextmanager
+def applied(seconds: float | None) -> Iterator[None]:
+    """Put the limit ``seconds`` (None: no limit) in force for the block."""
+    token = _limit.set(seconds)
+    try:
+        yield
+    finally:
+        _limit.reset(token)
+
+
+def use(seconds: float | None) -> None:
+    """Put the limit in force for the rest of this context: for a worker process."""
+    _limit.set(seconds)
 
 
 def seconds() -> float | None:
-    return _seconds
+    """The limit in force (None: none)."""
+    return _limit.get()
 
 
 # The watchdog thread: one per process, watching the deadline of the plugin call under way.
-_watch: dict[str, Any] = {"pid": None, "expiry": None, "label": ""}
+_watch: dict[str, Any] = {"pid": None, "expiry": None, "label": "", "limit": DEFAULT_SECONDS}
 _cleanups: list[Callable[[], None]] = []
 
 
@@ -84,7 +105,7 @@ def _watcher() -> None:
                     cleanup()
             with contextlib.suppress(Exception):
                 sys.__stderr__.write(  # type: ignore[union-attr]
-                    f"error: {_watch['label']} did not stop within {_seconds:g} seconds "
+                    f"error: {_watch['label']} did not stop within {_watch['limit']:g} seconds "
                     f"(--plugin-timeout) and ignored the request to stop: the run was ended\n"
                 )
                 sys.__stderr__.flush()  # type: ignore[union-attr]
@@ -105,7 +126,7 @@ def _expired(signum: int, frame: Any) -> None:
 def deadline(label: str = "a plugin") -> Iterator[None]:
     """Interrupt the block with :class:`PluginTimeout` when it runs past the time limit, and
     end the process if it will not stop (see the module's description)."""
-    limit = _seconds
+    limit = _limit.get()
     if limit is None or _watch["expiry"] is not None:  # no limit, or inside another deadline
         yield
         return
@@ -115,7 +136,8 @@ def deadline(label: str = "a plugin") -> Iterator[None]:
         and signal.getitimer(signal.ITIMER_REAL)[0] == 0
     )
     _ensure_watcher()
-    _watch["label"], _watch["expiry"] = label, time.monotonic() + limit
+    _watch["label"], _watch["limit"] = label, limit
+    _watch["expiry"] = time.monotonic() + limit
     previous = None
     if usable:
         previous = signal.signal(signal.SIGALRM, _expired)

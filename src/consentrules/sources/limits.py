@@ -12,13 +12,20 @@
 Raise one with ``--limit NAME=VALUE`` (sizes take ``K``, ``M``, ``G`` suffixes) or the
 project configuration's ``limit`` key. ``depth`` cannot go above :data:`MAX_DEPTH`, where
 libyaml's recursive composer would crash the process.
+
+The limits of a run are a value (:class:`Limits`) that the run holds; :func:`applied` puts it in
+force for the code that reads files, for the length of a ``with`` block, in a context variable
+(so nothing is left behind when the run is over, and two runs in one process do not mix).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
+from collections.abc import Iterator
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import fields
 from dataclasses import replace
@@ -55,11 +62,30 @@ class Limits:
         return [f.name.replace("_", "-") for f in fields(Limits)]
 
 
-_current = Limits()
+#: The defaults (a frozen value: shared safely).
+DEFAULTS = Limits()
+_active: ContextVar[Limits] = ContextVar("consentrules_limits", default=DEFAULTS)
 
 
 def current() -> Limits:
-    return _current
+    """The limits in force (the defaults outside :func:`applied`)."""
+    return _active.get()
+
+
+@contextlib.contextmanager
+def applied(limits: Limits) -> Iterator[Limits]:
+    """Put ``limits`` in force for the block."""
+    token = _active.set(limits)
+    try:
+        yield limits
+    finally:
+        _active.reset(token)
+
+
+def use(limits: Limits) -> None:
+    """Put ``limits`` in force for the rest of this context: for a worker process, which does
+    one run and ends."""
+    _active.set(limits)
 
 
 def hint(name: str) -> str:
@@ -73,9 +99,8 @@ def parse_size(text: str) -> int:
     return int(match.group(1).replace("_", "")) * _UNITS[match.group(2).lower()]
 
 
-def configure(specs: Iterable[str] | Mapping[str, Any] | None) -> Limits:
-    """Set the limits for this run from ``NAME=VALUE`` strings (or a mapping); others default."""
-    global _current
+def parse(specs: Iterable[str] | Mapping[str, Any] | None) -> Limits:
+    """The limits that ``NAME=VALUE`` strings (or a mapping) give; the others default."""
     items = (
         specs.items()
         if isinstance(specs, Mapping)
@@ -99,7 +124,6 @@ def configure(specs: Iterable[str] | Mapping[str, Any] | None) -> Limits:
                 f"--limit depth: at most {MAX_DEPTH} (deeper nesting crashes the YAML parser)"
             )
         limits = replace(limits, **{attribute: number})
-    _current = limits
     return limits
 
 

@@ -116,6 +116,8 @@ class NativeAdapter:
         return snapshot_from_document(document, config.regions, adapter=self.name)
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def consentrules_register_adapters(registry: AdapterRegistry) -> None:
+    """Registered after every other plugin's adapters (pluggy's ``trylast``), so that a
+    plugin's adapter that recognises a file is asked first."""
     registry.add(NativeAdapter())
