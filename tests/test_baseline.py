@@ -15,9 +15,9 @@ def test_create_then_check_passes_and_new_findings_fail(tmp_path, consentrules_r
     created = consentrules_run(
         "baseline", "create", str(snapshot), "--pack", "ai-training", "-o", str(baseline)
     )
-    assert created.exit_code == 0 and "5 findings" in created.stdout
+    assert created.exit_code == 0 and "3 findings" in created.stdout
     data = json.loads(baseline.read_text())
-    assert data["format"] == "consentrules-baseline" and len(data["findings"]) == 5
+    assert data["format"] == "consentrules-baseline" and len(data["findings"]) == 3
 
     result = consentrules_run(
         "check",
@@ -30,13 +30,13 @@ def test_create_then_check_passes_and_new_findings_fail(tmp_path, consentrules_r
         "json",
     )
     assert result.exit_code == 0
-    assert result.json["summary"]["suppressed"] == 5
+    assert result.json["summary"]["suppressed"] == 3
 
     # A new practice appears: only it fails.
     text = VIOLATING.read_text().replace(
         "  - id: personalised-ads",
         "  - id: voice-clips\n    purposes: [ai_training]\n    default: true\n"
-        "    regions: {include: [US]}\n    activated_at: 2024-10-01\n\n"
+        "    regions: {include: [ALL]}\n    activated_at: 2024-10-01\n\n"
         "  - id: personalised-ads",
     )
     changed = snapshot
@@ -112,7 +112,7 @@ def test_fixed_findings_are_listed_as_stale(tmp_path, consentrules_run):
     )
     assert result.exit_code == 0
     (notice,) = result.json["notices"]
-    assert notice["message"].startswith("5 baseline entries are stale")
+    assert notice["message"].startswith("3 baseline entries are stale")
     assert notice["category"] == "stale"
     assert "AI-TRAIN-003 on data-for-generative-ai-improvement" in notice["message"]
     strict = consentrules_run("check", str(snapshot), "--baseline", str(baseline), "--strict")

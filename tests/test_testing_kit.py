@@ -57,7 +57,8 @@ def test_assert_findings_shows_the_difference(tmp_path):
 
 
 def test_report_is_captured_whatever_the_format(tmp_path):
-    snapshot = write_snapshot(tmp_path, {"settings": [SETTING]})
+    everywhere = {**SETTING, "regions": {"include": ["ALL"]}}  # the EEA too: a bundled rule fires
+    snapshot = write_snapshot(tmp_path, {"settings": [everywhere]})
     result = run("check", str(snapshot), "--format", "markdown")
     assert result.stdout.startswith("## consentrules")
     assert result.report["summary"]["violations"] >= 1

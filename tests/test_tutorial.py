@@ -43,12 +43,13 @@ def test_the_sample_export_runs_as_shown(tutorial, consentrules_run):
     assert result.stdout.startswith(
         "acme-export.json (Acme Cloud (acme-prod); taken 2024-11-20, evaluated as of 2024-11-20)"
     )
-    assert "AI-TRAIN-003" in result.stdout
+    assert "HIGH     AI-TRAIN-002" in result.stdout
     fired = {(f["rule_id"], f["target"]["id"], f["status"]) for f in result.findings}
-    assert ("AI-TRAIN-001", "model-improvement", "violation") in fired
+    assert ("AI-TRAIN-002", "model-improvement", "violation") in fired
     assert ("AI-TRAIN-003", "model-improvement", "not_evaluable") in fired
-    finding = next(f for f in result.findings if f["rule_id"] == "AI-TRAIN-001")
+    finding = next(f for f in result.findings if f["rule_id"] == "AI-TRAIN-002")
     assert finding["location"]["line"] == 6  # the toggle, in the export
+    assert finding["regions"] == ["GB"]
 
 
 def test_the_tutorials_own_tests_pass(tutorial, tmp_path_factory):

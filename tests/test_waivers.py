@@ -30,7 +30,7 @@ WAIVE_ALL = """\
 
 @pytest.mark.parametrize(
     ("today", "suppressed", "exit_code"),
-    [("2025-01-30", 5, 0), ("2025-01-31", 5, 0), ("2025-02-01", 0, 1)],
+    [("2025-01-30", 3, 0), ("2025-01-31", 3, 0), ("2025-02-01", 0, 1)],
 )
 def test_expiry_boundary(tmp_path, consentrules_run, today, suppressed, exit_code):
     path = waivers_file(tmp_path, WAIVE_ALL)
@@ -58,16 +58,16 @@ def test_expiry_boundary(tmp_path, consentrules_run, today, suppressed, exit_cod
 
 def test_region_scoped_waiver_covers_only_findings_inside(tmp_path, consentrules_run):
     body = f"""\
-    - rule: AI-TRAIN-002
+    - rule: AI-TRAIN-002-PAST
       target: data-for-generative-ai-improvement
       regions: [UK]
       justification: UK exposure remediated with the regulator
       owner: dpo@example.com
       expires: {SOON}
-    - rule: AI-TRAIN-001
+    - rule: SCA-NO-DEFAULT-SHARING
       target: data-for-generative-ai-improvement
-      regions: [US]
-      justification: only US users
+      regions: [US-CA]
+      justification: only Californian users
       owner: dpo@example.com
       expires: {SOON}
     """
@@ -75,10 +75,11 @@ def test_region_scoped_waiver_covers_only_findings_inside(tmp_path, consentrules
         "check", VIOLATING, "--waivers", waivers_file(tmp_path, body), "--format", "json"
     )
     by_rule = {f["rule_id"]: f for f in result.json["findings"]}
-    assert by_rule["AI-TRAIN-002"]["suppression"]["owner"] == "dpo@example.com"
-    assert by_rule["AI-TRAIN-001"]["suppression"] is None  # its regions go beyond the US
+    assert by_rule["AI-TRAIN-002-PAST"]["suppression"]["owner"] == "dpo@example.com"
+    # its regions (the whole US) go beyond California
+    assert by_rule["SCA-NO-DEFAULT-SHARING"]["suppression"] is None
     unused = [n for n in result.json["notices"] if "unused" in n["message"]]
-    assert len(unused) == 1 and "AI-TRAIN-001" in unused[0]["message"]
+    assert len(unused) == 1 and "SCA-NO-DEFAULT-SHARING" in unused[0]["message"]
 
 
 def test_platform_scoped_waiver(tmp_path, consentrules_run):

@@ -30,6 +30,8 @@ def render(in_root, consentrules_run):
             VIOLATING,
             "--pack",
             "ai-training",
+            "--pack",
+            "us-stored-communications",
             "--format",
             fmt,
             "--waivers",

@@ -23,11 +23,16 @@ def test_validates_against_the_oasis_schema(sarif):
 def test_rules_carry_help_and_references(sarif):
     driver = sarif["runs"][0]["tool"]["driver"]
     rules = {r["id"]: r for r in driver["rules"]}
-    assert set(rules) == {f"AI-TRAIN-00{i}" for i in range(1, 6)}
-    sca = rules["AI-TRAIN-005"]
+    assert set(rules) == {
+        *(f"AI-TRAIN-00{i}" for i in range(1, 6)),
+        "AI-TRAIN-002-PAST",
+        "SCA-DIVULGE-CONTENTS",
+        "SCA-NO-DEFAULT-SHARING",
+    }
+    sca = rules["SCA-DIVULGE-CONTENTS"]
     assert sca["helpUri"] == "https://www.law.cornell.edu/uscode/text/18/2702"
-    assert "2702(b)(3)" in sca["help"]["text"]
-    assert "[Stored Communications Act, 18 U.S.C. 2702]" in sca["help"]["markdown"]
+    assert "(b)(3)" in sca["help"]["text"] and "(b)(5)" in sca["help"]["text"]
+    assert "[18 U.S.C. 2702, voluntary disclosure" in sca["help"]["markdown"]
     assert sca["properties"]["security-severity"] == "8.0"
     assert sca["defaultConfiguration"]["level"] == "error"
 
@@ -35,16 +40,18 @@ def test_rules_carry_help_and_references(sarif):
 def test_results_have_locations_levels_and_fingerprints(sarif):
     run = sarif["runs"][0]
     results = {r["ruleId"]: r for r in run["results"]}
-    region_rule = results["AI-TRAIN-002"]
+    region_rule = results["AI-TRAIN-002-PAST"]
     location = region_rule["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": VIOLATING, "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": 12, "startColumn": 5}
-    assert region_rule["level"] == "error"
-    assert results["AI-TRAIN-001"]["level"] == "warning"  # medium
+    assert region_rule["level"] == "note"  # info: a resolved, past period
+    assert results["AI-TRAIN-003"]["level"] == "error"  # high
+    assert results["SCA-NO-DEFAULT-SHARING"]["level"] == "warning"  # medium
     assert region_rule["properties"]["regions"] == ["GB"]
     fingerprint = region_rule["partialFingerprints"]["consentrules/v2"]
     assert len(fingerprint) == 32
-    assert run["results"][0]["ruleIndex"] == 0
+    rules = run["tool"]["driver"]["rules"]
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in run["results"])
 
 
 def test_waived_finding_is_a_suppression_and_notices_are_notifications(sarif):

@@ -15,6 +15,7 @@ from consentrules_flagd.jsonlogic import Evaluation
 from consentrules import InputError
 from consentrules.testing import make_config
 from consentrules.testing import run
+from consentrules.testing import write_rules
 
 DATA = Path(__file__).parent / "data"
 SCHEMA_TESTS = DATA / "schema-tests"
@@ -126,7 +127,17 @@ def test_check_reports_possibly_on_with_the_reason(tmp_path):
     result = run("check", str(WORKWISE), "--disable-plugin-autoload", plugins=[plugin])
     assert result.exit_code == 1
     findings = {(f["rule_id"], f["target"]["id"]): f for f in result.findings}
-    smart = findings[("AI-TRAIN-001", "smart-compose")]
+    # an opt-in rule over every region sees the fractional rollout and says why it cannot tell
+    rules = write_rules(
+        tmp_path,
+        {"id": "OPT-IN", "selector": {"purposes": ["ai_training"]},
+         "check": {"kind": "opt_in_default"}},
+    )  # fmt: skip
+    opt_in = run(
+        "check", str(WORKWISE), "--rules", str(rules), "--disable-plugin-autoload",
+        plugins=[plugin],
+    )  # fmt: skip
+    smart = next(f for f in opt_in.findings if f["target"]["id"] == "smart-compose")
     assert smart["status"] == "violation" and smart["regions"][0].startswith("US-")
     assert "possibly enrolled by default in AU and CA" in smart["message"]
     assert "fractional rollout" in smart["message"]

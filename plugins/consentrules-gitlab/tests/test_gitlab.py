@@ -55,7 +55,7 @@ def test_severity_fingerprint_and_line(issues):
     data, result = issues
     by_rule = {issue["check_name"]: issue for issue in data}
     assert by_rule["AI-TRAIN-002"]["severity"] == "critical"  # high
-    assert by_rule["AI-TRAIN-001"]["severity"] == "major"  # medium
+    assert by_rule["SCA-NO-DEFAULT-SHARING"]["severity"] == "major"  # medium
     fingerprints = {f["rule_id"]: f["fingerprint"] for f in result.findings}
     assert by_rule["AI-TRAIN-002"]["fingerprint"] == fingerprints["AI-TRAIN-002"]
     assert by_rule["AI-TRAIN-002"]["location"]["lines"]["begin"] == 4

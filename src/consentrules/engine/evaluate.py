@@ -68,6 +68,10 @@ class Engine:
                     f"check kind {rule.check_kind!r} yielded {type(item).__name__}, not a Finding",
                     plugin=self.kinds.provider(rule.check_kind),
                 )
+        if rule.review is not None and found:
+            from consentrules.engine.review import reviewed
+
+            found = reviewed(rule, rule.review, found, selected, ctx)
         return found
 
 

@@ -36,7 +36,7 @@ from consentrules.model import Status
 from consentrules.model.dates import PartialDate
 from consentrules.model.regions import RegionRegistry
 
-WHEN_CHOICES = ("ever", "as_of")
+WHEN_CHOICES = ("ever", "as_of", "history")
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,8 @@ def spans(setting: Setting, as_of: PartialDate, when: str = "ever") -> list[Span
 
     ``as_of``: the state on the evaluation date; more than one span when a history entry's
     partial date may or may not lie before it. ``ever``: every state from activation on.
+    ``history``: the states that ended before the evaluation date (what ``ever`` gives but the
+    current state): past, resolved periods.
     A span is uncertain when a month-only date may put it after ``as_of`` or make it empty.
     """
     active = active_on(setting, as_of)
@@ -188,8 +190,24 @@ def spans(setting: Setting, as_of: PartialDate, when: str = "ever") -> list[Span
         start = entry.date
         if before is None and not doubt:
             doubt = _doubt_before(entry.date, as_of)
-    out.append(Span(state, start, None, not doubt, doubt))
+    if when != "history":
+        out.append(Span(state, start, None, not doubt, doubt))
     return out
+
+
+def ever_on_by_default(setting: Setting) -> bool:
+    """Whether the setting enrols users by default somewhere at some time (on by default, or
+    a region default or a history entry turning it on). An unknown default counts as on: a
+    rule about default-on practices must still see it, and say it cannot tell."""
+    if setting.default is not False:
+        return True
+    if any(value is not False for _, value in setting.region_defaults):
+        return True
+    return any(
+        entry.default is True
+        or (entry.region_defaults and any(v is not False for _, v in entry.region_defaults))
+        for entry in setting.history
+    )
 
 
 def inactive_settings(settings: Sequence[Setting], as_of: PartialDate) -> list[str]:
@@ -246,7 +264,10 @@ def default_on_leaves(
 
 
 def default_on_masks(state: SettingState, registry: RegionRegistry, within: int) -> tuple[int, int]:
-    """:func:`default_on_leaves` on bit masks; the most specific override wins."""
+    """:func:`default_on_leaves` on bit masks; the most specific override wins. A paused,
+    suspended or withdrawn practice enrols no one."""
+    if state.status != "active" and state.halted:
+        return 0, 0
     default = state.default
     on = within if default is True else 0
     unknown = within if default is None else 0
@@ -279,6 +300,14 @@ def selects(selector: Selector, setting: Setting, ctx: EvalContext) -> bool:
     if selector.ids is not None and not any(
         fnmatch.fnmatchcase(setting.id, pattern) for pattern in selector.ids
     ):
+        return False
+    if selector.practice is not None and setting.practice not in selector.practice:
+        return False
+    if selector.legal_basis is not None and not any(
+        basis in selector.legal_basis for _, basis in setting.legal_basis
+    ):
+        return False
+    if selector.default is not None and ever_on_by_default(setting) != selector.default:
         return False
     if selector.regions is not None:
         wanted = ctx.regions.mask_all(selector.regions)
@@ -335,9 +364,9 @@ class SettingIndex:
     def select(self, selector: Selector, ctx: EvalContext) -> list[Setting]:
         """The settings ``selector`` picks (the same as testing each with :func:`selects`)."""
         candidates = self.candidates(selector)
-        if selector.ids is None and selector.regions is None:
+        rest = selector.rest()
+        if rest is None:
             return list(candidates)  # the indexed keys were all there was to test
-        rest = Selector(ids=selector.ids, regions=selector.regions)
         return [s for s in candidates if selects(rest, s, ctx)]
 
 

@@ -123,10 +123,11 @@ def region_finding(
     for _, mask in periods:
         union_mask |= mask
     union = registry.leaves_of(union_mask)
+    past = "resolved, in the past: " if getattr(rule.prepared, "when", None) == "history" else ""
     return ctx.setting_finding(
         rule,
         setting,
-        f"{lead} {join_periods(parts)}{tail}",
+        f"{past}{lead} {join_periods(parts)}{tail}",
         regions=registry.collapse(union),
         evidence={
             "regions_count": registry.count_countries_mask(union_mask),
@@ -171,5 +172,6 @@ REGIONS_PARAM: dict[str, Any] = {
 WHEN_PARAM: dict[str, Any] = {
     "enum": list(WHEN_CHOICES),
     "description": "ever (default): any state from activation to the evaluation date; "
-    "as_of: only the state on the evaluation date.",
+    "as_of: only the state on the evaluation date; history: only past states, those that "
+    "ended before the evaluation date (findings say they are resolved).",
 }

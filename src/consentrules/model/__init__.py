@@ -20,6 +20,7 @@ from consentrules.model.findings import snapshot_key
 from consentrules.model.rules import Expectation
 from consentrules.model.rules import Fixture
 from consentrules.model.rules import Reference
+from consentrules.model.rules import Review
 from consentrules.model.rules import Rule
 from consentrules.model.rules import Selector
 from consentrules.model.rules import Severity
@@ -27,6 +28,7 @@ from consentrules.model.snapshot import Disclosure
 from consentrules.model.snapshot import DisclosureVersion
 from consentrules.model.snapshot import HistoryEntry
 from consentrules.model.snapshot import NoSourceMap
+from consentrules.model.snapshot import Objection
 from consentrules.model.snapshot import RegionScope
 from consentrules.model.snapshot import Setting
 from consentrules.model.snapshot import SettingState
@@ -43,9 +45,11 @@ __all__ = [
     "HistoryEntry",
     "NoSourceMap",
     "Notice",
+    "Objection",
     "Reference",
     "RegionScope",
     "Report",
+    "Review",
     "Rule",
     "Selector",
     "Setting",

@@ -49,14 +49,43 @@ class Selector:
     recipients: tuple[str, ...] | None = None
     ids: tuple[str, ...] | None = None
     regions: tuple[str, ...] | None = None
+    #: True: settings on by default somewhere at some time; False: settings never on.
+    default: bool | None = None
+    practice: tuple[str, ...] | None = None
+    legal_basis: tuple[str, ...] | None = None
+
+    #: The keys tested setting by setting (not through the index).
+    UNINDEXED = ("ids", "regions", "default", "practice", "legal_basis")
 
     def describe(self) -> str:
         parts = []
-        for name in ("purposes", "data_categories", "recipients", "ids", "regions"):
+        names = ("purposes", "data_categories", "recipients", "ids", "regions")
+        for name in (*names, "practice", "legal_basis"):
             values = getattr(self, name)
             if values:
                 parts.append(f"{name.replace('_', ' ')}: {', '.join(values)}")
+        if self.default is not None:
+            parts.append("on by default" if self.default else "never on by default")
         return "; ".join(parts) if parts else "every setting"
+
+    def rest(self) -> Selector | None:
+        """The part of the selector the index cannot answer; None when there is none."""
+        if all(getattr(self, name) is None for name in self.UNINDEXED):
+            return None
+        return Selector(**{name: getattr(self, name) for name in self.UNINDEXED})
+
+
+@dataclass(frozen=True)
+class Review:
+    """Where the law accepts a practice under conditions: a violation about a setting that
+    meets ``condition`` becomes a finding to review, at ``severity``, naming ``reason``."""
+
+    reason: str
+    severity: Severity
+    #: The compiled condition (the ``condition`` check kind's form).
+    condition: Any = field(compare=False, repr=False)
+    #: The condition in words, for the finding's message.
+    described: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +145,4 @@ class Rule:
     line: int | None = None
     prepared: Any = field(default=None, compare=False, repr=False)
     fixtures: tuple[Fixture, ...] = ()
+    review: Review | None = None

@@ -43,6 +43,17 @@ class SettingState:
     default: bool | None
     region_defaults: tuple[tuple[str, bool | None], ...] = ()
     regions: RegionScope | None = None
+    #: "active", or "paused", "suspended", "withdrawn": then no one is enrolled by it.
+    status: str = "active"
+
+    @property
+    def halted(self) -> bool:
+        """Whether the practice is paused, suspended or withdrawn."""
+        return self.status in HALTED
+
+
+#: Statuses in which a practice enrols no one.
+HALTED = frozenset({"paused", "suspended", "withdrawn"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +66,29 @@ class HistoryEntry:
     regions: RegionScope | None = None
     note: str | None = None
     pointer: str = ""
+    #: The practice's status from this date (None: unchanged); "resumed" is "active".
+    status: str | None = None
 
     def apply(self, state: SettingState) -> SettingState:
+        status = state.status if self.status is None else self.status
         return SettingState(
             default=state.default if self.default is None else self.default,
             region_defaults=(
                 state.region_defaults if self.region_defaults is None else self.region_defaults
             ),
             regions=state.regions if self.regions is None else self.regions,
+            status="active" if status == "resumed" else status,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Objection:
+    """How a user objects to (opts out of) a practice, and since when."""
+
+    #: "toggle", "web_form", "email" or "none".
+    route: str
+    available_at: PartialDate | None = None
+    covers_past_data: bool | None = None
 
 
 @dataclass(slots=True)
@@ -92,6 +117,17 @@ class Setting:
     history: tuple[HistoryEntry, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
     pointer: str = ""
+    #: "user_setting", "admin_setting" or "policy_practice" (no toggle).
+    practice: str = "user_setting"
+    #: (region term, basis) pairs; the most specific region wins. Empty: none recorded.
+    legal_basis: tuple[tuple[str, str], ...] = ()
+    objection: Objection | None = None
+    #: Categories alleged to be used and denied by the platform.
+    disputed_categories: tuple[str, ...] = ()
+    #: (group token, default) pairs: defaults that differ for a group of users.
+    group_defaults: tuple[tuple[str, bool | None], ...] = ()
+    planned_at: PartialDate | None = None
+    control_available_at: PartialDate | None = None
 
     @property
     def initial_state(self) -> SettingState:

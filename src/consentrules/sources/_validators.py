@@ -174,7 +174,20 @@ def _snapshot_validate____defs_version(data, custom_formats={}, name_prefix=None
         if "published_at" in data_keys:
             data_keys.remove("published_at")
             data__publishedat = data["published_at"]
-            _snapshot_validate____defs_date(data__publishedat, custom_formats, None)
+            data__publishedat_any_of_count1 = 0
+            if not data__publishedat_any_of_count1:
+                try:
+                    _snapshot_validate____defs_date(data__publishedat, custom_formats, None)
+                    data__publishedat_any_of_count1 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data__publishedat_any_of_count1:
+                try:
+                    if not isinstance(data__publishedat, (NoneType)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".published_at must be null", value=data__publishedat, name="" + (name_prefix or "data") + ".published_at", rule='type')
+                    data__publishedat_any_of_count1 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data__publishedat_any_of_count1:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".published_at cannot be validated by any definition", value=data__publishedat, name="" + (name_prefix or "data") + ".published_at", rule='anyOf')
         if "effective_at" in data_keys:
             data_keys.remove("effective_at")
             data__effectiveat = data["effective_at"]
@@ -266,6 +279,10 @@ def _snapshot_validate____defs_setting(data, custom_formats={}, name_prefix=None
             data_keys.remove("data_categories")
             data__datacategories = data["data_categories"]
             _snapshot_validate____defs_tokens(data__datacategories, custom_formats, None)
+        if "disputed_categories" in data_keys:
+            data_keys.remove("disputed_categories")
+            data__disputedcategories = data["disputed_categories"]
+            _snapshot_validate____defs_tokens(data__disputedcategories, custom_formats, None)
         if "recipients" in data_keys:
             data_keys.remove("recipients")
             data__recipients = data["recipients"]
@@ -287,11 +304,108 @@ def _snapshot_validate____defs_setting(data, custom_formats={}, name_prefix=None
             data_keys.remove("activated_at")
             data__activatedat = data["activated_at"]
             _snapshot_validate____defs_date(data__activatedat, custom_formats, None)
+        if "planned_at" in data_keys:
+            data_keys.remove("planned_at")
+            data__plannedat = data["planned_at"]
+            _snapshot_validate____defs_date(data__plannedat, custom_formats, None)
+        if "control_available_at" in data_keys:
+            data_keys.remove("control_available_at")
+            data__controlavailableat = data["control_available_at"]
+            _snapshot_validate____defs_date(data__controlavailableat, custom_formats, None)
+        if "practice" in data_keys:
+            data_keys.remove("practice")
+            data__practice = data["practice"]
+            if not (isinstance(data__practice, str) and data__practice == 'user_setting' or isinstance(data__practice, str) and data__practice == 'admin_setting' or isinstance(data__practice, str) and data__practice == 'policy_practice'):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".practice must be one of ['user_setting', 'admin_setting', 'policy_practice']", value=data__practice, name="" + (name_prefix or "data") + ".practice", rule='enum')
+        if "legal_basis" in data_keys:
+            data_keys.remove("legal_basis")
+            data__legalbasis = data["legal_basis"]
+            data__legalbasis_one_of_count2 = 0
+            if data__legalbasis_one_of_count2 < 2:
+                try:
+                    _snapshot_validate____defs_legal_basis(data__legalbasis, custom_formats, None)
+                    data__legalbasis_one_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if data__legalbasis_one_of_count2 < 2:
+                try:
+                    if not isinstance(data__legalbasis, (dict)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".legal_basis must be object", value=data__legalbasis, name="" + (name_prefix or "data") + ".legal_basis", rule='type')
+                    data__legalbasis_is_dict = isinstance(data__legalbasis, dict)
+                    if data__legalbasis_is_dict:
+                        data__legalbasis_keys = set(data__legalbasis.keys())
+                        for data__legalbasis_key in data__legalbasis_keys:
+                            if data__legalbasis_key not in []:
+                                data__legalbasis_value = data__legalbasis.get(data__legalbasis_key)
+                                _snapshot_validate____defs_legal_basis(data__legalbasis_value, custom_formats, None)
+                        data__legalbasis_len = len(data__legalbasis)
+                        if data__legalbasis_len != 0:
+                            data__legalbasis_property_names = True
+                            for data__legalbasis_key in data__legalbasis:
+                                try:
+                                    _snapshot_validate____defs_region(data__legalbasis_key, custom_formats, None)
+                                except (JsonSchemaValueException, JsonSchemaValuesException):
+                                    data__legalbasis_property_names = False
+                            if not data__legalbasis_property_names:
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".legal_basis must be named by propertyName definition", value=data__legalbasis, name="" + (name_prefix or "data") + ".legal_basis", rule='propertyNames')
+                    data__legalbasis_one_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if data__legalbasis_one_of_count2 != 1:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".legal_basis must be valid exactly by one definition" + (" (" + str(data__legalbasis_one_of_count2) + " matches found)"), value=data__legalbasis, name="" + (name_prefix or "data") + ".legal_basis", rule='oneOf')
+        if "objection" in data_keys:
+            data_keys.remove("objection")
+            data__objection = data["objection"]
+            if not isinstance(data__objection, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".objection must be object", value=data__objection, name="" + (name_prefix or "data") + ".objection", rule='type')
+            data__objection_is_dict = isinstance(data__objection, dict)
+            if data__objection_is_dict:
+                data__objection__missing_keys = set(['route']) - data__objection.keys()
+                if data__objection__missing_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".objection must contain " + (str(sorted(data__objection__missing_keys)) + " properties"), value=data__objection, name="" + (name_prefix or "data") + ".objection", rule='required')
+                data__objection_keys = set(data__objection.keys())
+                if "route" in data__objection_keys:
+                    data__objection_keys.remove("route")
+                    data__objection__route = data__objection["route"]
+                    if not (isinstance(data__objection__route, str) and data__objection__route == 'toggle' or isinstance(data__objection__route, str) and data__objection__route == 'web_form' or isinstance(data__objection__route, str) and data__objection__route == 'email' or isinstance(data__objection__route, str) and data__objection__route == 'none'):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".objection.route must be one of ['toggle', 'web_form', 'email', 'none']", value=data__objection__route, name="" + (name_prefix or "data") + ".objection.route", rule='enum')
+                if "available_at" in data__objection_keys:
+                    data__objection_keys.remove("available_at")
+                    data__objection__availableat = data__objection["available_at"]
+                    _snapshot_validate____defs_date(data__objection__availableat, custom_formats, None)
+                if "covers_past_data" in data__objection_keys:
+                    data__objection_keys.remove("covers_past_data")
+                    data__objection__coverspastdata = data__objection["covers_past_data"]
+                    if not isinstance(data__objection__coverspastdata, (bool)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".objection.covers_past_data must be boolean", value=data__objection__coverspastdata, name="" + (name_prefix or "data") + ".objection.covers_past_data", rule='type')
+                if data__objection_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".objection must not contain "+str(data__objection_keys)+" properties", value=data__objection, name="" + (name_prefix or "data") + ".objection", rule='additionalProperties')
         if "default_note" in data_keys:
             data_keys.remove("default_note")
             data__defaultnote = data["default_note"]
             if not isinstance(data__defaultnote, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".default_note must be string", value=data__defaultnote, name="" + (name_prefix or "data") + ".default_note", rule='type')
+        if "group_defaults" in data_keys:
+            data_keys.remove("group_defaults")
+            data__groupdefaults = data["group_defaults"]
+            if not isinstance(data__groupdefaults, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".group_defaults must be object", value=data__groupdefaults, name="" + (name_prefix or "data") + ".group_defaults", rule='type')
+            data__groupdefaults_is_dict = isinstance(data__groupdefaults, dict)
+            if data__groupdefaults_is_dict:
+                data__groupdefaults_keys = set(data__groupdefaults.keys())
+                for data__groupdefaults_key in data__groupdefaults_keys:
+                    if data__groupdefaults_key not in []:
+                        data__groupdefaults_value = data__groupdefaults.get(data__groupdefaults_key)
+                        if not isinstance(data__groupdefaults_value, (bool, NoneType)):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".group_defaults.{data__groupdefaults_key}".format(**locals()) + " must be boolean or null", value=data__groupdefaults_value, name="" + (name_prefix or "data") + ".group_defaults.{data__groupdefaults_key}".format(**locals()) + "", rule='type')
+                data__groupdefaults_len = len(data__groupdefaults)
+                if data__groupdefaults_len != 0:
+                    data__groupdefaults_property_names = True
+                    for data__groupdefaults_key in data__groupdefaults:
+                        try:
+                            _snapshot_validate____defs_token(data__groupdefaults_key, custom_formats, None)
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            data__groupdefaults_property_names = False
+                    if not data__groupdefaults_property_names:
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".group_defaults must be named by propertyName definition", value=data__groupdefaults, name="" + (name_prefix or "data") + ".group_defaults", rule='propertyNames')
         if "history" in data_keys:
             data_keys.remove("history")
             data__history = data["history"]
@@ -345,8 +459,26 @@ def _snapshot_validate____defs_history_entry(data, custom_formats={}, name_prefi
             data__note = data["note"]
             if not isinstance(data__note, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".note must be string", value=data__note, name="" + (name_prefix or "data") + ".note", rule='type')
+        if "status" in data_keys:
+            data_keys.remove("status")
+            data__status = data["status"]
+            if not (isinstance(data__status, str) and data__status == 'active' or isinstance(data__status, str) and data__status == 'paused' or isinstance(data__status, str) and data__status == 'suspended' or isinstance(data__status, str) and data__status == 'withdrawn' or isinstance(data__status, str) and data__status == 'resumed'):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".status must be one of ['active', 'paused', 'suspended', 'withdrawn', 'resumed']", value=data__status, name="" + (name_prefix or "data") + ".status", rule='enum')
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
+    return data
+
+def _snapshot_validate____defs_region(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", rule='type')
+    if isinstance(data, str):
+        if not _snapshot_PATTERNS['^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$'].search(data):
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$", value=data, name="" + (name_prefix or "data") + "", rule='pattern')
+    return data
+
+def _snapshot_validate____defs_legal_basis(data, custom_formats={}, name_prefix=None):
+    if not (isinstance(data, str) and data == 'consent' or isinstance(data, str) and data == 'legitimate_interest' or isinstance(data, str) and data == 'contract' or isinstance(data, str) and data == 'legal_obligation' or isinstance(data, str) and data == 'vital_interest' or isinstance(data, str) and data == 'public_task' or isinstance(data, str) and data == 'none'):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['consent', 'legitimate_interest', 'contract', 'legal_obligation', 'vital_interest', 'public_task', 'none']", value=data, name="" + (name_prefix or "data") + "", rule='enum')
     return data
 
 def _snapshot_validate____defs_regions(data, custom_formats={}, name_prefix=None):
@@ -380,14 +512,6 @@ def _snapshot_validate____defs_regions(data, custom_formats={}, name_prefix=None
                     _snapshot_validate____defs_region(data__exclude_item, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
-    return data
-
-def _snapshot_validate____defs_region(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", rule='type')
-    if isinstance(data, str):
-        if not _snapshot_PATTERNS['^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$'].search(data):
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$", value=data, name="" + (name_prefix or "data") + "", rule='pattern')
     return data
 
 def _snapshot_validate____defs_region_defaults(data, custom_formats={}, name_prefix=None):
@@ -550,6 +674,38 @@ def _rules_validate____defs_rule(data, custom_formats={}, name_prefix=None):
                         data__check__kind_len = len(data__check__kind)
                         if data__check__kind_len < 1:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".check.kind must be longer than or equal to 1 characters", value=data__check__kind, name="" + (name_prefix or "data") + ".check.kind", rule='minLength')
+        if "review" in data_keys:
+            data_keys.remove("review")
+            data__review = data["review"]
+            if not isinstance(data__review, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".review must be object", value=data__review, name="" + (name_prefix or "data") + ".review", rule='type')
+            data__review_is_dict = isinstance(data__review, dict)
+            if data__review_is_dict:
+                data__review__missing_keys = set(['when', 'reason']) - data__review.keys()
+                if data__review__missing_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".review must contain " + (str(sorted(data__review__missing_keys)) + " properties"), value=data__review, name="" + (name_prefix or "data") + ".review", rule='required')
+                data__review_keys = set(data__review.keys())
+                if "when" in data__review_keys:
+                    data__review_keys.remove("when")
+                    data__review__when = data__review["when"]
+                    if not isinstance(data__review__when, (dict)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".review.when must be object", value=data__review__when, name="" + (name_prefix or "data") + ".review.when", rule='type')
+                if "severity" in data__review_keys:
+                    data__review_keys.remove("severity")
+                    data__review__severity = data__review["severity"]
+                    if not (isinstance(data__review__severity, str) and data__review__severity == 'info' or isinstance(data__review__severity, str) and data__review__severity == 'low' or isinstance(data__review__severity, str) and data__review__severity == 'medium' or isinstance(data__review__severity, str) and data__review__severity == 'high' or isinstance(data__review__severity, str) and data__review__severity == 'critical'):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".review.severity must be one of ['info', 'low', 'medium', 'high', 'critical']", value=data__review__severity, name="" + (name_prefix or "data") + ".review.severity", rule='enum')
+                if "reason" in data__review_keys:
+                    data__review_keys.remove("reason")
+                    data__review__reason = data__review["reason"]
+                    if not isinstance(data__review__reason, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".review.reason must be string", value=data__review__reason, name="" + (name_prefix or "data") + ".review.reason", rule='type')
+                    if isinstance(data__review__reason, str):
+                        data__review__reason_len = len(data__review__reason)
+                        if data__review__reason_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".review.reason must be longer than or equal to 1 characters", value=data__review__reason, name="" + (name_prefix or "data") + ".review.reason", rule='minLength')
+                if data__review_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".review must not contain "+str(data__review_keys)+" properties", value=data__review, name="" + (name_prefix or "data") + ".review", rule='additionalProperties')
         if "fixtures" in data_keys:
             data_keys.remove("fixtures")
             data__fixtures = data["fixtures"]
@@ -713,6 +869,37 @@ def _rules_validate____defs_selector(data, custom_formats={}, name_prefix=None):
             data_keys.remove("regions")
             data__regions = data["regions"]
             _rules_validate____defs_regions(data__regions, custom_formats, None)
+        if "default" in data_keys:
+            data_keys.remove("default")
+            data__default = data["default"]
+            if not isinstance(data__default, (bool)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".default must be boolean", value=data__default, name="" + (name_prefix or "data") + ".default", rule='type')
+        if "practice" in data_keys:
+            data_keys.remove("practice")
+            data__practice = data["practice"]
+            if not isinstance(data__practice, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".practice must be array", value=data__practice, name="" + (name_prefix or "data") + ".practice", rule='type')
+            data__practice_is_list = isinstance(data__practice, (list, tuple))
+            if data__practice_is_list:
+                data__practice_len = len(data__practice)
+                if data__practice_len < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".practice must contain at least 1 items", value=data__practice, name="" + (name_prefix or "data") + ".practice", rule='minItems')
+                for data__practice_x, data__practice_item in enumerate(data__practice):
+                    if not (isinstance(data__practice_item, str) and data__practice_item == 'user_setting' or isinstance(data__practice_item, str) and data__practice_item == 'admin_setting' or isinstance(data__practice_item, str) and data__practice_item == 'policy_practice'):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".practice[{data__practice_x}]".format(**locals()) + " must be one of ['user_setting', 'admin_setting', 'policy_practice']", value=data__practice_item, name="" + (name_prefix or "data") + ".practice[{data__practice_x}]".format(**locals()) + "", rule='enum')
+        if "legal_basis" in data_keys:
+            data_keys.remove("legal_basis")
+            data__legalbasis = data["legal_basis"]
+            if not isinstance(data__legalbasis, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".legal_basis must be array", value=data__legalbasis, name="" + (name_prefix or "data") + ".legal_basis", rule='type')
+            data__legalbasis_is_list = isinstance(data__legalbasis, (list, tuple))
+            if data__legalbasis_is_list:
+                data__legalbasis_len = len(data__legalbasis)
+                if data__legalbasis_len < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".legal_basis must contain at least 1 items", value=data__legalbasis, name="" + (name_prefix or "data") + ".legal_basis", rule='minItems')
+                for data__legalbasis_x, data__legalbasis_item in enumerate(data__legalbasis):
+                    if not (isinstance(data__legalbasis_item, str) and data__legalbasis_item == 'consent' or isinstance(data__legalbasis_item, str) and data__legalbasis_item == 'legitimate_interest' or isinstance(data__legalbasis_item, str) and data__legalbasis_item == 'contract' or isinstance(data__legalbasis_item, str) and data__legalbasis_item == 'legal_obligation' or isinstance(data__legalbasis_item, str) and data__legalbasis_item == 'vital_interest' or isinstance(data__legalbasis_item, str) and data__legalbasis_item == 'public_task' or isinstance(data__legalbasis_item, str) and data__legalbasis_item == 'none'):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".legal_basis[{data__legalbasis_x}]".format(**locals()) + " must be one of ['consent', 'legitimate_interest', 'contract', 'legal_obligation', 'vital_interest', 'public_task', 'none']", value=data__legalbasis_item, name="" + (name_prefix or "data") + ".legal_basis[{data__legalbasis_x}]".format(**locals()) + "", rule='enum')
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
     return data
@@ -1220,8 +1407,8 @@ def _check_opt_in_default_validate(data, custom_formats={}, name_prefix=None):
         if "when" in data_keys:
             data_keys.remove("when")
             data__when = data["when"]
-            if not (isinstance(data__when, str) and data__when == 'ever' or isinstance(data__when, str) and data__when == 'as_of'):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".when must be one of ['ever', 'as_of']", value=data__when, name="" + (name_prefix or "data") + ".when", rule='enum')
+            if not (isinstance(data__when, str) and data__when == 'ever' or isinstance(data__when, str) and data__when == 'as_of' or isinstance(data__when, str) and data__when == 'history'):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".when must be one of ['ever', 'as_of', 'history']", value=data__when, name="" + (name_prefix or "data") + ".when", rule='enum')
         if "kind" in data_keys:
             data_keys.remove("kind")
             data__kind = data["kind"]
@@ -1274,8 +1461,8 @@ def _check_regional_exclusion_validate(data, custom_formats={}, name_prefix=None
         if "when" in data_keys:
             data_keys.remove("when")
             data__when = data["when"]
-            if not (isinstance(data__when, str) and data__when == 'ever' or isinstance(data__when, str) and data__when == 'as_of'):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".when must be one of ['ever', 'as_of']", value=data__when, name="" + (name_prefix or "data") + ".when", rule='enum')
+            if not (isinstance(data__when, str) and data__when == 'ever' or isinstance(data__when, str) and data__when == 'as_of' or isinstance(data__when, str) and data__when == 'history'):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".when must be one of ['ever', 'as_of', 'history']", value=data__when, name="" + (name_prefix or "data") + ".when", rule='enum')
         if "kind" in data_keys:
             data_keys.remove("kind")
             data__kind = data["kind"]
@@ -1613,12 +1800,12 @@ def _check_condition_validate____defs_conditions(data, custom_formats={}, name_p
 validate_check_condition = _check_condition_validate
 
 VALIDATORS = {
-    'a88f8387c362111a907d7bd4': validate_snapshot,  # snapshot
-    'ae1c0884ac23439a1796a2ac': validate_rules,  # rules
+    'db07885ff5da5ff7308627ef': validate_snapshot,  # snapshot
+    'd6913716e12decf09c624b88': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config
-    '9b7964ecc6e44c080e90c20d': validate_check_opt_in_default,  # check_opt_in_default
-    'ce5691de8b7148981f5d0a67': validate_check_regional_exclusion,  # check_regional_exclusion
+    'a920186e6c424e4f10e0ac53': validate_check_opt_in_default,  # check_opt_in_default
+    '6f99a121711d4ccf22589eed': validate_check_regional_exclusion,  # check_regional_exclusion
     '8bba054bf3cdea0fe165bfed': validate_check_disclosure_timing,  # check_disclosure_timing
     '547b1b4c9c4dab5c99956092': validate_check_condition,  # check_condition
 }

@@ -19,6 +19,7 @@ from typing import Any
 from consentrules.model import Expectation
 from consentrules.model import Fixture
 from consentrules.model import Reference
+from consentrules.model import Review
 from consentrules.model import Rule
 from consentrules.model import Selector
 from consentrules.model import Severity
@@ -226,6 +227,9 @@ class RuleLoader:
             regions=self._regions(
                 doc, selector_raw.get("regions"), f"{rule_ptr}/selector/regions", rule_id, problems
             ),
+            default=selector_raw.get("default"),
+            practice=_tuple(selector_raw.get("practice")),
+            legal_basis=_tuple(selector_raw.get("legal_basis")),
         )
         jurisdictions = self._regions(
             doc, raw.get("jurisdictions"), f"{rule_ptr}/jurisdictions", rule_id, problems
@@ -242,6 +246,34 @@ class RuleLoader:
                 )
             )
             return None
+        review = None
+        if raw.get("review"):
+            from consentrules.engine.review import CONDITION_SCHEMA
+
+            shape = validate(
+                raw["review"]["when"],
+                CONDITION_SCHEMA,
+                path=doc.path,
+                source_map=doc.source_map,
+                base=("rules", index, "review", "when"),
+                rule_id=rule_id,
+            )
+            if shape:
+                problems.extend(shape)
+                return None
+            try:
+                review = _review(raw["review"], raw["severity"])
+            except ParamError as exc:
+                problems.append(
+                    self._problem(
+                        doc,
+                        pointer("rules", index, "review", *exc.key),
+                        str(exc),
+                        exc.hint,
+                        rule_id,
+                    )
+                )
+                return None
         position = doc.source_map.locate(rule_ptr)
         fixtures = tuple(
             _fixture(doc, raw_fixture, f"{rule_ptr}/fixtures/{i}")
@@ -267,7 +299,25 @@ class RuleLoader:
             line=position[0] if position else None,
             prepared=prepared,
             fixtures=fixtures,
+            review=review,
         )
+
+
+def _review(raw: Mapping[str, Any], severity: str) -> Review:
+    """A rule's ``review``: its condition compiled as the ``condition`` kind compiles one.
+
+    :raises ParamError: for a condition that cannot hold (at its key under ``review``).
+    """
+    from consentrules.engine.review import compile_condition
+    from consentrules.engine.review import describe_condition
+
+    condition = compile_condition(raw["when"], ("when",))
+    return Review(
+        reason=raw["reason"].strip(),
+        severity=Severity.parse(raw.get("severity", "medium")),
+        condition=condition,
+        described=describe_condition(condition),
+    )
 
 
 def _positions(doc: Document, rules: list[Rule]) -> dict[str, tuple[int, int]]:

@@ -26,6 +26,8 @@ from consentrules.model.errors import Problem
 from consentrules.model.regions import RegionRegistry
 from consentrules.model.regions import UnknownRegionError
 from consentrules.model.regions import default_registry
+from consentrules.sources.practice import FACTS
+from consentrules.sources.practice import practice_facts
 from consentrules.sources.schema import load_schema
 from consentrules.sources.schema import validate
 from consentrules.sources.yamlsource import Document
@@ -74,6 +76,11 @@ class _Builder:
             found = self._stated[keys] = frozenset(keys)
         return found
 
+    def region_hint(self) -> str:
+        return "use an ISO 3166-1 alpha-2 code, a US state such as US-CA, or a group: " + ", ".join(
+            self.registry.groups
+        )
+
     def region_terms(self, terms: Any, ptr: str) -> tuple[str, ...]:
         out = []
         for index, term in enumerate(terms):
@@ -83,11 +90,7 @@ class _Builder:
             try:
                 self.registry.expand(term)
             except UnknownRegionError as exc:
-                hint = (
-                    "use an ISO 3166-1 alpha-2 code, a US state such as US-CA, "
-                    "or a group: " + ", ".join(self.registry.groups)
-                )
-                self.problem(f"{ptr}/{index}", str(exc), hint)
+                self.problem(f"{ptr}/{index}", str(exc), self.region_hint())
                 continue
             self._known_terms.add(term)
             out.append(term)
@@ -169,6 +172,7 @@ class _Builder:
             history=(self.history(history_raw, index, activated) if history_raw else ()),
             metadata=dict(metadata) if metadata else _NO_METADATA,
             pointer=ptr,
+            **(practice_facts(self, raw, ptr) if FACTS.intersection(raw) else {}),
         )
 
     def history(
@@ -207,6 +211,7 @@ class _Builder:
                     regions=self.scope(entry.get("regions"), h_ptr),
                     note=entry.get("note"),
                     pointer=h_ptr,
+                    status=entry.get("status"),
                 )
             )
         return tuple(history)

@@ -46,10 +46,10 @@ from consentrules import hookimpl
 from consentrules.engine.checks.condition_fields import _check_types
 from consentrules.engine.checks.condition_fields import _path
 from consentrules.engine.checks.condition_fields import _path_text
-from consentrules.engine.checks.condition_fields import _setting_view
 from consentrules.engine.checks.condition_fields import _version_view
 from consentrules.engine.checks.condition_fields import compile_regex
 from consentrules.engine.checks.condition_fields import field_type
+from consentrules.engine.checks.condition_fields import setting_view
 from consentrules.engine.evaluation import EvalContext
 from consentrules.model import Finding
 from consentrules.model import Rule
@@ -79,7 +79,7 @@ OPERATORS = (
 SUBJECTS = ("setting", "disclosure_version")
 _MISSING = object()
 
-_CONDITION_SCHEMA: dict[str, Any] = {
+CONDITION_DEFS: dict[str, Any] = {
     "$defs": {
         "condition": {
             "type": "object",
@@ -150,7 +150,7 @@ class Condition:
             "forbid": {"$ref": "#/$defs/condition"},
         },
         "oneOf": [{"required": ["require"]}, {"required": ["forbid"]}],
-        **_CONDITION_SCHEMA,
+        **CONDITION_DEFS,
     }
 
     def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
@@ -159,7 +159,7 @@ class Condition:
         return Prepared(
             subject=subject,
             forbid=key == "forbid",
-            condition=_compile(params[key], (key,), subject),
+            condition=compile_node(params[key], (key,), subject),
         )
 
     def evaluate(
@@ -172,7 +172,7 @@ class Condition:
                     rule,
                     prepared,
                     ctx,
-                    _setting_view(setting, ctx),
+                    setting_view(setting, ctx),
                     "setting",
                     setting.id,
                     setting.pointer,
@@ -195,9 +195,9 @@ class Condition:
         target_id: str,
         pointer: str,
     ) -> Iterator[Finding]:
-        result = _eval(prepared.condition, view)
+        result = eval_node(prepared.condition, view)
         verb = "forbidden" if prepared.forbid else "required"
-        described = _describe(prepared.condition)
+        described = describe_node(prepared.condition)
         if result is None:
             yield ctx.finding(
                 rule,
@@ -224,14 +224,16 @@ class Condition:
             )
 
 
-def _compile(
+def compile_node(
     raw: Mapping[str, Any], key: tuple[str | int, ...], subject: str = "setting"
 ) -> Node | Test:
     if "all" in raw or "any" in raw:
         op = "all" if "all" in raw else "any"
-        return Node(op, tuple(_compile(c, (*key, op, i), subject) for i, c in enumerate(raw[op])))
+        return Node(
+            op, tuple(compile_node(c, (*key, op, i), subject) for i, c in enumerate(raw[op]))
+        )
     if "not" in raw:
-        return Node("not", (_compile(raw["not"], (*key, "not"), subject),))
+        return Node("not", (compile_node(raw["not"], (*key, "not"), subject),))
     op = next(k for k in raw if k != "field")
     value = raw[op]
     where = (*key, op)
@@ -271,9 +273,9 @@ def _lookup(view: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
-def _eval(node: Node | Test, view: Mapping[str, Any]) -> bool | None:
+def eval_node(node: Node | Test, view: Mapping[str, Any]) -> bool | None:
     if isinstance(node, Node):
-        results = [_eval(child, view) for child in node.children]
+        results = [eval_node(child, view) for child in node.children]
         if node.op == "not":
             return None if results[0] is None else not results[0]
         if node.op == "all":
@@ -353,15 +355,15 @@ def _test(op: str, value: Any, wanted: Any) -> bool | None:
     )
 
 
-def _describe(node: Node | Test) -> str:
+def describe_node(node: Node | Test) -> str:
     if isinstance(node, Test):
         value = node.value.pattern if node.op == "matches" else node.value
         return f"{'.'.join(node.field)} {node.op} {value}"
     if node.op == "not":
-        return f"not ({_describe(node.children[0])})"
+        return f"not ({describe_node(node.children[0])})"
     return (
         "("
-        + f" {node.op} ".join(_describe(c) for c in node.children)
+        + f" {node.op} ".join(describe_node(c) for c in node.children)
         .replace(" all ", " and ")
         .replace(" any ", " or ")
         + ")"

@@ -13,6 +13,7 @@ from consentrules.engine.evaluation import EvalContext
 from consentrules.engine.evaluation import spans
 from consentrules.model import DisclosureVersion
 from consentrules.model import Setting
+from consentrules.model.regions import UnknownRegionError
 from consentrules.plugin.registry import ParamError
 
 # The type of each field a subject's view has: "text", "list" (of text), "bool", "date",
@@ -30,6 +31,20 @@ _SETTING_FIELDS: dict[str, str] = {
     "activated_at": "date",
     "history": "count",
     "metadata.*": "any",
+    "status": "text",
+    "practice": "text",
+    "legal_basis": "list",
+    "legal_basis_in.*": "text",
+    "objection.route": "text",
+    "objection.available_at": "date",
+    "objection.before_start": "bool",
+    "objection.covers_past_data": "bool",
+    "disputed_categories": "list",
+    "group_defaults.*": "bool",
+    "planned_at": "date",
+    "control_available_at": "date",
+    "notice.first_at": "date",
+    "notice.before_start": "bool",
 }
 _VERSION_FIELDS: dict[str, str] = {
     "version": "text",
@@ -176,7 +191,7 @@ def compile_regex(pattern: str, where: tuple[Any, ...] = ()) -> Any:
         ) from None
 
 
-def _setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:
+def setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:
     current = spans(setting, ctx.as_of, "as_of")
     state = current[-1].state if current else setting.initial_state
     view: dict[str, Any] = {
@@ -190,7 +205,10 @@ def _setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:
         "activated_at": setting.activated_at,
         "metadata": dict(setting.metadata),
         "history": len(setting.history),
+        "status": state.status,
+        "practice": setting.practice,
     }
+    _practice_view(setting, ctx, view)
     if setting.stated is not None:
         for name in ("purposes", "data_categories", "recipients", "activated_at", "metadata"):
             if name not in setting.stated:
@@ -201,6 +219,106 @@ def _setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:
             "exclude": list(state.regions.exclude),
         }
     return view
+
+
+def _practice_view(setting: Setting, ctx: EvalContext, view: dict[str, Any]) -> None:
+    """The facts beyond the default, where the snapshot states them (an absent fact is "not
+    stated", so a test of it is not evaluable rather than false)."""
+    start = setting.activated_at
+    if setting.legal_basis:
+        view["legal_basis"] = sorted({basis for _, basis in setting.legal_basis})
+        view["legal_basis_in"] = BasisByRegion(setting.legal_basis, ctx.regions)
+    if setting.disputed_categories:
+        view["disputed_categories"] = list(setting.disputed_categories)
+    if setting.group_defaults:
+        view["group_defaults"] = dict(setting.group_defaults)
+    for name in ("planned_at", "control_available_at"):
+        if getattr(setting, name) is not None:
+            view[name] = getattr(setting, name)
+    objection = setting.objection
+    if objection is not None:
+        facts: dict[str, Any] = {"route": objection.route}
+        if objection.covers_past_data is not None:
+            facts["covers_past_data"] = objection.covers_past_data
+        if objection.route == "none":
+            facts["before_start"] = False
+        elif objection.available_at is not None:
+            facts["available_at"] = objection.available_at
+            if start is not None:
+                before = _before(objection.available_at, start)
+                if before is not None:
+                    facts["before_start"] = before
+        view["objection"] = facts
+    if ctx.snapshot.has_disclosures:
+        first = first_notice(setting, ctx)
+        notice: dict[str, Any] = {}
+        if first is not None:
+            notice["first_at"] = first
+        if start is not None:
+            before = False if first is None else _before(first, start)
+            if before is not None:
+                notice["before_start"] = before
+        if notice:
+            view["notice"] = notice
+
+
+class BasisByRegion(Mapping[str, str]):
+    """``legal_basis_in.REGION``: the basis recorded for a region, from the most specific
+    entry that covers all of it (``legal_basis_in.EEA`` needs an entry for the whole EEA: a
+    basis for one member state says nothing of the others)."""
+
+    def __init__(self, pairs: tuple[tuple[str, str], ...], registry: Any) -> None:
+        self._pairs = pairs
+        self._registry = registry
+
+    def _find(self, region: str) -> str | None:
+        try:
+            wanted = self._registry.expand(region)
+        except UnknownRegionError:  # a term the registry does not know: nothing recorded
+            return None
+        covering = [
+            (self._registry.weight(term), basis)
+            for term, basis in self._pairs
+            if wanted <= self._registry.expand(term)
+        ]
+        return min(covering)[1] if covering else None
+
+    def __contains__(self, region: object) -> bool:
+        return isinstance(region, str) and self._find(region) is not None
+
+    def __getitem__(self, region: str) -> str:
+        found = self._find(region)
+        if found is None:
+            raise KeyError(region)
+        return found
+
+    def __iter__(self) -> Any:
+        return iter(term for term, _ in self._pairs)
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+
+def _before(day: Any, start: Any) -> bool | None:
+    """Whether ``day`` is on or before ``start``; None when their precision cannot tell."""
+    if day.last <= start.first:
+        return True
+    if day.first > start.last:
+        return False
+    return None
+
+
+def first_notice(setting: Setting, ctx: EvalContext) -> Any:
+    """The earliest publication date of a disclosure version (of any document) naming one of
+    the setting's purposes; None if none does (undated versions do not count)."""
+    wanted = set(setting.purposes)
+    dates = [
+        version.published_at
+        for document in ctx.snapshot.disclosures
+        for version in document.versions
+        if version.published_at is not None and wanted.intersection(version.purposes)
+    ]
+    return min(dates, key=lambda day: day.first) if dates else None
 
 
 def _version_view(version: DisclosureVersion, document: Any) -> dict[str, Any]:

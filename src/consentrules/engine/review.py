@@ -1,0 +1,98 @@
+"""A rule's ``review``: where the law accepts a practice under conditions (legitimate interest
+with prior notice and a working objection route, for example), a violation about a setting
+that meets them becomes a finding to review, at the review's severity, naming the conditions.
+
+Where the conditions do not hold, or the snapshot cannot tell, the violation stands: a
+downgrade needs the facts that support it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+
+from consentrules.engine.checks.condition import CONDITION_DEFS
+from consentrules.engine.checks.condition import Node
+from consentrules.engine.checks.condition import Test
+from consentrules.engine.checks.condition import compile_node
+from consentrules.engine.checks.condition import describe_node
+from consentrules.engine.checks.condition import eval_node
+from consentrules.engine.checks.condition_fields import setting_view
+from consentrules.engine.evaluation import EvalContext
+from consentrules.model import Finding
+from consentrules.model import Review
+from consentrules.model import Rule
+from consentrules.model import Setting
+from consentrules.model import Status
+from consentrules.plugin.registry import ParamError
+
+
+def reviewed(
+    rule: Rule, review: Review, found: list[Finding], selected: Sequence[Any], ctx: EvalContext
+) -> list[Finding]:
+    """``found`` with each violation about a setting that meets the review's condition turned
+    into a finding to review."""
+    by_id = {setting.id: setting for setting in selected}
+    out = []
+    for finding in found:
+        setting = by_id.get(finding.target_id) if finding.target_kind == "setting" else None
+        if setting is not None and finding.status is Status.VIOLATION:
+            holds, failing = holds_for(review.condition, setting, ctx)
+            if holds:
+                finding = dataclasses.replace(
+                    finding,
+                    severity=review.severity,
+                    message=f"to review: {finding.message}; {review.reason}",
+                    evidence={**finding.evidence, "review": review.reason},
+                )
+            else:
+                unmet = [text for text, value in failing if value is False]
+                unknown = [text for text, value in failing if value is None]
+                said = []
+                if unmet:
+                    said.append("it does not meet: " + "; ".join(unmet))
+                if unknown:
+                    said.append("the snapshot does not show: " + "; ".join(unknown))
+                finding = dataclasses.replace(
+                    finding,
+                    message=f"{finding.message}; not only a matter for review: "
+                    + ", and ".join(said),
+                    evidence={**finding.evidence, "review_unmet": unmet + unknown},
+                )
+        out.append(finding)
+    return out
+
+
+#: The JSON Schema of one condition (what a rule's ``review: when:`` holds).
+CONDITION_SCHEMA: dict[str, Any] = {"$ref": "#/$defs/condition", **CONDITION_DEFS}
+
+
+def compile_condition(raw: Mapping[str, Any], key: tuple[str | int, ...]) -> Node | Test:
+    """A condition over a setting, compiled and type-checked (for a rule's ``review``).
+
+    :raises ParamError: as for a ``condition`` rule, at a key under ``key``.
+    """
+    if not isinstance(raw, Mapping) or not raw:
+        raise ParamError("a condition is {all: [...]}, {any: [...]}, {not: ...} or a test", key)
+    return compile_node(raw, key, "setting")
+
+
+def describe_condition(condition: Node | Test) -> str:
+    return describe_node(condition)
+
+
+def holds_for(
+    condition: Node | Test, setting: Setting, ctx: EvalContext
+) -> tuple[bool | None, list[tuple[str, bool | None]]]:
+    """Whether the condition holds for the setting (None: the snapshot cannot tell), and the
+    parts of it that do not hold (each described, with False or None): the members of a
+    top-level ``all``, or the whole condition."""
+    view = setting_view(setting, ctx)
+    result = eval_node(condition, view)
+    if result is True:
+        return True, []
+    parts = condition.children if isinstance(condition, Node) and condition.op == "all" else ()
+    failing = [(describe_node(part), eval_node(part, view)) for part in parts or (condition,)]
+    return result, [(text, value) for text, value in failing if value is not True]

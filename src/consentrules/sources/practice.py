@@ -1,0 +1,60 @@
+"""The facts a snapshot may state about a practice beyond its default: its kind, the legal
+basis recorded per region, the objection route and since when, categories that are disputed,
+defaults per user group, and the dates it was planned and its control appeared."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from consentrules.model import Objection
+from consentrules.model.regions import UnknownRegionError
+
+#: The keys of a setting's practice facts (built only when one is there).
+FACTS = frozenset(
+    {
+        "practice",
+        "legal_basis",
+        "objection",
+        "disputed_categories",
+        "group_defaults",
+        "planned_at",
+        "control_available_at",
+    }
+)
+
+
+def practice_facts(builder: Any, raw: Mapping[str, Any], ptr: str) -> dict[str, Any]:
+    """The facts about a practice beyond its default: its kind, legal basis, objection
+    route, disputed categories, group defaults and further dates (rarely all given)."""
+    get = raw.get
+    facts: dict[str, Any] = {}
+    if "practice" in raw:
+        facts["practice"] = raw["practice"]
+    basis = get("legal_basis")
+    if isinstance(basis, str):
+        facts["legal_basis"] = (("ALL", basis),)
+    elif basis:
+        for term in basis:
+            try:
+                builder.registry.expand(term)
+            except UnknownRegionError as exc:
+                builder.problem(f"{ptr}/legal_basis/{term}", str(exc), builder.region_hint())
+        facts["legal_basis"] = tuple(basis.items())
+    objection = get("objection")
+    if objection:
+        facts["objection"] = Objection(
+            route=objection["route"],
+            available_at=builder.date(
+                objection.get("available_at"), ptr + "/objection", "available_at"
+            ),
+            covers_past_data=objection.get("covers_past_data"),
+        )
+    if get("disputed_categories"):
+        facts["disputed_categories"] = tuple(raw["disputed_categories"])
+    if get("group_defaults"):
+        facts["group_defaults"] = tuple(raw["group_defaults"].items())
+    for name in ("planned_at", "control_available_at"):
+        if get(name) is not None:
+            facts[name] = builder.date(raw[name], ptr, name)
+    return facts

@@ -1,0 +1,259 @@
+"""What a snapshot can state about a practice (legal basis, objection route, status over time,
+practice kind, disputed categories, group defaults) and how rules use it: selectors by default,
+practice and basis; ``review`` for conditionally lawful practices; ``when: history``."""
+
+from __future__ import annotations
+
+import pytest
+
+from consentrules.model import Objection
+from consentrules.model import Severity
+from consentrules.model.errors import InputError
+from consentrules.testing import evaluate
+from consentrules.testing import make_rules
+from consentrules.testing import make_snapshot
+from consentrules.testing import run
+from consentrules.testing import write_rules
+from consentrules.testing import write_snapshot
+
+OPT_IN = {"id": "R", "selector": {"purposes": ["ai_training"]}, "check": {"kind": "opt_in_default"}}
+
+
+def _setting(**extra):
+    return {"id": "train", "purposes": ["ai_training"], "regions": {"include": ["ALL"]}, **extra}
+
+
+def test_practice_facts_are_built():
+    snapshot = make_snapshot(
+        {
+            "settings": [
+                _setting(
+                    default=True,
+                    practice="policy_practice",
+                    legal_basis={"EEA": "legitimate_interest", "US": "none"},
+                    objection={
+                        "route": "web_form",
+                        "available_at": "2025-04",
+                        "covers_past_data": False,
+                    },
+                    disputed_categories=["private_messages"],
+                    group_defaults={"minors": False},
+                    planned_at="2025-03-01",
+                    control_available_at="2025-04-14",
+                )
+            ]
+        }
+    )
+    (setting,) = snapshot.settings
+    assert setting.practice == "policy_practice"
+    assert setting.legal_basis == (("EEA", "legitimate_interest"), ("US", "none"))
+    assert setting.objection == Objection("web_form", setting.objection.available_at, False)
+    assert str(setting.objection.available_at) == "2025-04"
+    assert setting.disputed_categories == ("private_messages",)
+    assert setting.group_defaults == (("minors", False),)
+    assert str(setting.planned_at) == "2025-03-01"
+
+
+@pytest.mark.parametrize(
+    ("extra", "bad", "message"),
+    [
+        ({"legal_basis": {"EUROPE": "consent"}}, "EUROPE", "unknown region 'EUROPE'"),
+        ({"legal_basis": "maybe"}, "maybe", "'maybe' is not allowed for settings[0].legal_basis"),
+        ({"objection": {"route": "fax"}}, "fax", "settings[0].objection.route"),
+        ({"objection": {"route": "toggle", "available_at": "soon"}}, "soon", "'soon'"),
+        ({"practice": "toggle"}, "toggle", "'toggle' is not allowed for settings[0].practice"),
+        ({"history": [{"date": "2025-02-01", "status": "stopped"}]}, "stopped", "status"),
+    ],
+)
+def test_bad_practice_facts_are_input_errors_at_their_line(tmp_path, extra, bad, message):
+    snapshot = write_snapshot(tmp_path, {"settings": [_setting(default=True, **extra)]})
+    lines = snapshot.read_text().splitlines()
+    line = next(number for number, text in enumerate(lines, 1) if bad in text)
+    result = run("check", str(snapshot))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert f"{snapshot}:{line}:" in result.stderr and message in result.stderr, result.stderr
+    with pytest.raises(InputError):
+        make_snapshot({"settings": [_setting(default=True, **extra)]})
+
+
+def test_a_paused_practice_enrols_no_one_while_paused():
+    history = [
+        {"date": "2024-06-14", "status": "paused"},
+        {"date": "2025-03-01", "status": "resumed"},
+    ]
+    setting = _setting(default=True, activated_at="2024-06-01", history=history)
+    paused = evaluate(OPT_IN, {"taken_at": "2024-12-01", "settings": [setting]})
+    assert ["from 2024-06-01 until 2024-06-14" in f.message for f in paused] == [True]
+    resumed = evaluate(OPT_IN, {"taken_at": "2025-06-01", "settings": [setting]})
+    (finding,) = resumed
+    assert "from 2024-06-01 until 2024-06-14" in finding.message
+    assert "since 2025-03-01" in finding.message
+    withdrawn = [{"date": "2024-06-14", "status": "withdrawn"}]
+    gone = _setting(default=True, activated_at="2024-06-01", history=withdrawn)
+    as_of_now = {**OPT_IN, "check": {"kind": "opt_in_default", "when": "as_of"}}
+    assert evaluate(as_of_now, {"taken_at": "2025-06-01", "settings": [gone]}) == []
+
+
+def test_when_history_reports_only_past_periods():
+    rule = {**OPT_IN, "check": {"kind": "opt_in_default", "when": "history"}}
+    fixed = _setting(
+        default=True, activated_at="2024-08-01", history=[{"date": "2024-10-11", "default": False}]
+    )
+    (past,) = evaluate(rule, {"taken_at": "2024-11-20", "settings": [fixed]})
+    assert past.message.startswith("resolved, in the past: ")
+    assert "from 2024-08-01 until 2024-10-11" in past.message
+    still_on = _setting(default=True, activated_at="2024-08-01")
+    assert evaluate(rule, {"taken_at": "2024-11-20", "settings": [still_on]}) == []
+
+
+@pytest.mark.parametrize(
+    ("selector", "selected"),
+    [
+        ({"default": True}, {"on", "on-in-us", "unknown"}),
+        ({"default": False}, {"off"}),
+        ({"practice": ["policy_practice"]}, {"on-in-us"}),
+        ({"legal_basis": ["consent"]}, {"on"}),
+        ({"legal_basis": ["legitimate_interest", "contract"]}, {"on-in-us"}),
+    ],
+)
+def test_selector_by_default_practice_and_basis(selector, selected):
+    settings = [
+        _setting(id="on", default=True, legal_basis="consent"),
+        _setting(id="off", default=False),
+        _setting(
+            id="on-in-us",
+            default=False,
+            region_defaults={"US": True},
+            practice="policy_practice",
+            legal_basis={"US": "legitimate_interest"},
+        ),
+        _setting(id="unknown"),
+    ]
+    rule = {
+        "id": "R",
+        "selector": {"purposes": ["ai_training"], **selector},
+        "check": {"kind": "condition", "forbid": {"field": "id", "equals": "nothing"}},
+    }
+    (loaded,) = make_rules(rule)
+    assert loaded.selector.describe()
+    from consentrules.engine.evaluation import SettingIndex
+    from consentrules.engine.evaluation import selects
+    from consentrules.testing import builtin_check_kinds  # noqa: F401  (the kinds load)
+
+    snapshot = make_snapshot({"settings": settings})
+    ctx = _ctx(snapshot)
+    picked = {s.id for s in SettingIndex(snapshot.settings).select(loaded.selector, ctx)}
+    assert picked == selected
+    assert picked == {s.id for s in snapshot.settings if selects(loaded.selector, s, ctx)}
+
+
+def _ctx(snapshot):
+    from consentrules.engine.evaluation import EvalContext
+    from consentrules.model.regions import default_registry
+
+    return EvalContext(snapshot=snapshot, as_of=snapshot.taken_at, regions=default_registry())
+
+
+REVIEWED = {
+    "id": "R",
+    "severity": "high",
+    "selector": {"purposes": ["ai_training"]},
+    "check": {"kind": "regional_exclusion", "regions": ["EEA"], "mode": "default_on"},
+    "review": {
+        "severity": "medium",
+        "reason": "legitimate interest with safeguards",
+        "when": {
+            "all": [
+                {"field": "legal_basis_in.EEA", "equals": "legitimate_interest"},
+                {"field": "objection.before_start", "equals": True},
+                {"field": "notice.before_start", "equals": True},
+            ]
+        },
+    },
+}
+POLICY = [
+    {
+        "id": "pp",
+        "kind": "privacy_policy",
+        "versions": [{"published_at": "2025-04-14", "purposes": ["ai_training"]}],
+    }
+]
+
+
+SAFEGUARDED = {
+    "default": True,
+    "activated_at": "2025-05-27",
+    "legal_basis": "legitimate_interest",
+    "objection": {"route": "toggle", "available_at": "2025-04-14"},
+}
+
+
+def test_review_turns_a_violation_with_the_safeguards_into_a_finding_to_review():
+    setting = _setting(**SAFEGUARDED)
+    (finding,) = evaluate(
+        REVIEWED, {"taken_at": "2025-07-01", "settings": [setting], "disclosures": POLICY}
+    )
+    assert finding.severity is Severity.MEDIUM
+    assert finding.message.startswith("to review: enrolls users by default in EEA")
+    assert finding.evidence["review"] == "legitimate interest with safeguards"
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"objection": {"route": "none"}}, "it does not meet: objection.before_start"),
+        ({"objection": {"route": "toggle", "available_at": "2025-06-30"}}, "does not meet"),
+        ({"legal_basis": {"DE": "legitimate_interest"}}, "does not show: legal_basis_in.EEA"),
+        ({"activated_at": "2025-04-01"}, "does not meet: objection.before_start"),
+        ({"legal_basis": "consent"}, "does not meet: legal_basis_in.EEA"),
+    ],
+)
+def test_without_every_safeguard_the_violation_stands_and_says_which(change, said):
+    setting = _setting(**{**SAFEGUARDED, **change})
+    (finding,) = evaluate(
+        REVIEWED, {"taken_at": "2025-07-01", "settings": [setting], "disclosures": POLICY}
+    )
+    assert finding.severity is Severity.HIGH
+    assert said in finding.message, finding.message
+
+
+def test_a_review_that_cannot_hold_is_refused_at_its_line(tmp_path):
+    bad = {
+        **REVIEWED,
+        "review": {
+            **REVIEWED["review"],
+            "when": {"field": "objection.route", "before": "2025-01-01"},
+        },
+    }
+    rules = write_rules(tmp_path, bad)
+    snapshot = write_snapshot(tmp_path, {"settings": [_setting(default=True)]})
+    result = run("check", str(snapshot), "--rules", str(rules))
+    assert result.exit_code == 2
+    assert "review/when" in result.stderr or "rules.yaml:" in result.stderr
+    assert "'before' cannot test 'objection.route'" in result.stderr
+    shapeless = {**REVIEWED, "review": {**REVIEWED["review"], "when": {"fields": "x"}}}
+    result = run("check", str(snapshot), "--rules", str(write_rules(tmp_path, shapeless)))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+
+
+def test_an_undated_disclosure_version_is_accepted_and_does_not_count():
+    undated = [
+        {
+            "id": "pp",
+            "kind": "privacy_policy",
+            "versions": [{"published_at": None, "purposes": ["ai_training"]}],
+        }
+    ]
+    rule = {
+        "id": "T",
+        "selector": {"purposes": ["ai_training"]},
+        "check": {
+            "kind": "disclosure_timing",
+            "document_kind": "privacy_policy",
+            "min_days_before": 0,
+        },
+    }
+    setting = _setting(default=True, activated_at="2024-08-01")
+    (finding,) = evaluate(rule, {"settings": [setting], "disclosures": undated})
+    assert finding.status.value == "not_evaluable"
+    assert "has no published_at date" in finding.message
