@@ -111,7 +111,7 @@ def test_fixed_findings_are_listed_as_stale(tmp_path, consentrules_run):
         "check", str(snapshot), "--baseline", str(baseline), "--format", "json"
     )
     assert result.exit_code == 0
-    (notice,) = result.json["notices"]
+    (notice,) = [n for n in result.json["notices"] if n["category"] == "stale"]
     assert notice["message"].startswith("3 baseline entries are stale")
     assert notice["category"] == "stale"
     assert "AI-TRAIN-003 on data-for-generative-ai-improvement" in notice["message"]

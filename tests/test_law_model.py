@@ -257,3 +257,104 @@ def test_an_undated_disclosure_version_is_accepted_and_does_not_count():
     (finding,) = evaluate(rule, {"settings": [setting], "disclosures": undated})
     assert finding.status.value == "not_evaluable"
     assert "has no published_at date" in finding.message
+
+
+SENSITIVE = {
+    "id": "S",
+    "in_force_from": "2023-07-01",
+    "selector": {"data_categories": ["health"]},
+    "check": {"kind": "opt_in_default", "regions": ["US-CO"]},
+}
+
+
+def _health(**extra):
+    return {"id": "s", "data_categories": ["health"], "regions": {"include": ["US-CO"]}, **extra}
+
+
+def test_in_force_from_judges_nothing_before_the_law_applied():
+    fixed_before = _health(
+        default=True, activated_at="2022-01-01", history=[{"date": "2023-03-01", "default": False}]
+    )
+    assert evaluate(SENSITIVE, {"taken_at": "2025-01-01", "settings": [fixed_before]}) == []
+    still_on = _health(default=True, activated_at="2022-01-01")
+    (finding,) = evaluate(SENSITIVE, {"taken_at": "2025-01-01", "settings": [still_on]})
+    assert "since 2023-07-01" in finding.message and "judged from 2023-07-01" in finding.message
+    began_later = _health(default=True, activated_at="2024-02-01")
+    (later,) = evaluate(SENSITIVE, {"taken_at": "2025-01-01", "settings": [began_later]})
+    assert "since 2024-02-01" in later.message and "judged from" not in later.message
+    # as of a date before the law: the rule does not apply at all
+    assert evaluate(SENSITIVE, {"taken_at": "2023-01-01", "settings": [still_on]}) == []
+
+
+def test_in_force_from_the_evaluation_month_is_not_evaluable():
+    still_on = _health(default=True, activated_at="2022-01-01")
+    snapshot = {"taken_at": "2023-07", "settings": [still_on]}
+    mid_month = {**SENSITIVE, "in_force_from": "2023-07-15"}
+    (finding,) = evaluate(mid_month, snapshot)
+    assert finding.status.value == "not_evaluable"
+    assert "judged from 2023-07-15" in finding.message
+
+
+def test_a_rule_not_yet_in_force_is_a_note_of_the_run(tmp_path):
+    rules = write_rules(tmp_path, SENSITIVE)
+    snapshot = write_snapshot(
+        tmp_path, {"taken_at": "2023-01-01", "settings": [_health(default=True)]}
+    )
+    result = run("check", str(snapshot), "--rules", str(rules), "--format", "json")
+    assert result.exit_code == 0
+    (note,) = [n for n in result.report["notices"] if n["category"] == "not_in_force"]
+    assert "S (from 2023-07-01)" in note["message"]
+    bad = write_rules(tmp_path, {**SENSITIVE, "in_force_from": "July 2023"}, name="bad.yaml")
+    refused = run("check", str(snapshot), "--rules", str(bad))
+    assert refused.exit_code == 2 and "in_force_from" in refused.stderr
+
+
+def test_group_default_is_judged_for_the_group():
+    rule = {
+        "id": "M",
+        "selector": {"data_categories": ["minors_data"]},
+        "check": {"kind": "opt_in_default", "group": "minors"},
+    }
+    adults_only = {
+        "id": "ads",
+        "data_categories": ["minors_data"],
+        "default": True,
+        "group_defaults": {"minors": False},
+        "regions": {"include": ["US"]},
+    }
+    assert evaluate(rule, {"settings": [adults_only]}) == []
+    minors_too = {**adults_only, "group_defaults": {"teachers": False}}
+    assert len(evaluate(rule, {"settings": [minors_too]})) == 1
+    minors_on = {**adults_only, "default": False, "group_defaults": {"minors": True}}
+    assert len(evaluate(rule, {"settings": [minors_on]})) == 1
+
+
+def test_a_generic_opt_out_cannot_satisfy_nor_fail_a_specific_one():
+    rule = {
+        "id": "O",
+        "selector": {"purposes": ["advertising"]},
+        "check": {
+            "kind": "disclosure_timing",
+            "document_kind": "privacy_policy",
+            "require": ["opt_out_of_sale_sharing"],
+        },
+    }
+    setting = {"id": "ads", "purposes": ["advertising"], "regions": {"include": ["US-CA"]}}
+
+    def policy(**version):
+        return [
+            {
+                "id": "pp",
+                "kind": "privacy_policy",
+                "versions": [{"published_at": "2024-01-01", **version}],
+            }
+        ]
+
+    (vague,) = evaluate(
+        rule, {"settings": [setting], "disclosures": policy(describes_opt_out=True)}
+    )
+    assert vague.status.value == "not_evaluable" and "without saying of what" in vague.message
+    (silent,) = evaluate(rule, {"settings": [setting], "disclosures": policy()})
+    assert silent.status.value == "violation"
+    named = policy(statements=["opt_out_of_sale_sharing"])
+    assert evaluate(rule, {"settings": [setting], "disclosures": named}) == []

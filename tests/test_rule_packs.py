@@ -48,3 +48,20 @@ def _document(rule):
     from consentrules.model import NoSourceMap
 
     return Document("rules.yaml", {"rules": [rule]}, NoSourceMap())
+
+
+SETTLED = ("statute", "case law", "regulator guidance", "our reading", "disputed", "a record")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_docs_say_what_each_rule_rests_on_and_how_settled_it_is(rule):
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "rules.md").read_text()
+    rows = [line for line in doc.splitlines() if line.startswith(f"| {rule.id} |")]
+    assert len(rows) == 1, f"docs/rules.md has no row for {rule.id}"
+    cells = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    assert cells[1].startswith(rule.severity.label), (rule.id, cells[1])
+    assert any(word in cells[-1] for word in SETTLED), (rule.id, cells[-1])
+    if rule.in_force_from is not None:
+        assert f"from {rule.in_force_from}" in cells[2], (rule.id, cells[2])

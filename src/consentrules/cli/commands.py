@@ -21,6 +21,7 @@ from consentrules.cli.inputs import parse_as_of
 from consentrules.cli.inputs import snapshot_files
 from consentrules.cli.notices import extrapolation_notices
 from consentrules.cli.notices import inactive_notices
+from consentrules.cli.notices import not_in_force_notices
 from consentrules.cli.notices import rule_token_notices
 from consentrules.cli.notices import token_notices
 from consentrules.cli.outputs import plan_outputs
@@ -129,6 +130,7 @@ def run_checks(
     config.rules, config.snapshots = rules, summaries
     config.notices.extend(inactive_notices(summaries))
     config.notices.extend(extrapolation_notices(summaries, as_of))
+    config.notices.extend(not_in_force_notices(rules, summaries))
     config.notices.extend(token_notices(summaries, config.known_tokens))
     if modify:
         config.pluginmanager.call_each(

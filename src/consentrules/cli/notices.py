@@ -91,3 +91,29 @@ def token_notices(summaries: Iterable[SnapshotSummary], known: Any) -> list[Noti
                 )
             )
     return notices
+
+
+def not_in_force_notices(
+    rules: Iterable[Rule], summaries: Iterable[SnapshotSummary]
+) -> list[Notice]:
+    """A note per rule whose law did not yet apply on a snapshot's evaluation date: the rule
+    judged nothing there (not a pass)."""
+    from consentrules.engine.in_force import in_force_on
+
+    notices = []
+    dated = [rule for rule in rules if rule.in_force_from is not None]
+    for summary in summaries:
+        as_of = parse_date(summary.as_of)
+        early = [rule for rule in dated if in_force_on(rule.in_force_from, as_of) is False]  # type: ignore[arg-type]
+        if early:
+            names = ", ".join(f"{rule.id} (from {rule.in_force_from})" for rule in early)
+            notices.append(
+                Notice(
+                    "note",
+                    f"{len(early)} rule(s) not yet in force on the evaluation date "
+                    f"{summary.as_of}, so not applied: {names}",
+                    summary.path,
+                    category="not_in_force",
+                )
+            )
+    return notices

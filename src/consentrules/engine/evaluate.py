@@ -59,6 +59,13 @@ class Engine:
         return locate(findings, snapshot)
 
     def _run(self, rule: Rule, selected: Sequence[Any], ctx: EvalContext) -> Iterable[Finding]:
+        if rule.in_force_from is not None:
+            from consentrules.engine.in_force import judge_from
+
+            return judge_from(rule, rule.in_force_from, selected, ctx, self._judge)
+        return self._judge(rule, selected, ctx)
+
+    def _judge(self, rule: Rule, selected: Sequence[Any], ctx: EvalContext) -> list[Finding]:
         kind = self.kinds.get(rule.check_kind)
         with self.kinds.blame(rule.check_kind, f"failed on rule {rule.id!r} ({ctx.snapshot.path})"):
             found = list(kind.evaluate(rule, selected, ctx))

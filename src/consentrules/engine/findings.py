@@ -3,6 +3,7 @@ saying what is missing where the snapshot cannot decide (public API for check ki
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
@@ -169,6 +170,28 @@ REGIONS_PARAM: dict[str, Any] = {
     "minItems": 1,
     "uniqueItems": True,
 }
+GROUP_PARAM: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "description": "A group of users (minors, teens...): judge the setting's default for that "
+    "group where the snapshot states one (group_defaults), else its general default.",
+}
+
+
+def for_group(setting: Setting, group: str) -> Setting:
+    """The setting as the users of ``group`` meet it: its ``group_defaults`` entry, where it
+    has one, is their default everywhere and throughout (changes to the general default do not
+    reach it); without one, they get the general default."""
+    for name, value in setting.group_defaults:
+        if name == group:
+            history = tuple(
+                dataclasses.replace(entry, default=None, region_defaults=None)
+                for entry in setting.history
+            )
+            return dataclasses.replace(setting, default=value, region_defaults=(), history=history)
+    return setting
+
+
 WHEN_PARAM: dict[str, Any] = {
     "enum": list(WHEN_CHOICES),
     "description": "ever (default): any state from activation to the evaluation date; "

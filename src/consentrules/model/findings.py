@@ -51,7 +51,8 @@ class Notice:
     #: evaluation date), "skipped" (a file a folder walk did not read), "stale" (a baseline
     #: entry or waiver that matches nothing; fails the run with --strict), "unknown_token"
     #: (a purpose, category or recipient no rule knows; fails the run with --strict), "extrapolated"
-    #: (judged as of a date after the snapshot was taken).
+    #: (judged as of a date after the snapshot was taken), "not_in_force" (rules whose law did
+    #: not yet apply on the evaluation date).
     category: str = ""
 
 

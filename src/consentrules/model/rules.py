@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from consentrules.model.dates import PartialDate
+
 
 class Severity(enum.IntEnum):
     """How serious a rule's violation is; ordered so that thresholds compare."""
@@ -146,3 +148,5 @@ class Rule:
     prepared: Any = field(default=None, compare=False, repr=False)
     fixtures: tuple[Fixture, ...] = ()
     review: Review | None = None
+    #: The date the law behind the rule applies from; nothing before it is judged.
+    in_force_from: PartialDate | None = None

@@ -128,10 +128,13 @@ class Setting:
     group_defaults: tuple[tuple[str, bool | None], ...] = ()
     planned_at: PartialDate | None = None
     control_available_at: PartialDate | None = None
+    #: The status the setting starts with (a rule in force from a later date may see it
+    #: paused on that date).
+    initial_status: str = "active"
 
     @property
     def initial_state(self) -> SettingState:
-        return SettingState(self.default, self.region_defaults, self.regions)
+        return SettingState(self.default, self.region_defaults, self.regions, self.initial_status)
 
 
 @dataclass(frozen=True, slots=True)

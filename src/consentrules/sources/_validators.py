@@ -650,6 +650,14 @@ def _rules_validate____defs_rule(data, custom_formats={}, name_prefix=None):
             data_keys.remove("jurisdictions")
             data__jurisdictions = data["jurisdictions"]
             _rules_validate____defs_regions(data__jurisdictions, custom_formats, None)
+        if "in_force_from" in data_keys:
+            data_keys.remove("in_force_from")
+            data__inforcefrom = data["in_force_from"]
+            if not isinstance(data__inforcefrom, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_from must be string", value=data__inforcefrom, name="" + (name_prefix or "data") + ".in_force_from", rule='type')
+            if isinstance(data__inforcefrom, str):
+                if not _rules_PATTERNS['^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$'].search(data__inforcefrom):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_from must match pattern ^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", value=data__inforcefrom, name="" + (name_prefix or "data") + ".in_force_from", rule='pattern')
         if "selector" in data_keys:
             data_keys.remove("selector")
             data__selector = data["selector"]
@@ -1409,6 +1417,15 @@ def _check_opt_in_default_validate(data, custom_formats={}, name_prefix=None):
             data__when = data["when"]
             if not (isinstance(data__when, str) and data__when == 'ever' or isinstance(data__when, str) and data__when == 'as_of' or isinstance(data__when, str) and data__when == 'history'):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".when must be one of ['ever', 'as_of', 'history']", value=data__when, name="" + (name_prefix or "data") + ".when", rule='enum')
+        if "group" in data_keys:
+            data_keys.remove("group")
+            data__group = data["group"]
+            if not isinstance(data__group, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".group must be string", value=data__group, name="" + (name_prefix or "data") + ".group", rule='type')
+            if isinstance(data__group, str):
+                data__group_len = len(data__group)
+                if data__group_len < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".group must be longer than or equal to 1 characters", value=data__group, name="" + (name_prefix or "data") + ".group", rule='minLength')
         if "kind" in data_keys:
             data_keys.remove("kind")
             data__kind = data["kind"]
@@ -1801,10 +1818,10 @@ validate_check_condition = _check_condition_validate
 
 VALIDATORS = {
     'db07885ff5da5ff7308627ef': validate_snapshot,  # snapshot
-    'd6913716e12decf09c624b88': validate_rules,  # rules
+    'b11c94f9b77996d8bcb43d43': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config
-    'a920186e6c424e4f10e0ac53': validate_check_opt_in_default,  # check_opt_in_default
+    'c1b5df86f4efc17421f8ffcf': validate_check_opt_in_default,  # check_opt_in_default
     '6f99a121711d4ccf22589eed': validate_check_regional_exclusion,  # check_regional_exclusion
     '8bba054bf3cdea0fe165bfed': validate_check_disclosure_timing,  # check_disclosure_timing
     '547b1b4c9c4dab5c99956092': validate_check_condition,  # check_condition

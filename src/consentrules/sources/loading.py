@@ -23,6 +23,8 @@ from consentrules.model import Review
 from consentrules.model import Rule
 from consentrules.model import Selector
 from consentrules.model import Severity
+from consentrules.model.dates import DateFormatError
+from consentrules.model.dates import parse_date
 from consentrules.model.errors import InputError
 from consentrules.model.errors import Problem
 from consentrules.model.regions import RegionRegistry
@@ -274,6 +276,15 @@ class RuleLoader:
                     )
                 )
                 return None
+        in_force_from = None
+        if raw.get("in_force_from"):
+            try:
+                in_force_from = parse_date(raw["in_force_from"])
+            except DateFormatError as exc:
+                problems.append(
+                    self._problem(doc, f"{rule_ptr}/in_force_from", str(exc), None, rule_id)
+                )
+                return None
         position = doc.source_map.locate(rule_ptr)
         fixtures = tuple(
             _fixture(doc, raw_fixture, f"{rule_ptr}/fixtures/{i}")
@@ -300,6 +311,7 @@ class RuleLoader:
             prepared=prepared,
             fixtures=fixtures,
             review=review,
+            in_force_from=in_force_from,
         )
 
 

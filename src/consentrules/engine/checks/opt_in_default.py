@@ -6,7 +6,11 @@ Parameters
     ``when`` (optional)
         ``ever`` (default): any state from activation up to the evaluation date, so a default
         that was on for a while and later turned off is still reported, with its period;
-        ``as_of``: only the state on the evaluation date.
+        ``as_of``: only the state on the evaluation date; ``history``: only past periods.
+    ``group`` (optional)
+        A group of users (``minors``...): where the setting states a default for that group
+        (``group_defaults``), that default is judged, everywhere and for the setting's whole
+        life; where it does not, the group gets the general default.
 
 Per-region overrides (``region_defaults``) count, the most specific term winning. The finding
 names the regions where users are enrolled by default and since when.
@@ -26,10 +30,12 @@ from consentrules.engine.evaluation import EvalContext
 from consentrules.engine.evaluation import Span
 from consentrules.engine.evaluation import join_periods
 from consentrules.engine.evaluation import spans
+from consentrules.engine.findings import GROUP_PARAM
 from consentrules.engine.findings import REGIONS_PARAM
 from consentrules.engine.findings import WHEN_PARAM
 from consentrules.engine.findings import PerSettingCheck
 from consentrules.engine.findings import default_on_in
+from consentrules.engine.findings import for_group
 from consentrules.engine.findings import gap_finding
 from consentrules.engine.findings import merge_spans
 from consentrules.engine.findings import never_on_by_default
@@ -47,6 +53,7 @@ from consentrules.plugin.registry import CheckKindRegistry
 class Prepared:
     mask: int | None  # the rule's regions as a bit mask; None: everywhere
     when: str
+    group: str | None = None
 
 
 class OptInDefault(PerSettingCheck):
@@ -54,15 +61,19 @@ class OptInDefault(PerSettingCheck):
     description = "Selected settings must not enroll users by default (everywhere or in regions)."
     params_schema: Mapping[str, Any] = {
         "type": "object",
-        "properties": {"regions": REGIONS_PARAM, "when": WHEN_PARAM},
+        "properties": {"regions": REGIONS_PARAM, "when": WHEN_PARAM, "group": GROUP_PARAM},
     }
 
     def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
         return Prepared(
-            prepare_regions_mask(params.get("regions"), regions), params.get("when", "ever")
+            prepare_regions_mask(params.get("regions"), regions),
+            params.get("when", "ever"),
+            params.get("group"),
         )
 
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+        if rule.prepared.group is not None:
+            setting = for_group(setting, rule.prepared.group)
         if never_on_by_default(setting) and (
             setting.regions is not None or rule.prepared.mask is None
         ):

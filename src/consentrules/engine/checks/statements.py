@@ -92,7 +92,15 @@ class StatementChecks:
             if not lacking:
                 continue
             kind, missing = document.kind.replace("_", " "), " or ".join(map(_token_text, lacking))
-            if rivals:
+            vague = _states(current, "opt_out") and all(t.startswith("opt_out_") for t in lacking)
+            if vague:  # "describes an opt-out", but not of what: it may or may not be this one
+                status = Status.NOT_EVALUABLE
+                message = (
+                    f"not evaluable: {kind} {document.id!r} version {current.version} ({top}) "
+                    f"describes an opt-out without saying of what; the rule needs {missing} "
+                    "(list it in the version's statements once the text says it)"
+                )
+            elif rivals:
                 status = Status.NOT_EVALUABLE
                 message = (
                     f"not evaluable: which version of {kind} {document.id!r} is the current one "

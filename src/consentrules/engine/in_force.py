@@ -1,0 +1,90 @@
+"""A rule's ``in_force_from``: the law behind it applies from a date, and nothing before it is
+judged. A run as of an earlier date does not apply the rule at all; otherwise each selected
+setting is seen as it stood on that date (what happened earlier folded into its state then),
+and a finding whose start moved says so."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any
+
+from consentrules.engine.evaluation import EvalContext
+from consentrules.model import Finding
+from consentrules.model import Rule
+from consentrules.model import Setting
+from consentrules.model import Status
+from consentrules.model.dates import PartialDate
+
+
+def in_force_on(day: PartialDate, as_of: PartialDate) -> bool | None:
+    """Whether a law applying from ``day`` applies on ``as_of`` (None: the precision of the
+    dates cannot tell)."""
+    if day.last <= as_of.first:
+        return True
+    if day.first > as_of.last:
+        return False
+    return None
+
+
+def seen_from(setting: Setting, day: PartialDate) -> Setting:
+    """The setting as a rule in force from ``day`` sees it: the changes certainly before that
+    day are folded into the state it starts with, and it starts on that day (if it began
+    before). A setting that began on or after the day, or whose start is unknown, keeps its
+    own start."""
+    start = setting.activated_at
+    if start is None or start.first >= day.first:
+        return setting
+    state = setting.initial_state
+    later = []
+    for entry in setting.history:
+        if entry.date.last < day.first:
+            state = entry.apply(state)
+        else:
+            later.append(entry)
+    return dataclasses.replace(
+        setting,
+        default=state.default,
+        region_defaults=state.region_defaults,
+        regions=state.regions,
+        initial_status=state.status,
+        activated_at=day,
+        history=tuple(later),
+    )
+
+
+def judge_from(
+    rule: Rule,
+    day: PartialDate,
+    selected: Sequence[Any],
+    ctx: EvalContext,
+    judge: Callable[[Rule, Sequence[Any], EvalContext], list[Finding]],
+) -> list[Finding]:
+    """The rule's findings, judging only from ``day`` on."""
+    applies = in_force_on(day, ctx.as_of)
+    if applies is False:
+        return []  # not yet law on the evaluation date (the run's notices say so)
+    seen = [seen_from(setting, day) for setting in selected]
+    moved = {new.id for new, old in zip(seen, selected, strict=True) if new is not old}
+    found = judge(rule, seen, ctx)
+    if not moved and applies:
+        return found
+    out = []
+    for finding in found:
+        if finding.target_kind == "setting" and finding.target_id in moved:
+            finding = dataclasses.replace(
+                finding,
+                message=f"{finding.message} (judged from {day}, when the law behind the rule "
+                "took effect; the setting began earlier)",
+            )
+        if applies is None and finding.status is Status.VIOLATION:
+            finding = dataclasses.replace(
+                finding,
+                status=Status.NOT_EVALUABLE,
+                message=f"not evaluable: the law behind the rule applies from {day}, and "
+                f"whether it applied on the evaluation date {ctx.as_of} depends on the day "
+                f"({finding.message})",
+            )
+        out.append(finding)
+    return out
