@@ -358,3 +358,71 @@ def test_a_generic_opt_out_cannot_satisfy_nor_fail_a_specific_one():
     assert silent.status.value == "violation"
     named = policy(statements=["opt_out_of_sale_sharing"])
     assert evaluate(rule, {"settings": [setting], "disclosures": named}) == []
+
+
+def test_a_rule_over_a_disputed_category_gives_a_disputed_finding():
+    rule = {
+        "id": "MSG",
+        "selector": {"data_categories": ["private_messages"]},
+        "check": {"kind": "opt_in_default"},
+    }
+    denied = _setting(
+        default=True, data_categories=["posts"], disputed_categories=["private_messages"]
+    )
+    (finding,) = evaluate(rule, {"settings": [denied]})
+    assert finding.status.value == "not_evaluable"
+    assert finding.message.startswith(
+        "disputed: the rule applies only if the setting uses private_messages"
+    )
+    assert finding.evidence["disputed_categories"] == ["private_messages"]
+    admitted = _setting(default=True, data_categories=["posts", "private_messages"])
+    (violation,) = evaluate(rule, {"settings": [admitted]})
+    assert violation.status.value == "violation"
+    opt_in = _setting(
+        default=False, data_categories=["posts"], disputed_categories=["private_messages"]
+    )
+    assert evaluate(rule, {"settings": [opt_in]}) == []  # compliant even as alleged
+
+
+def test_a_misspelt_disputed_category_is_warned_about(tmp_path):
+    typo = _setting(default=True, disputed_categories=["private_mesages"])
+    snapshot = write_snapshot(tmp_path, {"settings": [typo]})
+    result = run("check", str(snapshot), "--format", "json")
+    warned = [n for n in result.report["notices"] if n["category"] == "unknown_token"]
+    assert warned and "private_mesages" in warned[0]["message"]
+    assert "private_messages" in warned[0]["message"]  # did you mean
+
+
+def test_the_json_report_shows_what_each_rule_evaluated_and_found_compliant(tmp_path):
+    rules = write_rules(tmp_path, [OPT_IN, {**OPT_IN, "id": "NONE", "selector": {"ids": ["x*"]}}])
+    settings = [
+        _setting(id="on", default=True),
+        *(_setting(id=f"off-{n}", default=False) for n in range(25)),
+    ]
+    snapshot = write_snapshot(tmp_path, {"settings": settings})
+    result = run("check", str(snapshot), "--rules", str(rules), "--format", "json")
+    (summary,) = result.report["snapshots"]
+    covered = summary["coverage"]["R"]
+    assert (covered["evaluated"], covered["compliant"]) == (26, 25)
+    assert covered["compliant_settings"] == [f"off-{n}" for n in range(20)]  # the first 20
+    assert summary["coverage"]["NONE"] == {
+        "evaluated": 0,
+        "compliant": 0,
+        "compliant_settings": [],
+    }
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        {"kind": "opt_in_default", "regions": ["EEA"]},
+        {"kind": "regional_exclusion", "regions": ["EEA"], "mode": "default_on"},
+    ],
+)
+def test_a_setting_off_by_default_everywhere_is_not_a_gap_for_default_rules(check):
+    rule = {"id": "D", "selector": {"purposes": ["ai_training"]}, "check": check}
+    no_regions = {"id": "off", "purposes": ["ai_training"], "default": False}
+    assert evaluate(rule, {"settings": [no_regions]}) == []
+    unknown = {"id": "maybe", "purposes": ["ai_training"], "default": True}
+    (gap,) = evaluate(rule, {"settings": [unknown]})
+    assert gap.status.value == "not_evaluable"

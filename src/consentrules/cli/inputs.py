@@ -157,9 +157,15 @@ def _call_adapter(config: Config, adapter: Any, path: Path) -> Snapshot:
     return snapshot
 
 
-def summarize(snapshot: Snapshot, as_of: PartialDate | None, known: Any = None) -> SnapshotSummary:
+def summarize(
+    snapshot: Snapshot,
+    as_of: PartialDate | None,
+    known: Any = None,
+    coverage: Any = None,
+) -> SnapshotSummary:
     """What was checked; with the ``known`` tokens of a run (``Config.known_tokens``), also the
-    purposes, categories and recipients no loaded rule knows."""
+    purposes, categories and recipients no loaded rule knows; with ``coverage`` (filled by
+    ``Engine.evaluate``), what each rule evaluated and found compliant."""
     from consentrules.engine.evaluation import inactive_settings
     from consentrules.model.vocabulary import unknown_tokens
 
@@ -173,6 +179,7 @@ def summarize(snapshot: Snapshot, as_of: PartialDate | None, known: Any = None) 
         adapter=snapshot.adapter,
         inactive=tuple(inactive_settings(snapshot.settings, as_of or snapshot.taken_at)),
         unknown_tokens=unknown_tokens(snapshot.settings, known) if known else (),
+        coverage=coverage or {},
     )
 
 

@@ -87,9 +87,10 @@ def _check_one(run: Run, path: Path, parts: int = 1) -> Result:
     except InputError as exc:
         return [], None, exc.problems
     engine = Engine(config.check_kinds, config.regions)
-    findings = engine.evaluate(rules, snapshot, as_of=as_of, options=options)
+    coverage: dict[str, dict[str, Any]] = {}
+    findings = engine.evaluate(rules, snapshot, as_of=as_of, options=options, coverage=coverage)
     keep_until_exit(snapshot)
-    return findings, summarize(snapshot, as_of, config.known_tokens), []
+    return findings, summarize(snapshot, as_of, config.known_tokens, coverage), []
 
 
 def _jobs(options: Mapping[str, Any], count: int) -> int:

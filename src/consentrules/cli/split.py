@@ -19,14 +19,12 @@ findings are then put back together. The report is the same as from one process.
   only when the rule selected a setting (given none, it reports nothing). Setting findings come
   from the worker that holds the setting; a rule's other findings are taken from the first
   worker that reports them.
-* **A plugin's failure** in a run (an exception, or running past ``--plugin-timeout``) is
-  reported as it is, naming the plugin, rather than met again by checking the whole snapshot.
-* **Validation** of each run uses the whole schema; that is the check of the whole file because
-  the schema judges settings one by one (a test keeps it so). **Ids** must be unique across the
-  runs: every worker sends its ids back, and they are checked together.
+* **A plugin's failure** in a run (an exception, or its time limit) is reported as it is.
+* **Validation** of each run is the whole file's, as the schema judges settings one by one (a
+  test keeps it so). **Ids** must be unique: workers send theirs back to be checked together.
 
-The workers are forked from this process (they inherit its rules, plugins and configuration,
-and the text) and talk to it through pipes. Where ``fork`` does not exist, nothing is split.
+Workers are forked (inheriting rules, plugins and text) and talk through pipes; without
+``fork`` nothing is split.
 """
 
 from __future__ import annotations
@@ -46,6 +44,7 @@ from consentrules.cli.pipes import _Worker
 from consentrules.cli.process import keep_until_exit
 from consentrules.cli.run import Run
 from consentrules.engine.evaluate import Engine
+from consentrules.engine.evaluate import merge_coverage
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import SnapshotSummary
@@ -227,9 +226,16 @@ def read_run(plan: Plan, index: int) -> tuple[list[Any], dict[str, Any] | None]:
 
 
 def check_run(
-    run: Run, plan: Plan, index: int, elements: list[Any], first: int, tail: dict[str, Any]
+    run: Run,
+    plan: Plan,
+    index: int,
+    elements: list[Any],
+    first: int,
+    tail: dict[str, Any],
+    coverage: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[list[Finding], list[str], Any]:
-    """Validate, build and judge one run: its findings, its setting ids and its snapshot."""
+    """Validate, build and judge one run: its findings, its setting ids and its snapshot (and
+    what each rule evaluated, into ``coverage``)."""
     data = {**plan.head, "settings": elements, **tail}
     source_map = JsonSourceMap(plan.text, ids_from=plan.starts[index])
     snapshot = snapshot_from_document(
@@ -240,7 +246,9 @@ def check_run(
     )
     elements.clear()  # freed now, their memory serves the evaluation
     engine = Engine(run.config.check_kinds, run.config.regions)
-    findings = engine.evaluate(run.rules, snapshot, as_of=run.as_of, options=run.options)
+    findings = engine.evaluate(
+        run.rules, snapshot, as_of=run.as_of, options=run.options, coverage=coverage
+    )
     return findings, [setting.id for setting in snapshot.settings], snapshot
 
 
@@ -279,7 +287,9 @@ def _work(run: Run, plan: Plan, index: int, commands: int, replies: int) -> None
     if order is None:
         return
     try:
-        findings, ids, snapshot = check_run(run, plan, index, elements, *order)
+        covered: dict[str, dict[str, Any]] = {}
+        start, tail = order  # where its settings start in the file, and the members after
+        findings, ids, snapshot = check_run(run, plan, index, elements, start, tail, covered)
         late = inactive_settings(snapshot.settings, run.as_of or snapshot.taken_at)
         known = run.config.known_tokens
         strange = unknown_tokens(snapshot.settings, known) if known else ()
@@ -289,7 +299,7 @@ def _work(run: Run, plan: Plan, index: int, commands: int, replies: int) -> None
     except Exception:
         _send(replies, None)
         return
-    _send(replies, ("done", findings, ids, (late, strange)))
+    _send(replies, ("done", findings, ids, (late, strange, covered)))
 
 
 # Putting it together --------------------------------------------------------------------------
@@ -335,8 +345,9 @@ def _gather(run: Run, plan: Plan, workers: list[_Worker]) -> Result | None:
         worker.send((first, tail))
         first += count
     failed: PluginError | None = None
+    covered: dict[str, dict[str, Any]] = {}
     try:
-        findings, ids, snapshot = check_run(run, plan, 0, elements, 0, tail)
+        findings, ids, snapshot = check_run(run, plan, 0, elements, 0, tail, covered)
     except PluginError as exc:  # (raised once the workers are done)
         failed, findings, ids, snapshot = exc, None, [], None
     except Exception:  # a problem with the input: the whole check reports it
@@ -357,10 +368,11 @@ def _gather(run: Run, plan: Plan, workers: list[_Worker]) -> Result | None:
     if len(seen) != first:
         return None  # an id used in two runs: the whole check reports where
     merged = merge([findings] + [found for _, found, _, _ in results])
-    summary = summarize(snapshot, run.as_of, run.config.known_tokens)
-    inactive = summary.inactive + tuple(i for *_, (late, _) in results for i in late)
+    coverage = merge_coverage([covered] + [extra[2] for *_, extra in results])
+    summary = summarize(snapshot, run.as_of, run.config.known_tokens, coverage)
+    inactive = summary.inactive + tuple(i for *_, (late, _, _) in results for i in late)
     unknown = dict.fromkeys(summary.unknown_tokens)
-    for *_, (_, more) in results:
+    for *_, (_, more, _) in results:
         for name, token, where in more:
             if not any(u[:2] == (name, token) for u in unknown):
                 unknown[(name, token, where)] = None

@@ -38,8 +38,13 @@ class Engine:
         *,
         as_of: PartialDate | None = None,
         options: Mapping[str, Any] | None = None,
+        coverage: dict[str, dict[str, Any]] | None = None,
     ) -> list[Finding]:
-        """Every finding of every rule on one snapshot, sorted, with source lines resolved."""
+        """Every finding of every rule on one snapshot, sorted, with source lines resolved.
+
+        With ``coverage``, it is filled per rule id with what the rule evaluated and found
+        compliant (see :func:`cover`).
+        """
         ctx = EvalContext(
             snapshot=snapshot,
             as_of=as_of or snapshot.taken_at,
@@ -53,8 +58,17 @@ class Engine:
             skip = set(inactive)
             settings = [s for s in settings if s.id not in skip]
         index = SettingIndex(settings)
+        disputed = [s for s in settings if s.disputed_categories]
         for rule in rules:
-            findings.extend(self._run(rule, index.select(rule.selector, ctx), ctx))
+            selected = index.select(rule.selector, ctx)
+            found = list(self._run(rule, selected, ctx))
+            if disputed:
+                from consentrules.engine.disputed import disputed_findings
+
+                found += disputed_findings(rule, disputed, selected, found, ctx, self._run)
+            if coverage is not None:
+                coverage[rule.id] = cover(selected, found)
+            findings.extend(found)
         findings.sort(key=Finding.sort_key)
         return locate(findings, snapshot)
 
@@ -80,6 +94,43 @@ class Engine:
 
             found = reviewed(rule, rule.review, found, selected, ctx)
         return found
+
+
+def cover(selected: Sequence[Any], found: Sequence[Finding]) -> dict[str, Any]:
+    """What one rule evaluated on one snapshot: the settings it selected, how many of them it
+    found nothing about, and the first of those (in snapshot order)."""
+    from consentrules.model.findings import COVERAGE_SAMPLE
+
+    flagged = {f.target_id for f in found if f.target_kind == "setting"}
+    sample: list[str] = []
+    flagged_selected = 0
+    for setting in selected:
+        if setting.id in flagged:
+            flagged_selected += 1
+        elif len(sample) < COVERAGE_SAMPLE:
+            sample.append(setting.id)
+    return {
+        "evaluated": len(selected),
+        "compliant": len(selected) - flagged_selected,
+        "compliant_settings": sample,
+    }
+
+
+def merge_coverage(parts: Sequence[Mapping[str, Mapping[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """The coverage of a snapshot checked in parts (in snapshot order), as one check gives it."""
+    from consentrules.model.findings import COVERAGE_SAMPLE
+
+    out: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        for rule_id, got in part.items():
+            have = out.setdefault(
+                rule_id, {"evaluated": 0, "compliant": 0, "compliant_settings": []}
+            )
+            have["evaluated"] += got["evaluated"]
+            have["compliant"] += got["compliant"]
+            room = COVERAGE_SAMPLE - len(have["compliant_settings"])
+            have["compliant_settings"].extend(got["compliant_settings"][:room])
+    return out
 
 
 def locate(findings: list[Finding], snapshot: Snapshot) -> list[Finding]:

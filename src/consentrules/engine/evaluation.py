@@ -263,6 +263,15 @@ def default_on_leaves(
     return registry.leaves_of(on), registry.leaves_of(unknown)
 
 
+def enrols_no_one(state: SettingState) -> bool:
+    """Whether, in this state, no user anywhere is enrolled by default (off everywhere, or the
+    practice halted): a rule about default-on practices has nothing to judge, wherever the
+    setting applies."""
+    if state.halted:
+        return True
+    return state.default is False and all(value is False for _, value in state.region_defaults)
+
+
 def default_on_masks(state: SettingState, registry: RegionRegistry, within: int) -> tuple[int, int]:
     """:func:`default_on_leaves` on bit masks; the most specific override wins. A paused,
     suspended or withdrawn practice enrols no one."""

@@ -169,6 +169,13 @@ class SnapshotSummary:
     inactive: tuple[str, ...] = ()
     #: ``(field, token, setting id)`` for purposes, categories and recipients no rule knows.
     unknown_tokens: tuple[tuple[str, str, str], ...] = ()
+    #: Per rule id: ``evaluated`` (settings it selected), ``compliant`` (those it found
+    #: nothing about) and ``compliant_settings`` (up to :data:`COVERAGE_SAMPLE` of their ids).
+    coverage: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+#: How many compliant setting ids a snapshot's coverage lists per rule.
+COVERAGE_SAMPLE = 20
 
 
 @dataclass

@@ -92,15 +92,16 @@ def unknown_tokens(
     import operator
 
     out = []
-    for name in FIELDS:
-        allowed = known.get(name)
+    # (disputed categories are data categories too: a misspelt one would never be matched)
+    for name, vocabulary in (*((f, f) for f in FIELDS), ("disputed_categories", "data_categories")):
+        allowed = known.get(vocabulary)
         if allowed is None:
             continue
         # The tokens in use, gathered in C: a large snapshot repeats a few tokens many times.
         used = set(itertools.chain.from_iterable(map(operator.attrgetter(name), settings)))
         for token in sorted(used - allowed):
             where = next(s.id for s in settings if token in getattr(s, name))
-            out.append((name, token, where))
+            out.append((vocabulary, token, where))
     return tuple(out)
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from consentrules import hookimpl
 from consentrules.engine.evaluation import EvalContext
 from consentrules.engine.evaluation import Span
+from consentrules.engine.evaluation import enrols_no_one
 from consentrules.engine.evaluation import join_periods
 from consentrules.engine.evaluation import spans
 from consentrules.engine.findings import GROUP_PARAM
@@ -47,6 +48,8 @@ from consentrules.model import Rule
 from consentrules.model import Setting
 from consentrules.model.regions import RegionRegistry
 from consentrules.plugin.registry import CheckKindRegistry
+
+UNKNOWN_REGIONS = "the snapshot does not say in which regions the setting applies"
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,10 @@ class OptInDefault(PerSettingCheck):
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         if rule.prepared.group is not None:
             setting = for_group(setting, rule.prepared.group)
-        if never_on_by_default(setting) and (
-            setting.regions is not None or rule.prepared.mask is None
-        ):
-            return None  # what the full check would conclude, without its work
+        if never_on_by_default(setting):
+            # Off by default everywhere and always: the rule's premise does not hold, whether or
+            # not the snapshot says where the setting applies.
+            return None
         return self.full_check(rule, setting, ctx)
 
     def full_check(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
@@ -90,7 +93,8 @@ class OptInDefault(PerSettingCheck):
             applicable = ctx.applicable_mask(span.state)
             if applicable is None:
                 if prepared.mask is not None:
-                    gaps.append("the snapshot does not say in which regions the setting applies")
+                    if not enrols_no_one(span.state):
+                        gaps.append(UNKNOWN_REGIONS)
                     continue
                 applicable = registry.all_mask
                 regions_unknown = True

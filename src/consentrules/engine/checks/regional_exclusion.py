@@ -25,6 +25,7 @@ from typing import Any
 from consentrules import hookimpl
 from consentrules.engine.evaluation import EvalContext
 from consentrules.engine.evaluation import Span
+from consentrules.engine.evaluation import enrols_no_one
 from consentrules.engine.evaluation import spans
 from consentrules.engine.findings import REGIONS_PARAM
 from consentrules.engine.findings import WHEN_PARAM
@@ -70,12 +71,10 @@ class RegionalExclusion(PerSettingCheck):
         return Prepared(mask, params.get("mode", "active"), params.get("when", "ever"))
 
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
-        if (
-            rule.prepared.mode == "default_on"
-            and setting.regions is not None
-            and never_on_by_default(setting)
-        ):
-            return None  # what the full check would conclude, without its work
+        if rule.prepared.mode == "default_on" and never_on_by_default(setting):
+            # The rule's premise (users enrolled by default) does not hold anywhere: nothing to
+            # judge, whether or not the snapshot says where the setting applies.
+            return None
         return self.full_check(rule, setting, ctx)
 
     def full_check(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
@@ -85,7 +84,8 @@ class RegionalExclusion(PerSettingCheck):
         for span in spans(setting, ctx.as_of, prepared.when):
             applicable = ctx.applicable_mask(span.state)
             if applicable is None:
-                gaps.append("the snapshot does not say in which regions the setting applies")
+                if prepared.mode != "default_on" or not enrols_no_one(span.state):
+                    gaps.append("the snapshot does not say in which regions the setting applies")
                 continue
             hit = applicable & prepared.mask
             if hit and prepared.mode == "default_on":
