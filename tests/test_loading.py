@@ -126,6 +126,11 @@ def test_bundled_rules_are_valid(regions):
         "us-state-privacy",
         "us-stored-communications",
         "eprivacy-cookies",
+        "us-opt-out-signals",
+        "us-interception",
+        "children",
+        "eu-digital",
+        "policy-choices",
     }
     for rule in rules:
         assert rule.description and rule.remediation and rule.references

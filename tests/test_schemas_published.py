@@ -34,7 +34,7 @@ def test_every_bundled_rule_file_validates_for_editors():
         json.loads((PUBLISHED / "rules.schema.json").read_text())
     )
     files = sorted((ROOT / "rules").rglob("*.yaml"))
-    assert len(files) == 8
+    assert len(files) == 13
     for path in files:
         assert list(validator.iter_errors(load_document(path).data)) == [], path
 

@@ -26,6 +26,7 @@ def test_pack(consentrules_run):
         "UKGDPR-PUBLIC-BY-DEFAULT",
         "UKGDPR-ART13-NOTICE",
         "UKGDPR-ART9-SPECIAL",
+        "UK-PECR-STORAGE-CONSENT",
     }
 
 
@@ -101,7 +102,7 @@ def test_config_disables_and_overrides(tmp_path, monkeypatch, consentrules_run):
 
 def test_packs_listing(consentrules_run):
     result = consentrules_run("rules", "packs")
-    assert result.exit_code == 0 and "8 packs" in result.stdout
+    assert result.exit_code == 0 and "13 packs" in result.stdout
     assert "us-ccpa-cpra" in result.stdout and "US-CA" in result.stdout
 
 
@@ -121,3 +122,18 @@ def test_explain(consentrules_run):
         "no finding",
     ):
         assert text in out, text
+
+
+def test_an_opt_in_pack_runs_only_when_named(consentrules_run):
+    everything = consentrules_run("check", VIOLATING, "--format", "json", "--fail-on", "never")
+    assert everything.report["rules"] and not any(
+        rule.startswith("POLICY-") for rule in everything.report["rules"]
+    )
+    named = consentrules_run(
+        "check", VIOLATING, "--pack", "policy-choices", "--format", "json", "--fail-on", "never"
+    )
+    assert set(named.report["rules"]) == {"POLICY-30-DAY-NOTICE"}
+    by_tag = consentrules_run(
+        "check", VIOLATING, "--tag", "policy-choice", "--format", "json", "--fail-on", "never"
+    )
+    assert "POLICY-30-DAY-NOTICE" in by_tag.report["rules"]

@@ -26,6 +26,9 @@ def test_rules_carry_help_and_references(sarif):
     assert set(rules) == {
         *(f"AI-TRAIN-00{i}" for i in range(1, 6)),
         "AI-TRAIN-002-PAST",
+        "AI-LI-NOTICE-BEFORE-START",
+        "AI-LI-OBJECTION-AT-START",
+        "AI-LI-OBJECTION-COVERS-PAST",
         "SCA-DIVULGE-CONTENTS",
         "SCA-NO-DEFAULT-SHARING",
     }

@@ -193,7 +193,7 @@ def cmd_baseline_create(config: Config, options: dict[str, Any]) -> int:
 # rules -----------------------------------------------------------------------------------------
 def cmd_rules_list(config: Config, options: dict[str, Any]) -> int:
     setup(config, options)
-    rules = load_rules(config)
+    rules = load_rules(config, opt_in=True)
     width = max((len(r.id) for r in rules), default=2)
     pack_width = max((len(r.pack or "") for r in rules), default=4)
     out = sys.stdout
@@ -201,7 +201,8 @@ def cmd_rules_list(config: Config, options: dict[str, Any]) -> int:
     for rule in sorted(rules, key=lambda r: r.id):
         out.write(
             f"{rule.id:<{width}}  {rule.severity.label:<8}  {rule.check_kind:<18}  "
-            f"{rule.pack or '':<{pack_width}}  {rule.title}\n"
+            f"{rule.pack or '':<{pack_width}}  {rule.title}"
+            f"{'' if rule.run_by_default else '  (opt-in: runs when named)'}\n"
         )
     out.write(f"{len(rules)} rules\n")
     return ExitCode.OK
@@ -256,7 +257,7 @@ def cmd_rules_explain(config: Config, options: dict[str, Any]) -> int:
 
 
 def _one_rule(config: Config, rule_id: str) -> Rule:
-    rules = {rule.id: rule for rule in load_rules(config)}
+    rules = {rule.id: rule for rule in load_rules(config, opt_in=True)}
     if rule_id not in rules:
         import difflib
 
@@ -269,7 +270,7 @@ def _one_rule(config: Config, rule_id: str) -> Rule:
 def cmd_rules_packs(config: Config, options: dict[str, Any]) -> int:
     setup(config, options)
     packs: dict[str, list[Rule]] = {}
-    for rule in load_rules(config):
+    for rule in load_rules(config, opt_in=True):
         packs.setdefault(rule.pack or "-", []).append(rule)
     out = sys.stdout
     out.write(f"{'PACK':<26} {'RULES':>5}  JURISDICTIONS / FOLDER\n")
@@ -291,7 +292,7 @@ def cmd_test(config: Config, options: dict[str, Any]) -> int:
     given = options.get("rule_paths") or []
     if options.get("test_output"):
         plan_target(Path(options["test_output"]))  # (before the tests: a bad path fails now)
-    rules = load_rules(config, [Path(p) for p in given] if given else None)
+    rules = load_rules(config, [Path(p) for p in given] if given else None, opt_in=True)
     results = run_rule_tests(rules, config)
     text = render_junit(results) if options.get("test_format") == "junit" else render_text(results)
     target = options.get("test_output")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterable
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,14 +39,19 @@ def _short(path: Path) -> Path:
 
 
 def load_rules(
-    config: Config, paths: Iterable[Path] | None = None, *, select: bool = True
+    config: Config,
+    paths: Iterable[Path] | None = None,
+    *,
+    select: bool = True,
+    opt_in: bool = False,
 ) -> list[Rule]:
-    """Load and validate rules, keep the selected ones, and let plugins adjust them."""
+    """Load and validate rules, keep the selected ones, and let plugins adjust them. With
+    ``opt_in``, the rules of opt-in packs are kept too (for listing and testing them)."""
     loader = RuleLoader(config.check_kinds, config.regions)
     rules = loader.load_paths(rule_paths(config) if paths is None else paths)
     config.all_rules, config.rule_files = rules, loader.files
     if select:
-        rules = select_rules(rules, config.options, config.regions)
+        rules = select_rules(rules, config.options, config.regions, opt_in=opt_in)
     config.pluginmanager.call_each("consentrules_modify_rules", config=config, rules=rules)
     return rules
 
@@ -73,14 +79,15 @@ def severity_overrides(value: Any) -> dict[str, Severity]:
     return out
 
 
-def select_rules(rules: list[Rule], options: Mapping[str, Any], regions: Any) -> list[Rule]:
+def select_rules(
+    rules: list[Rule], options: Mapping[str, Any], regions: Any, *, opt_in: bool = False
+) -> list[Rule]:
     """Keep the rules the selection options ask for; apply disables and severity overrides.
 
     Packs, rule ids and regions that name nothing are usage errors (a typo in a CI config
     must not silently check less).
     """
     import dataclasses
-    import fnmatch
 
     from consentrules.model.regions import UnknownRegionError
 
@@ -132,5 +139,16 @@ def select_rules(rules: list[Rule], options: Mapping[str, Any], regions: Any) ->
             continue
         if minimum is not None and rule.severity < minimum:
             continue
+        if not (rule.run_by_default or opt_in or _named(rule, options, wanted_ids)):
+            continue  # an opt-in pack (commitments beyond the law): only when asked for
         selected.append(rule)
     return selected
+
+
+def _named(rule: Rule, options: Mapping[str, Any], wanted_ids: list[str]) -> bool:
+    """Whether the selection options name this rule: its pack, its id or one of its tags."""
+    return (
+        rule.pack in (options.get("pack") or ())
+        or any(fnmatch.fnmatchcase(rule.id, w) for w in wanted_ids)
+        or bool(set(options.get("tag") or ()) & set(rule.tags))
+    )

@@ -150,3 +150,5 @@ class Rule:
     review: Review | None = None
     #: The date the law behind the rule applies from; nothing before it is judged.
     in_force_from: PartialDate | None = None
+    #: False: the rule runs only when named (its pack, its id or one of its tags).
+    run_by_default: bool = True

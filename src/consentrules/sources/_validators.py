@@ -575,6 +575,11 @@ def _rules_validate_urn_consentrules_schema_rules_v1(data, custom_formats={}, na
             data__consentrules = data["consentrules"]
             if not (isinstance(data__consentrules, str) and data__consentrules == 'rules/v1'):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".consentrules must be same as const definition: rules/v1", value=data__consentrules, name="" + (name_prefix or "data") + ".consentrules", rule='const')
+        if "run_by_default" in data_keys:
+            data_keys.remove("run_by_default")
+            data__runbydefault = data["run_by_default"]
+            if not isinstance(data__runbydefault, (bool)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".run_by_default must be boolean", value=data__runbydefault, name="" + (name_prefix or "data") + ".run_by_default", rule='type')
         if "rules" in data_keys:
             data_keys.remove("rules")
             data__rules = data["rules"]
@@ -1818,7 +1823,7 @@ validate_check_condition = _check_condition_validate
 
 VALIDATORS = {
     'db07885ff5da5ff7308627ef': validate_snapshot,  # snapshot
-    'b11c94f9b77996d8bcb43d43': validate_rules,  # rules
+    '4040123cf1af9e5e1c736b0f': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config
     'c1b5df86f4efc17421f8ffcf': validate_check_opt_in_default,  # check_opt_in_default

@@ -10,6 +10,7 @@ Stages, each run on every file so that all problems are reported at once:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -149,12 +150,15 @@ class RuleLoader:
         if any(len(p) < 2 for p, _ in found):
             raise InputError(problems)  # the envelope itself is wrong: nothing to build
         rules = []
+        by_default = data.get("run_by_default", True)
         for index, raw in enumerate(data["rules"]):
             if index in bad_rules:
                 continue
             rule = self._build(doc, raw, index, pack, problems)
             if rule is not None:
-                rules.append(rule)
+                rules.append(
+                    rule if by_default else dataclasses.replace(rule, run_by_default=False)
+                )
         if problems:
             raise InputError(problems)
         return rules
