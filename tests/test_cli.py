@@ -164,7 +164,7 @@ def test_every_bad_file_is_reported_at_once(tmp_path):
 def test_folder_of_snapshots(tmp_path):
     result = cli("check", str(EXAMPLES), "--format", "json")
     report = json.loads(result.stdout)
-    assert len(report["snapshots"]) == 2 and result.returncode == 1
+    assert len(report["snapshots"]) == 5 and result.returncode == 1
 
 
 def test_plugin_failure_exits_2_naming_plugin_and_hook(tmp_path):

@@ -394,20 +394,23 @@ def test_a_misspelt_disputed_category_is_warned_about(tmp_path):
 
 
 def test_the_json_report_shows_what_each_rule_evaluated_and_found_compliant(tmp_path):
-    rules = write_rules(tmp_path, [OPT_IN, {**OPT_IN, "id": "NONE", "selector": {"ids": ["x*"]}}])
+    eea = {**OPT_IN, "check": {"kind": "opt_in_default", "regions": ["EEA"]}}
+    rules = write_rules(tmp_path, [eea, {**OPT_IN, "id": "NONE", "selector": {"ids": ["x*"]}}])
     settings = [
         _setting(id="on", default=True),
-        *(_setting(id=f"off-{n}", default=False) for n in range(25)),
+        *(_setting(id=f"us-{n}", default=True, regions={"include": ["US"]}) for n in range(25)),
+        _setting(id="off", default=False),
     ]
     snapshot = write_snapshot(tmp_path, {"settings": settings})
     result = run("check", str(snapshot), "--rules", str(rules), "--format", "json")
     (summary,) = result.report["snapshots"]
     covered = summary["coverage"]["R"]
-    assert (covered["evaluated"], covered["compliant"]) == (26, 25)
-    assert covered["compliant_settings"] == [f"off-{n}" for n in range(20)]  # the first 20
+    assert (covered["evaluated"], covered["compliant"], covered["not_applicable"]) == (27, 25, 1)
+    assert covered["compliant_settings"] == [f"us-{n}" for n in range(20)]  # the first 20
     assert summary["coverage"]["NONE"] == {
         "evaluated": 0,
         "compliant": 0,
+        "not_applicable": 0,
         "compliant_settings": [],
     }
 
@@ -426,3 +429,37 @@ def test_a_setting_off_by_default_everywhere_is_not_a_gap_for_default_rules(chec
     unknown = {"id": "maybe", "purposes": ["ai_training"], "default": True}
     (gap,) = evaluate(rule, {"settings": [unknown]})
     assert gap.status.value == "not_evaluable"
+
+
+def test_a_notice_to_some_regions_counts_only_where_it_reaches_everyone():
+    rule = {
+        "id": "N",
+        "selector": {"purposes": ["ai_training"]},
+        "check": {
+            "kind": "disclosure_timing",
+            "document_kind": ["privacy_policy", "email_notice"],
+            "min_days_before": 0,
+        },
+    }
+
+    def notices(regions):
+        return [
+            {
+                "id": "mail",
+                "kind": "email_notice",
+                "versions": [
+                    {"published_at": "2024-07-01", "purposes": ["ai_training"], "regions": regions}
+                ],
+            }
+        ]
+
+    us_only = _setting(
+        id="us", default=True, activated_at="2024-08-01", regions={"include": ["US"]}
+    )
+    everywhere = _setting(id="all", default=True, activated_at="2024-08-01")
+    findings = evaluate(rule, {"settings": [us_only, everywhere], "disclosures": notices(["US"])})
+    assert [f.target_id for f in findings] == ["all"]  # the US mail reached no one else
+    assert "never disclosed" in findings[0].message
+    assert evaluate(rule, {"settings": [everywhere], "disclosures": notices(["ALL"])}) == []
+    with pytest.raises(InputError):
+        make_snapshot({"settings": [everywhere], "disclosures": notices(["Europe"])})

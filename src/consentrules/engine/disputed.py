@@ -54,7 +54,12 @@ def disputed_findings(
         if (finding.target_kind, finding.target_id) in seen:
             continue  # already judged on what is not in dispute
         setting = next((s for s in extra if s.id == finding.target_id), None)
-        cats = ", ".join(setting.disputed_categories) if setting is not None else "a category"
+        alleged_cats = (
+            setting.disputed_categories
+            if setting is not None
+            else tuple(dict.fromkeys(c for s in extra for c in s.disputed_categories))
+        )
+        cats = ", ".join(alleged_cats)
         out.append(
             dataclasses.replace(
                 finding,

@@ -7,9 +7,11 @@ as a :class:`PluginError` naming that plugin, the kind and the rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from consentrules.engine.evaluation import EvalContext
@@ -67,7 +69,8 @@ class Engine:
 
                 found += disputed_findings(rule, disputed, selected, found, ctx, self._run)
             if coverage is not None:
-                coverage[rule.id] = cover(selected, found)
+                premise = getattr(self.kinds.get(rule.check_kind), "applies", None)
+                coverage[rule.id] = cover(selected, found, premise and partial(premise, rule))
             findings.extend(found)
         findings.sort(key=Finding.sort_key)
         return locate(findings, snapshot)
@@ -96,22 +99,31 @@ class Engine:
         return found
 
 
-def cover(selected: Sequence[Any], found: Sequence[Finding]) -> dict[str, Any]:
+def cover(
+    selected: Sequence[Any],
+    found: Sequence[Finding],
+    applies: Callable[[Any], bool] | None = None,
+) -> dict[str, Any]:
     """What one rule evaluated on one snapshot: the settings it selected, how many of them it
-    found nothing about, and the first of those (in snapshot order)."""
+    found nothing about (compliant, and the first of those in snapshot order), and, for a kind
+    that can tell (an ``applies(rule, setting)`` method), how many of those its premise did
+    not apply to (not applicable: a default rule and a setting off by default everywhere)."""
     from consentrules.model.findings import COVERAGE_SAMPLE
 
     flagged = {f.target_id for f in found if f.target_kind == "setting"}
     sample: list[str] = []
-    flagged_selected = 0
+    flagged_selected = not_applicable = 0
     for setting in selected:
         if setting.id in flagged:
             flagged_selected += 1
+        elif applies is not None and not applies(setting):
+            not_applicable += 1
         elif len(sample) < COVERAGE_SAMPLE:
             sample.append(setting.id)
     return {
         "evaluated": len(selected),
-        "compliant": len(selected) - flagged_selected,
+        "compliant": len(selected) - flagged_selected - not_applicable,
+        "not_applicable": not_applicable,
         "compliant_settings": sample,
     }
 
@@ -124,10 +136,12 @@ def merge_coverage(parts: Sequence[Mapping[str, Mapping[str, Any]]]) -> dict[str
     for part in parts:
         for rule_id, got in part.items():
             have = out.setdefault(
-                rule_id, {"evaluated": 0, "compliant": 0, "compliant_settings": []}
+                rule_id,
+                {"evaluated": 0, "compliant": 0, "not_applicable": 0, "compliant_settings": []},
             )
             have["evaluated"] += got["evaluated"]
             have["compliant"] += got["compliant"]
+            have["not_applicable"] += got["not_applicable"]
             room = COVERAGE_SAMPLE - len(have["compliant_settings"])
             have["compliant_settings"].extend(got["compliant_settings"][:room])
     return out

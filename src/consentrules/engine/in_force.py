@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from consentrules.engine.evaluation import EvalContext
+from consentrules.engine.evaluation import selects
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Setting
@@ -67,6 +68,8 @@ def judge_from(
         return []  # not yet law on the evaluation date (the run's notices say so)
     seen = [seen_from(setting, day) for setting in selected]
     moved = {new.id for new, old in zip(seen, selected, strict=True) if new is not old}
+    if moved:  # a setting that left the rule's regions before the law applied is not its
+        seen = [s for s in seen if s.id not in moved or selects(rule.selector, s, ctx)]
     found = judge(rule, seen, ctx)
     if not moved and applies:
         return found

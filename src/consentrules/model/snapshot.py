@@ -150,6 +150,8 @@ class DisclosureVersion:
     statements: tuple[str, ...] = ()
     excerpts: tuple[str, ...] = ()
     pointer: str = ""
+    #: The regions the version addresses; None: everyone.
+    regions: tuple[str, ...] | None = None
 
     @property
     def all_statements(self) -> frozenset[str]:

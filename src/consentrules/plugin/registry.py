@@ -60,6 +60,8 @@ class CheckKind(Protocol):
     #: own, so consentrules may evaluate a large snapshot in parts (docs/plugins.md says what
     #: exactly is promised). Leave it out for a kind that compares settings with each other.
     per_setting: bool
+    # Optional too: ``applies(rule, setting) -> bool``, whether the rule's premise holds for a
+    # setting; the report's coverage counts the others as not applicable.
 
     def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Any:
         """Check and pre-compute the parameters once per rule; raise :class:`ParamError`."""

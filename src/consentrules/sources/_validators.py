@@ -221,8 +221,28 @@ def _snapshot_validate____defs_version(data, custom_formats={}, name_prefix=None
                 for data__excerpts_x, data__excerpts_item in enumerate(data__excerpts):
                     if not isinstance(data__excerpts_item, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".excerpts[{data__excerpts_x}]".format(**locals()) + " must be string", value=data__excerpts_item, name="" + (name_prefix or "data") + ".excerpts[{data__excerpts_x}]".format(**locals()) + "", rule='type')
+        if "regions" in data_keys:
+            data_keys.remove("regions")
+            data__regions = data["regions"]
+            if not isinstance(data__regions, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".regions must be array", value=data__regions, name="" + (name_prefix or "data") + ".regions", rule='type')
+            data__regions_is_list = isinstance(data__regions, (list, tuple))
+            if data__regions_is_list:
+                data__regions_len = len(data__regions)
+                if data__regions_len < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".regions must contain at least 1 items", value=data__regions, name="" + (name_prefix or "data") + ".regions", rule='minItems')
+                for data__regions_x, data__regions_item in enumerate(data__regions):
+                    _snapshot_validate____defs_region(data__regions_item, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
+    return data
+
+def _snapshot_validate____defs_region(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", rule='type')
+    if isinstance(data, str):
+        if not _snapshot_PATTERNS['^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$'].search(data):
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$", value=data, name="" + (name_prefix or "data") + "", rule='pattern')
     return data
 
 def _snapshot_validate____defs_tokens(data, custom_formats={}, name_prefix=None):
@@ -466,14 +486,6 @@ def _snapshot_validate____defs_history_entry(data, custom_formats={}, name_prefi
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".status must be one of ['active', 'paused', 'suspended', 'withdrawn', 'resumed']", value=data__status, name="" + (name_prefix or "data") + ".status", rule='enum')
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
-    return data
-
-def _snapshot_validate____defs_region(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", rule='type')
-    if isinstance(data, str):
-        if not _snapshot_PATTERNS['^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$'].search(data):
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$", value=data, name="" + (name_prefix or "data") + "", rule='pattern')
     return data
 
 def _snapshot_validate____defs_legal_basis(data, custom_formats={}, name_prefix=None):
@@ -1822,7 +1834,7 @@ def _check_condition_validate____defs_conditions(data, custom_formats={}, name_p
 validate_check_condition = _check_condition_validate
 
 VALIDATORS = {
-    'db07885ff5da5ff7308627ef': validate_snapshot,  # snapshot
+    '3b411ae3eb4cdc09c056708a': validate_snapshot,  # snapshot
     '4040123cf1af9e5e1c736b0f': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config

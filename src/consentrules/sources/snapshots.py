@@ -232,6 +232,11 @@ class _Builder:
                     statements=tuple(version.get("statements") or ()),
                     excerpts=tuple(version.get("excerpts") or ()),
                     pointer=v_ptr,
+                    regions=(
+                        self.region_terms(version["regions"], v_ptr + "/regions")
+                        if version.get("regions")
+                        else None
+                    ),
                 )
             )
         return Disclosure(

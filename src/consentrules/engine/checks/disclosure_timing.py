@@ -46,6 +46,7 @@ from consentrules.engine.checks.statements import _days
 from consentrules.engine.checks.statements import _days_delta
 from consentrules.engine.checks.statements import _kind_text
 from consentrules.engine.evaluation import EvalContext
+from consentrules.engine.evaluation import spans
 from consentrules.model import Disclosure
 from consentrules.model import DisclosureVersion
 from consentrules.model import Finding
@@ -57,6 +58,27 @@ from consentrules.model.dates import days_between
 from consentrules.model.regions import RegionRegistry
 from consentrules.plugin.registry import CheckKindRegistry
 from consentrules.plugin.registry import ParamError
+
+
+def addressed(
+    versions: list[tuple[Disclosure, DisclosureVersion, PartialDate]],
+    setting: Setting,
+    ctx: EvalContext,
+) -> list[tuple[Disclosure, DisclosureVersion, PartialDate]]:
+    """The versions that reach every user of the setting: those addressed to everyone, and
+    those whose regions cover every region where the setting applies on the evaluation date
+    (none, where the snapshot does not say where it applies)."""
+    current = spans(setting, ctx.as_of, "as_of")
+    state = current[-1].state if current else setting.initial_state
+    applies = ctx.applicable_mask(state)
+    out = []
+    for item in versions:
+        regions = item[1].regions
+        if regions is None or (
+            applies is not None and applies & ~ctx.regions.mask_all(regions) == 0
+        ):
+            out.append(item)
+    return out
 
 
 class DisclosureTiming(StatementChecks):
@@ -115,8 +137,16 @@ class DisclosureTiming(StatementChecks):
     ) -> Iterator[Finding]:
         prepared: Prepared = rule.prepared
         if prepared.min_days is not None:
-            firsts = self._first_disclosures(self._versions(prepared, ctx))
+            versions = self._versions(prepared, ctx)
+            everyone = [item for item in versions if item[1].regions is None]
+            base = self._first_disclosures(everyone)
+            regional = len(everyone) < len(versions)
             for setting in settings:
+                firsts = base
+                if regional:  # a notice to some regions counts where it reaches every user
+                    reach = addressed(versions, setting, ctx)
+                    if len(reach) > len(everyone):
+                        firsts = self._first_disclosures(reach)
                 finding = self._timing(rule, prepared, setting, firsts, ctx)
                 if finding is not None:
                     yield finding

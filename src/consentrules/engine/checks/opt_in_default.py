@@ -74,6 +74,13 @@ class OptInDefault(PerSettingCheck):
             params.get("group"),
         )
 
+    def applies(self, rule: Rule, setting: Setting) -> bool:
+        """Whether the rule's premise holds for the setting: users enrolled by default
+        somewhere, at some time (for the rule's group, if it names one)."""
+        if rule.prepared.group is not None:
+            setting = for_group(setting, rule.prepared.group)
+        return not never_on_by_default(setting)
+
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         if rule.prepared.group is not None:
             setting = for_group(setting, rule.prepared.group)

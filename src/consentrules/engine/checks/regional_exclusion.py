@@ -70,6 +70,11 @@ class RegionalExclusion(PerSettingCheck):
         assert mask is not None  # required by the schema
         return Prepared(mask, params.get("mode", "active"), params.get("when", "ever"))
 
+    def applies(self, rule: Rule, setting: Setting) -> bool:
+        """Whether the rule's premise holds for the setting: in ``default_on`` mode, users
+        enrolled by default somewhere, at some time; always in ``active`` mode."""
+        return rule.prepared.mode != "default_on" or not never_on_by_default(setting)
+
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
         if rule.prepared.mode == "default_on" and never_on_by_default(setting):
             # The rule's premise (users enrolled by default) does not hold anywhere: nothing to
