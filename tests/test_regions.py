@@ -89,3 +89,18 @@ def test_every_adjective_names_a_known_code(regions):
 
     for adjective, code in ADJECTIVES.items():
         assert regions.expand(code), adjective
+
+
+def test_region_counts_in_messages_count_what_a_reader_counts():
+    from consentrules.model.regions import default_registry
+
+    registry = default_registry()
+    states = frozenset(sorted(registry.expand("US"))[:40])
+    text = registry.describe(states)
+    assert text.startswith("40 regions (")  # not "1 regions": the states are partly in
+    assert registry.count_regions(registry.expand("EEA")) == 30
+    everything_but = registry.all_leaves - {"US-AK"}
+    assert registry.describe(everything_but).endswith("(everywhere except US-AK)")
+    one = frozenset(sorted(registry.expand("ALL") - registry.expand("US"))[:13])
+    assert registry.describe(one).startswith("13 regions")
+    assert "1 regions" not in registry.describe(frozenset(sorted(registry.expand("US"))[:13]))

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import consentrules_consent_mode as plugin
 import pytest
-from consentrules_consent_mode.jsliteral import LiteralError
-from consentrules_consent_mode.jsliteral import Reader
 
 from consentrules.testing import run
 
@@ -152,7 +150,7 @@ def _config():
     [
         ([{"ad_storage": "yes"}], "ad_storage: 'yes' is not 'granted' or 'denied'"),
         ([{"ad_storage": "denied", "region": "DE"}], "'region' must be a list"),
-        ([{"ad_storage": "denied", "region": ["Germany"]}], "unknown region 'Germany'"),
+        ([{"ad_storage": "denied", "region": ["XX"]}], "unknown region 'XX'"),
         ([["consent", "default"]], "a command array must be"),
         ([], "no gtag('consent', 'default', ...) command found"),
     ],
@@ -168,21 +166,7 @@ def test_page_with_a_variable_is_an_error_with_its_line(tmp_path):
     page.write_text("<script>\nvar d = 'denied';\ngtag('consent', 'default', {ad_storage: d});\n")
     result = check(page)
     assert result.exit_code == 2
-    assert f"{page}:3:" in result.stderr and "'d' is a variable" in result.stderr
-
-
-def test_js_literal_reader():
-    text = "{a: 'x', \"b\": [1, 2.5, -3e2,], c: {d: null, e: true}, /* c */ f: undefined,}"
-    assert Reader(text).value() == {
-        "a": "x",
-        "b": [1, 2.5, -300.0],
-        "c": {"d": None, "e": True},
-        "f": None,
-    }
-    with pytest.raises(LiteralError):
-        Reader("{a: 'unterminated}").value()
-    with pytest.raises(LiteralError):
-        Reader("{a: 1 b: 2}").value()
+    assert f"{page}:3:" in result.stderr and "cannot read 'd': only literal values" in result.stderr
 
 
 def test_recognises_its_files_only(tmp_path):
@@ -223,4 +207,4 @@ def test_the_shipped_pack_passes_its_fixtures():
     rules = Path(plugin.__file__).parent / "rules"
     result = run("test", str(rules), "--require-fixtures", plugins=[plugin])
     assert result.exit_code == 0, result.stdout
-    assert "3 rules, 6 fixtures: 3 passed" in result.stdout
+    assert "4 rules, 8 fixtures: 4 passed" in result.stdout

@@ -24,6 +24,7 @@ from consentrules.cli.notices import inactive_notices
 from consentrules.cli.notices import not_in_force_notices
 from consentrules.cli.notices import rule_token_notices
 from consentrules.cli.notices import token_notices
+from consentrules.cli.notices import unmapped_notices
 from consentrules.cli.outputs import plan_outputs
 from consentrules.cli.outputs import write_outputs
 from consentrules.cli.selection import load_rules
@@ -131,6 +132,7 @@ def run_checks(
     config.notices.extend(inactive_notices(summaries))
     config.notices.extend(extrapolation_notices(summaries, as_of))
     config.notices.extend(not_in_force_notices(rules, summaries))
+    config.notices.extend(unmapped_notices(summaries))
     config.notices.extend(token_notices(summaries, config.known_tokens))
     if modify:
         config.pluginmanager.call_each(

@@ -180,7 +180,13 @@ def summarize(
         inactive=tuple(inactive_settings(snapshot.settings, as_of or snapshot.taken_at)),
         unknown_tokens=unknown_tokens(snapshot.settings, known) if known else (),
         coverage=coverage or {},
+        unmapped=tuple(unmapped_settings(snapshot.settings)),
     )
+
+
+def unmapped_settings(settings: Any) -> list[str]:
+    """Ids of the settings that do not state their purposes (an adapter found none to map)."""
+    return [s.id for s in settings if s.stated is not None and "purposes" not in s.stated]
 
 
 def load_snapshots(config: Config, files: Iterable[Path]) -> list[Snapshot]:

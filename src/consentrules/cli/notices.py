@@ -117,3 +117,25 @@ def not_in_force_notices(
                 )
             )
     return notices
+
+
+def unmapped_notices(summaries: Iterable[SnapshotSummary]) -> list[Notice]:
+    """A warning per snapshot with settings that state no purposes: rules that select by
+    purpose cannot judge them, which is not a pass (fails the run with --strict)."""
+    notices = []
+    for summary in summaries:
+        if summary.unmapped:
+            count = len(summary.unmapped)
+            shown = ", ".join(summary.unmapped[:20]) + (
+                f" and {count - 20} more" if count > 20 else ""
+            )
+            notices.append(
+                Notice(
+                    "warning",
+                    f"{count} setting(s) state no purposes, so no rule that selects by purpose "
+                    f"judged them: {shown} (state their purposes, or an empty list for none)",
+                    summary.path,
+                    category="unmapped",
+                )
+            )
+    return notices

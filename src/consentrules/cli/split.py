@@ -43,8 +43,10 @@ from consentrules.cli.pipes import _send
 from consentrules.cli.pipes import _Worker
 from consentrules.cli.process import keep_until_exit
 from consentrules.cli.run import Run
+from consentrules.cli.splitmerge import merge
+from consentrules.cli.splitmerge import merged_summary
+from consentrules.cli.splitmerge import summary_part
 from consentrules.engine.evaluate import Engine
-from consentrules.engine.evaluate import merge_coverage
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import SnapshotSummary
@@ -273,8 +275,6 @@ def _start(run: Run, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
 
 def _work(run: Run, plan: Plan, index: int, commands: int, replies: int) -> None:
     from consentrules.cli.process import worker_signals
-    from consentrules.engine.evaluation import inactive_settings
-    from consentrules.model.vocabulary import unknown_tokens
 
     worker_signals()
     try:
@@ -290,16 +290,14 @@ def _work(run: Run, plan: Plan, index: int, commands: int, replies: int) -> None
         covered: dict[str, dict[str, Any]] = {}
         start, tail = order  # where its settings start in the file, and the members after
         findings, ids, snapshot = check_run(run, plan, index, elements, start, tail, covered)
-        late = inactive_settings(snapshot.settings, run.as_of or snapshot.taken_at)
-        known = run.config.known_tokens
-        strange = unknown_tokens(snapshot.settings, known) if known else ()
+        part = summary_part(run, snapshot, covered)
     except PluginError as exc:  # reported as it is: a whole check would only fail again
         _send(replies, ("plugin error", str(exc), exc.plugin, exc.hook))
         return
     except Exception:
         _send(replies, None)
         return
-    _send(replies, ("done", findings, ids, (late, strange, covered)))
+    _send(replies, ("done", findings, ids, part))
 
 
 # Putting it together --------------------------------------------------------------------------
@@ -328,7 +326,6 @@ def check_split(run: Run, path: Path, parts: int) -> Result | None:
 
 
 def _gather(run: Run, plan: Plan, workers: list[_Worker]) -> Result | None:
-    from consentrules.cli.inputs import summarize
 
     try:
         elements, _ = read_run(plan, 0)
@@ -368,33 +365,6 @@ def _gather(run: Run, plan: Plan, workers: list[_Worker]) -> Result | None:
     if len(seen) != first:
         return None  # an id used in two runs: the whole check reports where
     merged = merge([findings] + [found for _, found, _, _ in results])
-    coverage = merge_coverage([covered] + [extra[2] for *_, extra in results])
-    summary = summarize(snapshot, run.as_of, run.config.known_tokens, coverage)
-    inactive = summary.inactive + tuple(i for *_, (late, _, _) in results for i in late)
-    unknown = dict.fromkeys(summary.unknown_tokens)
-    for *_, (_, more, _) in results:
-        for name, token, where in more:
-            if not any(u[:2] == (name, token) for u in unknown):
-                unknown[(name, token, where)] = None
-    summary = dataclasses.replace(
-        summary, settings=first, inactive=inactive, unknown_tokens=tuple(unknown)
-    )
+    whole = summary_part(run, snapshot, covered)
+    summary = merged_summary(run, snapshot, [whole] + [part for *_, part in results], first)
     return merged, summary, []
-
-
-def merge(runs: list[list[Finding]]) -> list[Finding]:
-    """The findings of several runs as one check would give them: setting findings from every
-    run; each rule's other findings once, from the first run that has them; sorted."""
-    out: list[Finding] = []
-    taken: set[str] = set()
-    for found in runs:
-        others: set[str] = set()
-        for finding in found:
-            if finding.target_kind == "setting":
-                out.append(finding)
-            elif finding.rule_id not in taken:
-                out.append(finding)
-                others.add(finding.rule_id)
-        taken |= others
-    out.sort(key=Finding.sort_key)
-    return out

@@ -36,7 +36,7 @@ class Suppression:
 
 
 #: Notice categories that fail a run under ``--strict``.
-STRICT_NOTICES = ("stale", "unknown_token")
+STRICT_NOTICES = ("stale", "unknown_token", "unmapped")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,8 @@ class Notice:
     #: entry or waiver that matches nothing; fails the run with --strict), "unknown_token"
     #: (a purpose, category or recipient no rule knows; fails the run with --strict), "extrapolated"
     #: (judged as of a date after the snapshot was taken), "not_in_force" (rules whose law did
-    #: not yet apply on the evaluation date).
+    #: not yet apply on the evaluation date), "unmapped" (settings that state no purposes;
+    #: fails the run with --strict).
     category: str = ""
 
 
@@ -169,6 +170,8 @@ class SnapshotSummary:
     inactive: tuple[str, ...] = ()
     #: ``(field, token, setting id)`` for purposes, categories and recipients no rule knows.
     unknown_tokens: tuple[tuple[str, str, str], ...] = ()
+    #: Settings that do not state their purposes: no rule that selects by purpose judges them.
+    unmapped: tuple[str, ...] = ()
     #: Per rule id: ``evaluated`` (settings it selected), ``compliant`` (those it found
     #: nothing about) and ``compliant_settings`` (up to :data:`COVERAGE_SAMPLE` of their ids).
     coverage: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

@@ -273,11 +273,28 @@ class RegionRegistry:
         terms = self.collapse(leaves)
         if len(terms) <= limit:
             return _and_list(terms)
-        count = self.count_countries(leaves)
+        count = self.count_regions(leaves)
+        noun = "region" if count == 1 else "regions"
         complement = self.collapse(self.all_leaves - leaves)
         if len(complement) <= limit:
-            return f"{count} regions (everywhere except {_and_list(complement)})"
-        return f"{count} regions ({', '.join(terms[:limit])}, ...)"
+            return f"{count} {noun} (everywhere except {_and_list(complement)})"
+        return f"{count} {noun} ({', '.join(terms[:limit])}, ...)"
+
+    def count_regions(self, leaves: frozenset[str]) -> int:
+        """How many regions the leaves are, as a reader counts them: a country all of whose
+        subdivisions are in counts once, and a subdivision of a country only partly in counts
+        on its own (40 US states are 40 regions, not "1 region")."""
+        count = 0
+        seen: set[str] = set()
+        for leaf in leaves:
+            country = self._subdivision_country.get(leaf, leaf)
+            if country in seen:
+                continue
+            seen.add(country)
+            own = self._country_leaves.get(country, frozenset((leaf,)))
+            inside = len(own & leaves)
+            count += 1 if inside == len(own) else inside
+        return count
 
 
 def _and_list(items: list[str]) -> str:

@@ -10,13 +10,23 @@ Two inputs:
 
   (a command is a ``["consent", "default", {...}]`` array, as in a ``dataLayer`` dump, or
   just its parameter object; a bare list of commands works too);
-* a saved HTML page or a JavaScript file: every ``gtag('consent', 'default', {...})`` call in
-  it is read (``update`` calls are not defaults and are ignored).
+* a saved HTML page or a JavaScript file: the consent commands its scripts run, read with a
+  JavaScript parser (:mod:`consentrules_consent_mode.jscalls`): ``gtag('consent', 'default' |
+  'update', {...})`` (also through a ``gtag`` of another name) and
+  ``dataLayer.push(['consent', ...])``, in the order they run. Commented-out code, scripts a
+  browser does not run (``type="text/plain"``) and HTML comments are not read. An ``update``
+  that runs on load changes the effective default everywhere; one in an event handler or a
+  callback runs only after the user acts and is not applied. A page that loads Google's tags
+  but sets no consent default is read too: every type is then granted, as Consent Mode
+  assumes.
 
 Each consent type becomes a setting whose ``default`` is true where the type is ``granted``.
 A command with a ``region`` list overrides the global default there; the most specific region
 wins (a state such as ``US-CA`` over its country, a country over a group), and among commands
-for the same region the later one wins. A v2 type that no command sets is ``granted`` (that is
+for the same region the later one wins. Google reads only ISO 3166-1 alpha-2 and ISO 3166-2
+codes in ``region``: an entry such as ``EU``, ``EEA`` or ``UK`` does nothing in a browser, so
+it is not applied here either, and the settings it was meant for carry it in
+``metadata.ignored_region_codes`` (the pack's ``CM-REGION-CODES`` reports it). A v2 type that no command sets is ``granted`` (that is
 what Consent Mode assumes), and the setting says so. The four v2 types (``ad_storage``,
 ``ad_user_data``, ``ad_personalization``, ``analytics_storage``) are always present; the other
 storage types only when a command names them.
@@ -42,8 +52,6 @@ from consentrules import Snapshot
 from consentrules import hookimpl
 from consentrules import read_text
 from consentrules import snapshot_from_document
-from consentrules_consent_mode.jsliteral import LiteralError
-from consentrules_consent_mode.jsliteral import Reader
 
 __version__ = "0.1.0"
 
@@ -94,7 +102,12 @@ CONSENT_TYPES: dict[str, tuple[str, list[str], list[str], list[str]]] = {
 }
 V2_TYPES = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_storage")
 VALUES = {"granted": True, "denied": False}
-_GTAG = re.compile(r"""gtag\s*\(\s*(['"])consent\1\s*,\s*(['"])default\2\s*,""")
+#: What marks a page as using Google's tags (gtag.js or Tag Manager), with or without consent.
+_GOOGLE_TAGS = re.compile(r"gtag\s*\(|dataLayer|googletagmanager\.com")
+#: ISO 3166-1 alpha-2 or ISO 3166-2 (country, hyphen, 1 to 3 letters or digits).
+_ISO_REGION = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
+#: Two-letter entries that are not countries (Google ignores them).
+_NOT_COUNTRIES = {"EU", "UK", "EA", "UN"}
 PAGE_SUFFIXES = (".html", ".htm", ".js", ".mjs")
 
 
@@ -103,6 +116,9 @@ class Command:
     params: dict[str, Any]
     line: int
     column: int
+    action: str = "default"
+    #: Why the command may not run (a condition): its values are then uncertain.
+    conditional: str = ""
 
 
 class PointerMap:
@@ -124,29 +140,34 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def commands_from_page(text: str, path: str) -> list[Command]:
+def commands_from_page(text: str, path: str, is_html: bool = True) -> list[Command]:
+    """The consent commands the page runs on load, in order (defaults and updates)."""
+    from consentrules_consent_mode.jscalls import consent_calls
+    from consentrules_consent_mode.jscalls import scripts_of
+
     commands = []
     problems = []
-    for match in _GTAG.finditer(text):
-        line, column = _line_col(text, match.start())
-        try:
-            params = Reader(text, match.end()).value()
-        except LiteralError as exc:
-            at_line, at_col = _line_col(text, exc.offset)
+    for call in consent_calls(scripts_of(text, is_html)):
+        for message, line, column in call.problems:
             problems.append(
                 Problem(
                     path,
-                    f"cannot read the gtag('consent', 'default', ...) call: {exc}",
-                    line=at_line,
-                    column=at_col,
+                    f"cannot read the gtag('consent', {call.action!r}, ...) call: {message}",
+                    line=line,
+                    column=column,
                     hint="the adapter reads literal values only; export the commands as JSON",
                 )
             )
+        if call.problems or not call.on_load:
             continue
-        if not isinstance(params, dict):
-            problems.append(Problem(path, "the consent parameters must be an object", line))
+        if call.conditional and call.action == "update":
+            continue  # e.g. a returning visitor's stored choice: not what a new visitor gets
+        if not isinstance(call.params, dict):
+            problems.append(
+                Problem(path, "the consent parameters must be an object", call.line, call.column)
+            )
             continue
-        commands.append(Command(params, line, column))
+        commands.append(Command(call.params, call.line, call.column, call.action, call.conditional))
     if problems:
         raise InputError(problems)
     return commands
@@ -199,33 +220,52 @@ def snapshot_from_commands(
     commands: list[Command], *, platform: str, taken_at: str, path: str, config: Any
 ) -> Snapshot:
     problems: list[Problem] = []
-    global_values: dict[str, tuple[bool, Command]] = {}
-    regional: dict[str, dict[str, tuple[bool, Command]]] = {}
+    global_values: dict[str, tuple[bool | None, Command]] = {}
+    regional: dict[str, dict[str, tuple[bool | None, Command]]] = {}
+    ignored: dict[str, list[str]] = {}
     for command in commands:
         regions = command.params.get("region")
         if regions is not None and (
             not isinstance(regions, list) or not all(isinstance(r, str) for r in regions)
         ):
-            problems.append(Problem(path, "'region' must be a list of region codes", command.line))
+            problems.append(
+                Problem(
+                    path,
+                    "'region' must be a list of region codes",
+                    line=command.line,
+                    column=command.column,
+                )
+            )
             continue
+        usable = [r for r in regions or () if _is_google_region(r)]
+        dropped = [r for r in regions or () if not _is_google_region(r)]
         for key, value in command.params.items():
             if key in ("region", "wait_for_update"):
                 continue
-            if value not in VALUES:
+            if not isinstance(value, str) or value not in VALUES:
                 problems.append(
                     Problem(
                         path,
                         f"{key}: {value!r} is not 'granted' or 'denied'",
                         line=command.line,
                         column=command.column,
+                        hint="each consent type takes the text 'granted' or 'denied'",
                     )
                 )
                 continue
-            if regions:
-                for region in regions:
-                    regional.setdefault(key, {})[region] = (VALUES[value], command)
-            else:
+            if dropped:
+                ignored.setdefault(key, []).extend(r for r in dropped if r not in ignored[key])
+            if command.action == "update":  # on load: the visitor's state, in every region
                 global_values[key] = (VALUES[value], command)
+                regional.pop(key, None)
+            elif regions:
+                for region in usable:
+                    regional.setdefault(key, {})[region.upper()] = (
+                        None if command.conditional else VALUES[value],
+                        command,
+                    )
+            else:
+                global_values[key] = (None if command.conditional else VALUES[value], command)
     if problems:
         raise InputError(problems)
     names = list(V2_TYPES) + sorted(
@@ -255,6 +295,17 @@ def snapshot_from_commands(
             setting["default"] = True
             setting["title"] = f"{title} [no default set, so Consent Mode grants it]"
             setting["metadata"]["unset"] = True
+        sources = [*regional.get(name, {}).values()]
+        if name in global_values:
+            sources.append(global_values[name])
+        uncertain = [command for _, command in sources if command.conditional]
+        if uncertain:
+            setting["default_note"] = (
+                "set by a command that runs only when a condition holds "
+                f"({uncertain[0].conditional}, line {uncertain[0].line})"
+            )
+        if name in ignored:
+            setting["metadata"]["ignored_region_codes"] = ignored[name]
         overrides = regional.get(name, {})
         if overrides:
             setting["region_defaults"] = {region: v for region, (v, _) in overrides.items()}
@@ -274,10 +325,24 @@ def snapshot_from_commands(
     return _without_disclosures(snapshot)
 
 
+def _is_google_region(code: str) -> bool:
+    """Whether Google's ``region`` parameter reads the code: ISO 3166-1 alpha-2 or ISO
+    3166-2, in any letter case (group names such as EU, EEA or UK are not read)."""
+    upper = code.strip().upper()
+    return bool(_ISO_REGION.fullmatch(upper)) and upper.split("-")[0] not in _NOT_COUNTRIES
+
+
 def _without_disclosures(snapshot: Snapshot) -> Snapshot:
     import dataclasses
 
     return dataclasses.replace(snapshot, has_disclosures=False)
+
+
+def _uses_google_tags(path: Path) -> bool:
+    try:
+        return _GOOGLE_TAGS.search(path.read_text("utf-8", errors="replace")) is not None
+    except OSError:
+        return False
 
 
 class ConsentModeAdapter:
@@ -292,10 +357,7 @@ class ConsentModeAdapter:
                 "consent" in head or '"commands"' in head
             )
         if suffix in PAGE_SUFFIXES:
-            try:
-                return _GTAG.search(path.read_text("utf-8", errors="replace")) is not None
-            except OSError:
-                return False
+            return _GOOGLE_TAGS.search(head) is not None or _uses_google_tags(path)
         return False
 
     def load(self, path: Path, config: Any) -> Snapshot:
@@ -307,11 +369,14 @@ class ConsentModeAdapter:
             platform = str(header.get("platform") or path.stem)
             taken_at = str(header.get("taken_at") or today)
         else:
-            commands = commands_from_page(text, name)
+            is_html = path.suffix.lower() in (".html", ".htm")
+            commands = commands_from_page(text, name, is_html)
             title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
             platform = title.group(1).strip() if title else path.stem
             taken_at = today
-        if not commands:
+            # No command at all: the page's tags run with Consent Mode's own default (granted),
+            # which every setting then says.
+        if not commands and path.suffix.lower() == ".json":
             raise InputError(
                 [Problem(name, "no gtag('consent', 'default', ...) command found", line=1)]
             )

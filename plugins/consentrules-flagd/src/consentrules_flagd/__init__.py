@@ -6,7 +6,12 @@ Feature flags are how data-use settings are rolled out, so a flag set maps onto 
   ``metadata``: ``purposes``, ``dataCategories``, ``recipients`` (comma-separated, since
   flagd metadata values are scalars), ``activatedAt``, ``title``, and optionally ``regions``
   and ``excludedRegions`` (default: everywhere);
-* the flag set's ``metadata`` may give ``platform``, ``takenAt`` and ``regionAttribute``;
+* the flag set's ``metadata`` may give ``platform``, ``takenAt`` and ``regionAttribute``, and
+  is merged into every flag's metadata as flagd does (the flag's own keys win), so purposes
+  declared once for the set apply to each flag;
+* a flag without ``purposes`` metadata states none: the run warns that no purpose rule judged
+  it (``--flagd-unmapped error`` refuses the file instead); ``purposes: none`` says the flag
+  serves no data use;
 * the default comes from ``defaultVariant`` (a ``DISABLED`` flag is off everywhere; a null
   ``defaultVariant`` leaves the application's code default, which the file cannot tell);
   a boolean variant's value says whether users are enrolled; for other types, the flag's
@@ -165,7 +170,30 @@ class FlagdAdapter:
             or (doc.data.get("metadata") or {}).get("regionAttribute")
             or DEFAULT_ATTRIBUTE
         )
+        if config is not None and config.getoption("flagd_unmapped") == "error":
+            refuse_unmapped(doc)
         return build_snapshot(doc, config, attribute)
+
+
+def refuse_unmapped(doc: Document) -> None:
+    """``--flagd-unmapped error``: every flag must say its purposes (``none`` for none)."""
+    set_meta = doc.data.get("metadata") or {}
+    problems = []
+    for key, flag_ptr, flag in _flags(doc.data):
+        merged = {**set_meta, **(flag.get("metadata") or {})}
+        if _meta(merged, "purposes", "purpose") is None:
+            position = doc.source_map.locate(flag_ptr)
+            problems.append(
+                Problem(
+                    doc.path,
+                    f"flag {key!r} has no purposes metadata, so no purpose rule can judge it",
+                    line=position[0] if position else None,
+                    hint="add metadata.purposes (comma-separated; 'none' for a flag that "
+                    "serves no data use), or give the flag set a purposes default",
+                )
+            )
+    if problems:
+        raise InputError(problems)
 
 
 def _flags(data: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -186,8 +214,12 @@ def build_snapshot(doc: Document, config: Any, attribute: str) -> Snapshot:
     problems: list[Problem] = []
     for index, (key, flag_ptr, flag) in enumerate(_flags(data)):
         positions[str(index)] = flag_ptr
+        # flagd merges the flag set's metadata into each flag's, the flag's own keys winning
+        merged = {**set_meta, **(flag.get("metadata") or {})}
         try:
-            settings.append(_setting(key, flag, regions, attribute, evaluators))
+            settings.append(
+                _setting(key, {**flag, "metadata": merged}, regions, attribute, evaluators)
+            )
         except ValueError as exc:
             position = doc.source_map.locate(flag_ptr)
             problems.append(
@@ -229,7 +261,6 @@ def _setting(
     setting: dict[str, Any] = {
         "id": key,
         "title": str(_meta(meta, "title") or key),
-        "purposes": _split(_meta(meta, "purposes", "purpose")),
         "data_categories": _split(_meta(meta, "dataCategories", "data_categories")),
         "recipients": _split(_meta(meta, "recipients")),
         "regions": {
@@ -238,6 +269,11 @@ def _setting(
         },
         "metadata": {"flag_state": flag.get("state"), "variants": sorted(variants)},
     }
+    purposes = _meta(meta, "purposes", "purpose")
+    if purposes is not None:  # "none": the flag is stated to serve no data use
+        setting["purposes"] = [p for p in _split(purposes) if p.lower() != "none"]
+    # (no purposes metadata at all: the setting states none, and the run lists it as a setting
+    # no rule that selects by purpose can judge, never as compliant)
     activated = _meta(meta, "activatedAt", "activated_at")
     if activated is not None:
         setting["activated_at"] = str(activated)
@@ -305,10 +341,26 @@ def _per_leaf(
     literals = string_literals(targeting) | {
         s for rule in evaluators.values() for s in string_literals(rule)
     }
+    # The letter case the application passes region codes in, as the targeting spells them:
+    # "de" in the targeting means the context carries "de". Both cases: it cannot be told.
+    codes = set(regions.countries) | {sub for subs in regions.subdivisions.values() for sub in subs}
+    lower = {code for code in literals if code.islower() and code.upper() in codes}
+    upper = {code for code in literals if code.isupper() and code in codes}
+    case = "mixed" if lower and upper else "lower" if lower else "upper"
+    if case == "mixed":
+        notes.append(
+            "the targeting spells region codes in both letter cases ("
+            + ", ".join(sorted(lower)[:3] + sorted(upper)[:3])
+            + "), so which one the application passes cannot be told"
+        )
+    spelled = {code.upper() for code in literals}
+    # Countries whose subdivisions the targeting names, or prefixes of them ("US-" in a
+    # starts_with): each subdivision is then evaluated on its own.
     by_subdivision = {
         country
         for country, subs in regions.subdivisions.items()
-        if any(code in literals for code in subs)
+        if any(code in spelled for code in subs)
+        or any(code.startswith(f"{country}-") for code in spelled)
     }
     results: dict[str, bool | None] = {}
     cache: dict[str, bool | None] = {}
@@ -316,8 +368,16 @@ def _per_leaf(
         country = regions.country_of(leaf)
         code = leaf if country in by_subdivision else country
         if code not in cache:
-            value = Region((leaf, country)) if code != country else country
-            evaluation = Evaluation(attribute, value, evaluators)
+            value: Any = Region((leaf, country)) if code != country else country
+            if case == "lower":
+                value = (
+                    Region(tuple(a.lower() for a in value.aliases))
+                    if isinstance(value, Region)
+                    else value.lower()
+                )
+            evaluation = Evaluation(attribute, None if case == "mixed" else value, evaluators)
+            if case == "mixed":
+                evaluation.unknown_value = "region codes spelled in both letter cases"
             outcomes = evaluation.run(targeting)
             values = set()
             for outcome in outcomes:
@@ -338,11 +398,19 @@ def _per_leaf(
 
 @hookimpl
 def consentrules_addoption(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument_group("flagd").add_argument(
+    group = parser.add_argument_group("flagd")
+    group.add_argument(
         "--flagd-region-attribute",
         metavar="NAME",
         help=f"the evaluation-context attribute flagd targeting reads the user's region from "
         f"(default: the flag set's regionAttribute metadata, else {DEFAULT_ATTRIBUTE!r})",
+    )
+    group.add_argument(
+        "--flagd-unmapped",
+        choices=("warn", "error"),
+        default="warn",
+        help="a flag without purposes metadata: warn that no purpose rule judged it (default; "
+        "fails the run with --strict), or refuse the file",
     )
 
 

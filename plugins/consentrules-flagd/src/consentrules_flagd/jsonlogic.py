@@ -76,6 +76,8 @@ class Evaluation:
     value: str | Region | None
     evaluators: Mapping[str, Any] = field(default_factory=dict)
     reasons: set[str] = field(default_factory=set)
+    #: Why the region attribute's value cannot be known (it then could be anything).
+    unknown_value: str = ""
 
     def run(self, rule: Any) -> frozenset[Any]:
         return self._eval(rule, 0)
@@ -115,6 +117,9 @@ class Evaluation:
     def _op_var(self, args: list[Any], depth: int) -> frozenset[Any]:
         name = args[0] if args else ""
         if name == self.attribute:
+            if self.unknown_value:
+                self.reasons.add(self.unknown_value)
+                return frozenset({ANY})
             return frozenset({self.value})
         self.reasons.add(f"the attribute {name!r}" if name else "the whole context")
         return frozenset({ANY})

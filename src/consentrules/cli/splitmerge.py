@@ -1,0 +1,68 @@
+"""Putting the runs of a split snapshot back together (see :mod:`consentrules.cli.split`):
+their findings, and the parts of the snapshot's summary each run knows (settings not yet
+active, settings without purposes, unknown tokens, what each rule evaluated)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from consentrules.model import Finding
+from consentrules.model import SnapshotSummary
+
+
+def merge(runs: list[list[Finding]]) -> list[Finding]:
+    """The findings of several runs as one check would give them: setting findings from every
+    run; each rule's other findings once, from the first run that has them; sorted."""
+    out: list[Finding] = []
+    taken: set[str] = set()
+    for found in runs:
+        others: set[str] = set()
+        for finding in found:
+            if finding.target_kind == "setting":
+                out.append(finding)
+            elif finding.rule_id not in taken:
+                out.append(finding)
+                others.add(finding.rule_id)
+        taken |= others
+    out.sort(key=Finding.sort_key)
+    return out
+
+
+def summary_part(run: Any, snapshot: Any, coverage: dict[str, Any]) -> dict[str, Any]:
+    """What one run knows of the snapshot's summary (sent back by a worker)."""
+    from consentrules.cli.inputs import unmapped_settings
+    from consentrules.engine.evaluation import inactive_settings
+    from consentrules.model.vocabulary import unknown_tokens
+
+    known = run.config.known_tokens
+    return {
+        "inactive": inactive_settings(snapshot.settings, run.as_of or snapshot.taken_at),
+        "unmapped": unmapped_settings(snapshot.settings),
+        "unknown": unknown_tokens(snapshot.settings, known) if known else (),
+        "coverage": coverage,
+    }
+
+
+def merged_summary(
+    run: Any, snapshot: Any, parts: list[dict[str, Any]], settings: int
+) -> SnapshotSummary:
+    """The summary of the whole snapshot from its first run's snapshot and every run's part,
+    as one check would give it."""
+    from consentrules.cli.inputs import summarize
+    from consentrules.engine.evaluate import merge_coverage
+
+    coverage = merge_coverage([part["coverage"] for part in parts])
+    summary = summarize(snapshot, run.as_of, run.config.known_tokens, coverage)
+    unknown: dict[tuple[str, str, str], None] = {}
+    for part in parts:
+        for name, token, where in part["unknown"]:
+            if not any(u[:2] == (name, token) for u in unknown):
+                unknown[(name, token, where)] = None
+    return dataclasses.replace(
+        summary,
+        settings=settings,
+        inactive=tuple(i for part in parts for i in part["inactive"]),
+        unknown_tokens=tuple(unknown),
+        unmapped=tuple(i for part in parts for i in part["unmapped"]),
+    )
