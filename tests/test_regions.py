@@ -104,3 +104,40 @@ def test_region_counts_in_messages_count_what_a_reader_counts():
     one = frozenset(sorted(registry.expand("ALL") - registry.expand("US"))[:13])
     assert registry.describe(one).startswith("13 regions")
     assert "1 regions" not in registry.describe(frozenset(sorted(registry.expand("US"))[:13]))
+
+
+def test_every_group_states_the_date_its_membership_holds_from():
+    from consentrules.model.dates import parse_date
+    from consentrules.model.regions import default_registry
+
+    for group in default_registry().groups.values():
+        assert group.note, group.name
+        if group.name != "ALL":  # every code: no membership that changes by date
+            assert group.since and parse_date(group.since), group.name
+
+
+def test_judging_before_a_group_was_defined_says_so(tmp_path):
+    from consentrules.testing import run
+    from consentrules.testing import write_rules
+    from consentrules.testing import write_snapshot
+
+    rules = write_rules(
+        tmp_path,
+        {
+            "id": "R",
+            "selector": {"purposes": ["ads"]},
+            "check": {"kind": "opt_in_default", "regions": ["EU"]},
+        },
+    )
+    setting = {"id": "s", "purposes": ["ads"], "default": True, "regions": {"include": ["ALL"]}}
+    old = write_snapshot(
+        tmp_path, {"taken_at": "2019-06-01", "settings": [setting]}, name="old.yaml"
+    )
+    result = run("check", str(old), "--rules", str(rules), "--format", "json")
+    (note,) = [n for n in result.report["notices"] if n["category"] == "group_definition"]
+    assert "EU as of 2020-02-01" in note["message"]
+    new = write_snapshot(
+        tmp_path, {"taken_at": "2024-06-01", "settings": [setting]}, name="new.yaml"
+    )
+    later = run("check", str(new), "--rules", str(rules), "--format", "json")
+    assert not [n for n in later.report["notices"] if n["category"] == "group_definition"]

@@ -20,6 +20,7 @@ from consentrules.cli.inputs import load_snapshots
 from consentrules.cli.inputs import parse_as_of
 from consentrules.cli.inputs import snapshot_files
 from consentrules.cli.notices import extrapolation_notices
+from consentrules.cli.notices import group_date_notices
 from consentrules.cli.notices import inactive_notices
 from consentrules.cli.notices import not_in_force_notices
 from consentrules.cli.notices import rule_token_notices
@@ -133,6 +134,7 @@ def run_checks(
     config.notices.extend(extrapolation_notices(summaries, as_of))
     config.notices.extend(not_in_force_notices(rules, summaries))
     config.notices.extend(unmapped_notices(summaries))
+    config.notices.extend(group_date_notices(rules, summaries, config.regions))
     config.notices.extend(token_notices(summaries, config.known_tokens))
     if modify:
         config.pluginmanager.call_each(

@@ -100,22 +100,35 @@ def not_in_force_notices(
     judged nothing there (not a pass)."""
     from consentrules.engine.in_force import in_force_on
 
-    notices = []
     dated = [rule for rule in rules if rule.in_force_from is not None]
+    return _dated_notices(
+        summaries,
+        dated,
+        lambda rule, as_of: in_force_on(rule.in_force_from, as_of) is False,
+        lambda summary, early: (
+            f"{len(early)} rule(s) not yet in force on the evaluation date {summary.as_of}, so "
+            "not applied: " + ", ".join(f"{r.id} (from {r.in_force_from})" for r in early)
+        ),
+        "note",
+        "not_in_force",
+    )
+
+
+def _dated_notices(
+    summaries: Iterable[SnapshotSummary],
+    items: list[Any],
+    too_early: Any,
+    render: Any,
+    level: str,
+    category: str,
+) -> list[Notice]:
+    """A notice per snapshot for the items whose date its evaluation date comes before."""
+    notices = []
     for summary in summaries:
         as_of = parse_date(summary.as_of)
-        early = [rule for rule in dated if in_force_on(rule.in_force_from, as_of) is False]  # type: ignore[arg-type]
+        early = [item for item in items if too_early(item, as_of)]
         if early:
-            names = ", ".join(f"{rule.id} (from {rule.in_force_from})" for rule in early)
-            notices.append(
-                Notice(
-                    "note",
-                    f"{len(early)} rule(s) not yet in force on the evaluation date "
-                    f"{summary.as_of}, so not applied: {names}",
-                    summary.path,
-                    category="not_in_force",
-                )
-            )
+            notices.append(Notice(level, render(summary, early), summary.path, category=category))
     return notices
 
 
@@ -139,3 +152,28 @@ def unmapped_notices(summaries: Iterable[SnapshotSummary]) -> list[Notice]:
                 )
             )
     return notices
+
+
+def group_date_notices(
+    rules: Iterable[Rule], summaries: Iterable[SnapshotSummary], registry: Any
+) -> list[Notice]:
+    """A warning per snapshot judged as of a date before the membership of a region group a
+    rule names holds from (the EU before the United Kingdom left, say)."""
+    named: set[str] = set()
+    for rule in rules:
+        terms = [*(rule.params.get("regions") or ()), *(rule.selector.regions or ())]
+        named.update(t for t in [*terms, *rule.jurisdictions] if t in registry.groups)
+    dated = [registry.groups[name] for name in sorted(named) if registry.groups[name].since]
+    return _dated_notices(
+        summaries,
+        dated,
+        lambda group, as_of: as_of.first < parse_date(group.since).first,
+        lambda summary, early: (
+            f"the evaluation date {summary.as_of} is before the region groups the rules name "
+            "were defined as they are: "
+            + "; ".join(f"{g.name} as of {g.since} ({g.note})" for g in early)
+            + "; membership then may differ"
+        ),
+        "warning",
+        "group_definition",
+    )

@@ -53,7 +53,8 @@ class Notice:
     #: (a purpose, category or recipient no rule knows; fails the run with --strict), "extrapolated"
     #: (judged as of a date after the snapshot was taken), "not_in_force" (rules whose law did
     #: not yet apply on the evaluation date), "unmapped" (settings that state no purposes;
-    #: fails the run with --strict).
+    #: fails the run with --strict), "group_definition" (judged as of a date before a region
+    #: group's membership holds).
     category: str = ""
 
 

@@ -83,6 +83,9 @@ class Group:
     name: str
     title: str
     leaves: frozenset[str]
+    #: The date the membership holds from (membership changes: the UK left the EU).
+    since: str = ""
+    note: str = ""
 
 
 class RegionRegistry:
@@ -113,7 +116,13 @@ class RegionRegistry:
             leaves = (
                 self.all_leaves if members == ["*"] else self._expand_terms(members, raw_groups)
             )
-            self.groups[name] = Group(name, str(spec.get("title", name)), leaves)
+            self.groups[name] = Group(
+                name,
+                str(spec.get("title", name)),
+                leaves,
+                since=str(spec.get("since", "")),
+                note=str(spec.get("note", "")),
+            )
         # Leaves as bits of an int: set operations on a few hundred regions cost one machine
         # operation per 30 leaves and a few bytes, where frozensets cost kilobytes.
         self._bits = {leaf: 1 << i for i, leaf in enumerate(sorted(self.all_leaves))}
