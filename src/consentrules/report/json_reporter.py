@@ -1,13 +1,15 @@
 """``json``: the stable machine-readable report (``"format": "consentrules-report"``, v1).
 
 Top-level keys: ``format``, ``version``, ``tool`` (name, version, plugins), ``summary``,
-``snapshots``, ``rules`` (by id, with references) and ``findings`` (sorted as the engine
-sorts them). Each finding has ``rule_id``, ``severity``, ``status`` (``violation`` or
+``snapshots`` (each with what it held, the settings not yet active or stating no purposes,
+and per rule a ``coverage`` of settings evaluated, compliant and not applicable), ``rules``
+(by id, with references) and ``findings`` (sorted as the engine sorts them). Each finding has ``rule_id``, ``severity``, ``status`` (``violation`` or
 ``not_evaluable``), ``message``, ``target`` (``kind``, ``id``), ``regions``, ``location``
 (``path``, ``line``, ``column``, ``pointer``), ``fingerprint`` (stable across reformatting)
 ``evidence`` (facts the check kind measured) and ``suppression`` (null, or the waiver or
-baseline that keeps it from failing the run). ``notices`` lists expired or unused waivers and
-stale baseline entries. ``schemas/report.schema.json`` defines the format.
+baseline that keeps it from failing the run). ``notices`` lists what the run did not judge or
+judged with a caveat, each with a ``category`` (``not_active``, ``not_in_force``, ``skipped``,
+``stale``, ``unknown_token``, ``unmapped``, ``extrapolated``, ``group_definition``). ``schemas/report.schema.json`` defines the format.
 """
 
 from __future__ import annotations
