@@ -123,3 +123,20 @@ def test_every_mapped_key_is_in_the_fideslang_taxonomy():
     uses, categories = plugin.taxonomy_keys()
     assert set(plugin.mapping.DATA_USES) <= uses
     assert set(plugin.mapping.DATA_CATEGORIES) <= categories
+
+
+@pytest.mark.parametrize(
+    ("overlay", "message"),
+    [
+        ("declarations: [a, b]\n", "'declarations' maps"),
+        ("mapping: [1]\n", "'mapping' has data_uses"),
+        ("mapping: {data_uses: {train_ai_system: ai_training}}\n", "must map to a list of tokens"),
+        ("mapping: {data_categories: [user]}\n", "'data_categories' maps Fides keys"),
+    ],
+)
+def test_an_overlay_of_the_wrong_shape_is_the_users_error(project, overlay, message):
+    (project / "consentrules-overlay.yml").write_text(overlay)
+    result = run("check", str(project / "fides.yml"), plugins=[plugin])
+    assert result.exit_code == 2 and message in result.stderr
+    assert "plugin 'fides'" not in result.stderr and "Traceback" not in result.stderr
+    assert "consentrules-overlay.yml:1" in result.stderr

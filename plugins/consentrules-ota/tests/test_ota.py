@@ -125,3 +125,23 @@ def test_patterns_can_be_replaced(tmp_path, capsys):
     patterns.write_text("purposes:\n  pins:\n    phrases: ['\\bpins?\\b']\n")
     assert main(["scan", str(DATASET), "--service", "Pinterest", "--patterns", str(patterns)]) == 0
     assert "pins" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "purposes:\n  x:\n    phrases: ['(?=a)']\n",
+            "purposes.x.phrases: '(?=a)' is not a pattern RE2 reads",
+        ),
+        ("purposes: [1\n", "not valid YAML"),
+        ("purposes:\n  x: [a]\n", "purposes.x must give phrases"),
+        ("- a\n", "expected 'purposes:'"),
+    ],
+)
+def test_a_bad_patterns_file_is_a_clear_error(tmp_path, capsys, content, message):
+    patterns = tmp_path / "patterns.yaml"
+    patterns.write_text(content)
+    assert main(["scan", str(DATASET), "--service", "Reddit", "--patterns", str(patterns)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -166,7 +166,9 @@ def read_overlay(path: Path | None) -> dict[str, Any]:
     data = doc.data if isinstance(doc.data, dict) else None
     if data is None:
         raise InputError([Problem(doc.path, "an overlay is a mapping (declarations, mapping)", 1)])
-    problems = []
+    problems = _overlay_shape(doc, data)
+    if problems:
+        raise InputError(problems)
     for key, facts in (data.get("declarations") or {}).items():
         if not isinstance(facts, dict):
             problems.append(
@@ -189,6 +191,35 @@ def read_overlay(path: Path | None) -> dict[str, Any]:
     if problems:
         raise InputError(problems)
     return data
+
+
+def _overlay_shape(doc: Document, data: dict[str, Any]) -> list[Problem]:
+    """What an overlay must look like: ``declarations`` a mapping, ``mapping`` a mapping of
+    ``data_uses`` and ``data_categories``, each a mapping of a Fides key to a list of tokens."""
+    problems = []
+    if not isinstance(data.get("declarations", {}), dict):
+        problems.append(
+            _problem(doc, "/declarations", "'declarations' maps 'SYSTEM' or 'SYSTEM/NAME' to facts")
+        )
+    table = data.get("mapping", {})
+    if not isinstance(table, dict):
+        return [*problems, _problem(doc, "/mapping", "'mapping' has data_uses and data_categories")]
+    for part in ("data_uses", "data_categories"):
+        entries = table.get(part, {})
+        if not isinstance(entries, dict):
+            problems.append(_problem(doc, f"/mapping/{part}", f"'{part}' maps Fides keys to lists"))
+            continue
+        for key, tokens in entries.items():
+            if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+                problems.append(
+                    _problem(
+                        doc,
+                        json_pointer("mapping", part, key),
+                        f"{key!r} must map to a list of tokens",
+                        f"for example: {key}: [advertising] (an empty list for none)",
+                    )
+                )
+    return problems
 
 
 def build_snapshot(doc: Document, overlay: dict[str, Any], config: Any) -> Snapshot:

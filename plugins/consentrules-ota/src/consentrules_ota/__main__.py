@@ -12,6 +12,7 @@ from pathlib import Path
 from consentrules_ota import as_json
 from consentrules_ota import changes
 from consentrules_ota import scan
+from consentrules_ota.claims import PatternError
 from consentrules_ota.claims import load_matcher
 from consentrules_ota.layouts import LayoutError
 from consentrules_ota.layouts import read_versions
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         versions = read_versions(options.path, options.service, options.document)
         scanned = scan(versions, load_matcher(options.patterns))
-    except (LayoutError, OSError) as exc:
+    except (LayoutError, PatternError, OSError, UnicodeDecodeError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
     if options.format == "json":

@@ -55,7 +55,11 @@ class Matcher:
         return found
 
 
-def _compile(patterns: list[str]) -> Any:
+class PatternError(ValueError):
+    """A patterns file that cannot be used: its message names the purpose and the pattern."""
+
+
+def _compile(patterns: list[str], where: str) -> Any:
     if not patterns:
         return None
     import re2
@@ -63,6 +67,19 @@ def _compile(patterns: list[str]) -> Any:
     options = re2.Options()
     options.case_sensitive = False
     options.log_errors = False
+    for pattern in patterns:  # each alone first, so that the message names the bad one
+        if not isinstance(pattern, str):
+            raise PatternError(f"{where}: {pattern!r} is not a pattern (text)")
+        try:
+            re2.compile(pattern, options)
+        except re2.error as exc:
+            reason = exc.args[0] if exc.args else exc
+            if isinstance(reason, bytes):
+                reason = reason.decode("utf-8", "replace")
+            raise PatternError(
+                f"{where}: {pattern!r} is not a pattern RE2 reads ({reason}); "
+                "lookarounds and back-references are not supported"
+            ) from None
     return re2.compile("|".join(f"(?:{p})" for p in patterns), options)
 
 
@@ -75,13 +92,20 @@ def load_matcher(path: Path | None = None) -> Matcher:
         if path is not None
         else (resources.files("consentrules_ota") / "patterns.yaml").read_text("utf-8")
     )
-    data = yaml.safe_load(text) or {}
+    name = str(path) if path is not None else "patterns.yaml"
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise PatternError(f"{name}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("purposes", {}), dict):
+        raise PatternError(f"{name}: expected 'purposes:' mapping each purpose to its patterns")
     purposes = {}
     for purpose, spec in (data.get("purposes") or {}).items():
-        purposes[purpose] = (
-            _compile(list(spec.get("phrases") or [])),
-            _compile(list(spec.get("negations") or [])),
-            _compile(list(spec.get("ambiguous") or [])),
+        if not isinstance(spec, dict):
+            raise PatternError(f"{name}: purposes.{purpose} must give phrases (and negations)")
+        purposes[purpose] = tuple(
+            _compile(list(spec.get(part) or []), f"{name}: purposes.{purpose}.{part}")
+            for part in ("phrases", "negations", "ambiguous")
         )
     return Matcher({p: v for p, v in purposes.items() if v[0] is not None})
 
