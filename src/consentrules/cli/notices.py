@@ -14,22 +14,31 @@ from consentrules.model.dates import parse_date
 
 def inactive_notices(summaries: Iterable[SnapshotSummary]) -> list[Notice]:
     """A note per snapshot that has settings activated after its evaluation date."""
+    return _setting_notices(
+        summaries,
+        lambda summary: summary.inactive,
+        lambda summary, count, shown: (
+            f"{count} setting{'s were' if count != 1 else ' was'} not active on the evaluation "
+            f"date {summary.as_of} (activated later) and not judged: {shown}"
+        ),
+        "note",
+        "not_active",
+    )
+
+
+def _setting_notices(
+    summaries: Iterable[SnapshotSummary], ids: Any, render: Any, level: str, category: str
+) -> list[Notice]:
+    """A notice per snapshot that has settings of a kind (``ids(summary)``), naming the first
+    twenty."""
     notices = []
     for summary in summaries:
-        if summary.inactive:
-            count = len(summary.inactive)
-            shown = ", ".join(summary.inactive[:20]) + (
-                f" and {count - 20} more" if count > 20 else ""
-            )
-            notices.append(
-                Notice(
-                    "note",
-                    f"{count} setting{'s were' if count != 1 else ' was'} not active on the "
-                    f"evaluation date {summary.as_of} (activated later) and not judged: {shown}",
-                    summary.path,
-                    category="not_active",
-                )
-            )
+        found = ids(summary)
+        if found:
+            count = len(found)
+            shown = ", ".join(found[:20]) + (f" and {count - 20} more" if count > 20 else "")
+            message = render(summary, count, shown)
+            notices.append(Notice(level, message, summary.path, category=category))
     return notices
 
 
@@ -98,13 +107,11 @@ def not_in_force_notices(
 ) -> list[Notice]:
     """A note per rule whose law did not yet apply on a snapshot's evaluation date: the rule
     judged nothing there (not a pass)."""
-    from consentrules.engine.in_force import in_force_on
-
     dated = [rule for rule in rules if rule.in_force_from is not None]
     return _dated_notices(
         summaries,
         dated,
-        lambda rule, as_of: in_force_on(rule.in_force_from, as_of) is False,
+        lambda rule, as_of: rule.in_force_from.is_on_or_before(as_of) is False,
         lambda summary, early: (
             f"{len(early)} rule(s) not yet in force on the evaluation date {summary.as_of}, so "
             "not applied: " + ", ".join(f"{r.id} (from {r.in_force_from})" for r in early)
@@ -135,23 +142,16 @@ def _dated_notices(
 def unmapped_notices(summaries: Iterable[SnapshotSummary]) -> list[Notice]:
     """A warning per snapshot with settings that state no purposes: rules that select by
     purpose cannot judge them, which is not a pass (fails the run with --strict)."""
-    notices = []
-    for summary in summaries:
-        if summary.unmapped:
-            count = len(summary.unmapped)
-            shown = ", ".join(summary.unmapped[:20]) + (
-                f" and {count - 20} more" if count > 20 else ""
-            )
-            notices.append(
-                Notice(
-                    "warning",
-                    f"{count} setting(s) state no purposes, so no rule that selects by purpose "
-                    f"judged them: {shown} (state their purposes, or an empty list for none)",
-                    summary.path,
-                    category="unmapped",
-                )
-            )
-    return notices
+    return _setting_notices(
+        summaries,
+        lambda summary: summary.unmapped,
+        lambda summary, count, shown: (
+            f"{count} setting(s) state no purposes, so no rule that selects by purpose judged "
+            f"them: {shown} (state their purposes, or an empty list for none)"
+        ),
+        "warning",
+        "unmapped",
+    )
 
 
 def group_date_notices(

@@ -365,6 +365,6 @@ def _gather(run: Run, plan: Plan, workers: list[_Worker]) -> Result | None:
     if len(seen) != first:
         return None  # an id used in two runs: the whole check reports where
     merged = merge([findings] + [found for _, found, _, _ in results])
-    whole = summary_part(run, snapshot, covered)
-    summary = merged_summary(run, snapshot, [whole] + [part for *_, part in results], first)
+    parts = [part for *_, part in results]
+    summary = merged_summary(run, snapshot, covered, parts, first)
     return merged, summary, []

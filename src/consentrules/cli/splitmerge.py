@@ -45,16 +45,20 @@ def summary_part(run: Any, snapshot: Any, coverage: dict[str, Any]) -> dict[str,
 
 
 def merged_summary(
-    run: Any, snapshot: Any, parts: list[dict[str, Any]], settings: int
+    run: Any,
+    snapshot: Any,
+    coverage: dict[str, Any],
+    parts: list[dict[str, Any]],
+    settings: int,
 ) -> SnapshotSummary:
-    """The summary of the whole snapshot from its first run's snapshot and every run's part,
-    as one check would give it."""
+    """The summary of the whole snapshot: its first run's (summarised here, with its
+    ``coverage``) joined with the other runs' ``parts``, as one check would give it."""
     from consentrules.cli.inputs import summarize
     from consentrules.engine.evaluate import merge_coverage
 
-    coverage = merge_coverage([part["coverage"] for part in parts])
-    summary = summarize(snapshot, run.as_of, run.config.known_tokens, coverage)
-    unknown: dict[tuple[str, str, str], None] = {}
+    merged = merge_coverage([coverage] + [part["coverage"] for part in parts])
+    summary = summarize(snapshot, run.as_of, run.config.known_tokens, merged)
+    unknown = dict.fromkeys(summary.unknown_tokens)
     for part in parts:
         for name, token, where in part["unknown"]:
             if not any(u[:2] == (name, token) for u in unknown):
@@ -62,7 +66,7 @@ def merged_summary(
     return dataclasses.replace(
         summary,
         settings=settings,
-        inactive=tuple(i for part in parts for i in part["inactive"]),
+        inactive=summary.inactive + tuple(i for part in parts for i in part["inactive"]),
         unknown_tokens=tuple(unknown),
-        unmapped=tuple(i for part in parts for i in part["unmapped"]),
+        unmapped=summary.unmapped + tuple(i for part in parts for i in part["unmapped"]),
     )

@@ -19,16 +19,6 @@ from consentrules.model import Status
 from consentrules.model.dates import PartialDate
 
 
-def in_force_on(day: PartialDate, as_of: PartialDate) -> bool | None:
-    """Whether a law applying from ``day`` applies on ``as_of`` (None: the precision of the
-    dates cannot tell)."""
-    if day.last <= as_of.first:
-        return True
-    if day.first > as_of.last:
-        return False
-    return None
-
-
 def seen_from(setting: Setting, day: PartialDate) -> Setting:
     """The setting as a rule in force from ``day`` sees it: the changes certainly before that
     day are folded into the state it starts with, and it starts on that day (if it began
@@ -63,7 +53,7 @@ def judge_from(
     judge: Callable[[Rule, Sequence[Any], EvalContext], list[Finding]],
 ) -> list[Finding]:
     """The rule's findings, judging only from ``day`` on."""
-    applies = in_force_on(day, ctx.as_of)
+    applies = day.is_on_or_before(ctx.as_of)  # None: the dates' precision cannot tell
     if applies is False:
         return []  # not yet law on the evaluation date (the run's notices say so)
     seen = [seen_from(setting, day) for setting in selected]

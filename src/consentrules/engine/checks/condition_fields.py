@@ -245,7 +245,7 @@ def _practice_view(setting: Setting, ctx: EvalContext, view: dict[str, Any]) -> 
         elif objection.available_at is not None:
             facts["available_at"] = objection.available_at
             if start is not None:
-                before = _before(objection.available_at, start)
+                before = objection.available_at.is_on_or_before(start)
                 if before is not None:
                     facts["before_start"] = before
         view["objection"] = facts
@@ -255,7 +255,7 @@ def _practice_view(setting: Setting, ctx: EvalContext, view: dict[str, Any]) -> 
         if first is not None:
             notice["first_at"] = first
         if start is not None:
-            before = False if first is None else _before(first, start)
+            before = False if first is None else first.is_on_or_before(start)
             if before is not None:
                 notice["before_start"] = before
         if notice:
@@ -297,15 +297,6 @@ class BasisByRegion(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._pairs)
-
-
-def _before(day: Any, start: Any) -> bool | None:
-    """Whether ``day`` is on or before ``start``; None when their precision cannot tell."""
-    if day.last <= start.first:
-        return True
-    if day.first > start.last:
-        return False
-    return None
 
 
 def first_notice(setting: Setting, ctx: EvalContext) -> Any:
