@@ -98,7 +98,7 @@ def test_an_update_on_load_changes_the_default_one_in_a_handler_does_not(tmp_pat
     assert fired == {"ad_user_data"}  # the load listener runs with no user action
 
 
-@pytest.mark.parametrize("code", ["EU", "EEA", "UK", "eu"])
+@pytest.mark.parametrize("code", ["EU", "EEA", "UK", "eu", "US-ZZ", "XX"])
 def test_region_groups_google_ignores_are_not_applied_and_are_reported(tmp_path, code):
     path = page(
         tmp_path,
@@ -203,3 +203,22 @@ def test_a_region_name_google_ignores_is_a_finding_not_an_error(tmp_path):
     flagged = {(f["rule_id"], f["target"]["id"]) for f in result.findings}
     assert ("CM-REGION-CODES", "ad_storage") in flagged
     assert result.exit_code == 1 and "Traceback" not in result.stderr
+
+
+def test_subdivision_codes_google_reads_are_applied(tmp_path):
+    # ISO 3166-2 codes of any country are what Google's region parameter takes: Quebec and
+    # Catalonia denied, the rest of Canada and Spain granted.
+    path = page(
+        tmp_path,
+        f"""
+        gtag('consent', 'default', {ALL_DENIED});
+        gtag('consent', 'default', {{ad_storage: 'granted', region: ['CA', 'ES']}});
+        gtag('consent', 'default', {{ad_storage: 'denied', region: ['ca-qc', 'ES-CT']}});
+        """,
+    )
+    from consentrules.testing import make_config
+
+    snapshot = plugin.ConsentModeAdapter().load(path, make_config([plugin]))
+    (setting,) = [s for s in snapshot.settings if s.id == "ad_storage"]
+    assert dict(setting.region_defaults) == {"CA": True, "ES": True, "CA-QC": False, "ES-CT": False}
+    assert "ignored_region_codes" not in setting.metadata

@@ -141,3 +141,22 @@ def test_boolean_flags_in_every_form(tmp_path, config, variants, default_variant
         flag["defaultVariant"] = default_variant
     path = write(tmp_path, {"t": flag})
     assert settings(path, config)["t"].default is expected
+
+
+def test_iso_3166_2_subdivisions_of_any_country_and_their_divisions(tmp_path, config):
+    # Quebec (Law 25) and Catalonia held back: CA-QC is a province, ES-CT a division whose
+    # four provinces (ES-B, ES-GI, ES-L, ES-T) a user's region attribute may carry instead.
+    targeting = {"if": [{"in": [{"var": "region"}, ["ca-qc", "es-ct", "gb-sct"]]}, "off", "on"]}
+    path = write(
+        tmp_path, {"t": {**BOOL, "targeting": targeting, "metadata": {"purposes": "ai_training"}}}
+    )
+    setting = settings(path, config)["t"]
+    assert setting.default is True
+    assert dict(setting.region_defaults) == {"CA-QC": False, "ES-CT": False, "GB-SCT": False}
+    result = run(
+        "check", str(path), "--format", "json", "--disable-plugin-autoload", plugins=[plugin]
+    )
+    (held_back,) = [f for f in result.findings if f["rule_id"] == "AI-TRAIN-002"]
+    # on in the rest of Spain and the UK, not in Catalonia or Scotland
+    assert {"ES-M", "GB-ENG", "DE"} <= set(held_back["regions"])
+    assert not {"ES-CT", "ES-B", "GB-SCT", "ES"} & set(held_back["regions"])

@@ -1,24 +1,30 @@
 """Region registry: ISO 3166-1 countries, ISO 3166-2 subdivisions and named groups.
 
-Every region term a snapshot or rule uses expands to a set of *leaves*. A leaf is a country code,
-or, for a country whose subdivisions the registry knows (the United States), one subdivision
-code: ``US`` expands to the 50 states and ``US-DC``. This makes "a subdivision inside an
+Every region term a snapshot or rule uses expands to a set of *leaves*. A leaf is a country code
+(for a country with no ISO 3166-2 subdivisions) or a subdivision at the lowest level ISO 3166-2
+gives: ``US`` expands to the 50 states and ``US-DC``, ``ES-CT`` (Catalonia, a *division*) to its
+four provinces, ``GB-SCT`` to Scotland's council areas. This makes "a subdivision inside an
 excluded country" and "a country minus one of its states" exact set operations.
 
-Sets of leaves are turned back into short text by :meth:`RegionRegistry.collapse`, which names a
-group (``EEA``) or a country (``US``) wherever all of its leaves are present.
+A subdivision that ISO 3166-1 also codes as a country (``FR-971`` is Guadeloupe, ``GP``) is an
+alias of that code, and its parent country's leaves leave it out, as geolocation does.
 
-The data lives in ``data/regions.json`` with a note of its source and date.
+Sets of leaves are turned back into short text by :meth:`RegionRegistry.collapse`, which names a
+group (``EEA``), a country (``US``) or a division (``ES-CT``) wherever all of its leaves are
+present.
+
+The data lives in ``data/regions.json``, built from pycountry by
+:mod:`consentrules.model.regiondata`, with a note of its source.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 
 class UnknownRegionError(ValueError):
@@ -31,53 +37,6 @@ class UnknownRegionError(ValueError):
         super().__init__(f"unknown region {term!r}{hint}")
 
 
-#: Adjectives people write for a jurisdiction where a code is wanted (the "did you mean" of an
-#: unknown region); names are matched against the registry's own country names.
-ADJECTIVES = {
-    "american": "US",
-    "australian": "AU",
-    "austrian": "AT",
-    "belgian": "BE",
-    "brazilian": "BR",
-    "british": "GB",
-    "bulgarian": "BG",
-    "canadian": "CA",
-    "croatian": "HR",
-    "cypriot": "CY",
-    "czech": "CZ",
-    "danish": "DK",
-    "dutch": "NL",
-    "english": "GB",
-    "estonian": "EE",
-    "european": "EU",
-    "finnish": "FI",
-    "french": "FR",
-    "german": "DE",
-    "greek": "GR",
-    "hungarian": "HU",
-    "icelandic": "IS",
-    "indian": "IN",
-    "irish": "IE",
-    "italian": "IT",
-    "japanese": "JP",
-    "latvian": "LV",
-    "lithuanian": "LT",
-    "luxembourgish": "LU",
-    "maltese": "MT",
-    "norwegian": "NO",
-    "polish": "PL",
-    "portuguese": "PT",
-    "romanian": "RO",
-    "scottish": "GB",
-    "slovak": "SK",
-    "slovenian": "SI",
-    "spanish": "ES",
-    "swedish": "SE",
-    "swiss": "CH",
-    "welsh": "GB",
-}
-
-
 @dataclass(frozen=True)
 class Group:
     name: str
@@ -86,6 +45,8 @@ class Group:
     #: The date the membership holds from (membership changes: the UK left the EU).
     since: str = ""
     note: str = ""
+    #: Whether a list of regions is summed up under this name (not for a legal-status group).
+    collapse: bool = True
 
 
 class RegionRegistry:
@@ -99,6 +60,12 @@ class RegionRegistry:
             for country, subs in data.get("subdivisions", {}).items()  # type: ignore[attr-defined]
         }
         self.aliases: dict[str, str] = dict(data.get("aliases", {}))  # type: ignore[call-overload]
+        #: Subdivisions with subdivisions of their own (``ES-CT``): code -> member codes.
+        raw_divisions: dict[str, dict[str, Any]] = data.get("divisions", {})  # type: ignore[assignment]
+        self.divisions: dict[str, tuple[str, ...]] = {
+            code: tuple(spec["members"]) for code, spec in raw_divisions.items()
+        }
+        self._division_names = {code: str(spec["name"]) for code, spec in raw_divisions.items()}
         self._country_leaves: dict[str, frozenset[str]] = {
             code: frozenset(self.subdivisions.get(code, {code: ""}).keys())
             if code in self.subdivisions
@@ -108,6 +75,17 @@ class RegionRegistry:
         self._subdivision_country = {
             sub: country for country, subs in self.subdivisions.items() for sub in subs
         }
+        self._division_leaves: dict[str, frozenset[str]] = {}
+        for code in self.divisions:
+            self._division_leaves[code] = self._leaves_of_division(code)
+        # The codes a leaf lies inside, innermost first (the leaf, its divisions, its country).
+        parent = {m: code for code, members in self.divisions.items() for m in members}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        for sub, country in self._subdivision_country.items():
+            chain = [sub]
+            while chain[-1] in parent:
+                chain.append(parent[chain[-1]])
+            self._ancestors[sub] = (*chain, country)
         self.all_leaves: frozenset[str] = frozenset().union(*self._country_leaves.values())
         self.groups: dict[str, Group] = {}
         raw_groups: dict[str, dict[str, object]] = data.get("groups", {})  # type: ignore[assignment]
@@ -122,6 +100,7 @@ class RegionRegistry:
                 leaves,
                 since=str(spec.get("since", "")),
                 note=str(spec.get("note", "")),
+                collapse=bool(spec.get("collapse", True)),
             )
         # Leaves as bits of an int: set operations on a few hundred regions cost one machine
         # operation per 30 leaves and a few bytes, where frozensets cost kilobytes.
@@ -130,8 +109,24 @@ class RegionRegistry:
         self.all_mask = (1 << len(self._leaf_at)) - 1
         self._byte_leaves: dict[int, tuple[str, ...]] = {}
         self._country_masks: tuple[int, list[int]] | None = None
-        # Largest first, so that collapse prefers the broadest name that fits.
-        self._collapse_order = sorted(self.groups.values(), key=lambda g: (-len(g.leaves), g.name))
+        # Largest first, so that collapse prefers the broadest name that fits. A group that is
+        # one country (UK is GB) is named by the country's code.
+        country_sets = set(self._country_leaves.values())
+        self._collapse_order = [
+            (group.name, self.mask(group.leaves))
+            for group in sorted(self.groups.values(), key=lambda g: (-len(g.leaves), g.name))
+            if group.collapse and len(group.leaves) > 1 and group.leaves not in country_sets
+        ]
+        self._term_masks: list[tuple[str, int]] | None = None
+
+    def _leaves_of_division(self, code: str) -> frozenset[str]:
+        out: set[str] = set()
+        for member in self.divisions[code]:
+            if member in self.divisions:
+                out |= self._leaves_of_division(member)
+            else:
+                out.add(member)
+        return frozenset(out)
 
     # Expansion --------------------------------------------------------------------------------
     def _expand_terms(
@@ -200,6 +195,9 @@ class RegionRegistry:
 
     def count_countries_mask(self, mask: int) -> int:
         """:meth:`count_countries` of the leaves of a bit mask, counted on masks."""
+        return _count_countries_cached(self, mask)
+
+    def _count_countries(self, mask: int) -> int:
         if self._country_masks is None:
             single, several = 0, []
             for leaves in self._country_leaves.values():
@@ -219,25 +217,10 @@ class RegionRegistry:
         return True
 
     def suggest(self, term: str) -> list[str]:
-        """Codes the author may have meant: the code in capitals, the country of a name or an
-        adjective (``Swiss``: ``CH``), a country whose name is close, then a code that is."""
-        upper, lower = term.upper(), term.lower()
-        vocabulary = [*self.groups, *self.countries, *self._subdivision_country, *self.aliases]
-        if upper in vocabulary and upper != term:
-            return [upper]
-        by_name = [
-            code
-            for code, name in self.countries.items()
-            if name.lower() == lower or name.lower().startswith(lower + " ")
-        ]
-        if lower in ADJECTIVES:
-            by_name.insert(0, ADJECTIVES[lower])
-        if not by_name and len(term) > 3:
-            names = {name.lower(): code for code, name in self.countries.items()}
-            by_name = [names[n] for n in difflib.get_close_matches(lower, names, n=3, cutoff=0.75)]
-        if by_name:
-            return list(dict.fromkeys(by_name))[:3]
-        return difflib.get_close_matches(upper, vocabulary, n=3, cutoff=0.6)
+        """Codes the author may have meant (see :func:`.regionnames.suggest`)."""
+        from consentrules.model.regionnames import suggest
+
+        return suggest(self, term)
 
     def country_of(self, leaf: str) -> str:
         return self._subdivision_country.get(leaf, leaf)
@@ -255,20 +238,31 @@ class RegionRegistry:
         return list(_collapse_cached(self, frozenset(leaves)))
 
     def _collapse(self, leaves: frozenset[str]) -> tuple[str, ...]:
-        remaining = set(leaves)
+        mask = self.mask(leaves)
         named: list[str] = []
-        for group in self._collapse_order:
-            if len(group.leaves) > 1 and group.leaves <= remaining:
-                named.append(group.name)
-                remaining -= group.leaves
+        for name, group in self._collapse_order:
+            if group & mask == group:
+                named.append(name)
+                mask &= ~group
+        return (*named, *self._terms(mask))
+
+    def _terms(self, mask: int) -> list[str]:
+        """Countries, divisions and leaves that make up a mask, largest first, then sorted."""
+        if self._term_masks is None:
+            several = [
+                (code, leaves)
+                for code, leaves in (*self._country_leaves.items(), *self._division_leaves.items())
+                if len(leaves) > 1
+            ]
+            several.sort(key=lambda item: (-len(item[1]), item[0]))
+            self._term_masks = [(code, self.mask(leaves)) for code, leaves in several]
         codes: list[str] = []
-        for country, subs in self.subdivisions.items():
-            full = frozenset(subs)
-            if full <= remaining:
-                codes.append(country)
-                remaining -= full
-        codes.extend(remaining)
-        return (*named, *sorted(codes))
+        for code, part in self._term_masks:
+            if part & mask == part:
+                codes.append(code)
+                mask &= ~part
+        codes.extend(self._leaves(mask))
+        return sorted(codes)
 
     def count_countries(self, leaves: Iterable[str]) -> int:
         """How many countries the leaves touch (a US state counts as the US)."""
@@ -290,20 +284,14 @@ class RegionRegistry:
         return f"{count} {noun} ({', '.join(terms[:limit])}, ...)"
 
     def count_regions(self, leaves: frozenset[str]) -> int:
-        """How many regions the leaves are, as a reader counts them: a country all of whose
-        subdivisions are in counts once, and a subdivision of a country only partly in counts
+        """How many regions the leaves are, as a reader counts them: a country or a division all
+        of whose leaves are in counts once, and a subdivision of a country only partly in counts
         on its own (40 US states are 40 regions, not "1 region")."""
-        count = 0
-        seen: set[str] = set()
-        for leaf in leaves:
-            country = self._subdivision_country.get(leaf, leaf)
-            if country in seen:
-                continue
-            seen.add(country)
-            own = self._country_leaves.get(country, frozenset((leaf,)))
-            inside = len(own & leaves)
-            count += 1 if inside == len(own) else inside
-        return count
+        return len(self._terms(self.mask(leaves)))
+
+    def ancestors(self, leaf: str) -> tuple[str, ...]:
+        """The codes a leaf lies inside, innermost first: ``ES-B`` is in ``ES-CT`` and ``ES``."""
+        return self._ancestors.get(leaf, (leaf,))
 
 
 def _and_list(items: list[str]) -> str:
@@ -322,6 +310,11 @@ def _leaves_cached(registry: RegionRegistry, mask: int) -> frozenset[str]:
     return registry._leaves(mask)
 
 
+@lru_cache(maxsize=1 << 14)
+def _count_countries_cached(registry: RegionRegistry, mask: int) -> int:
+    return registry._count_countries(mask)
+
+
 @lru_cache(maxsize=1 << 16)
 def _collapse_cached(registry: RegionRegistry, leaves: frozenset[str]) -> tuple[str, ...]:
     return registry._collapse(leaves)
@@ -337,11 +330,13 @@ def _expand_cached(registry: RegionRegistry, term: str) -> frozenset[str]:
     if term in registry.groups:
         return registry.groups[term].leaves
     if term in registry.aliases:
-        return registry._country_leaves[registry.aliases[term]]
+        return _expand_cached(registry, registry.aliases[term])
     if term in registry._country_leaves:
         return registry._country_leaves[term]
     if term in registry._subdivision_country:
         return frozenset((term,))
+    if term in registry._division_leaves:
+        return registry._division_leaves[term]
     raise UnknownRegionError(term, registry.suggest(term))
 
 

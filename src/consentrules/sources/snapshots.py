@@ -77,8 +77,9 @@ class _Builder:
         return found
 
     def region_hint(self) -> str:
-        return "use an ISO 3166-1 alpha-2 code, a US state such as US-CA, or a group: " + ", ".join(
-            self.registry.groups
+        return (
+            "use an ISO 3166-1 alpha-2 code, an ISO 3166-2 subdivision such as US-CA or ES-CT, or a group: "
+            + ", ".join(self.registry.groups)
         )
 
     def region_terms(self, terms: Any, ptr: str) -> tuple[str, ...]:

@@ -237,8 +237,8 @@ def snapshot_from_commands(
                 )
             )
             continue
-        usable = [r for r in regions or () if _is_google_region(r)]
-        dropped = [r for r in regions or () if not _is_google_region(r)]
+        usable = [r for r in regions or () if _is_google_region(r, config.regions)]
+        dropped = [r for r in regions or () if not _is_google_region(r, config.regions)]
         for key, value in command.params.items():
             if key in ("region", "wait_for_update"):
                 continue
@@ -325,11 +325,17 @@ def snapshot_from_commands(
     return _without_disclosures(snapshot)
 
 
-def _is_google_region(code: str) -> bool:
-    """Whether Google's ``region`` parameter reads the code: ISO 3166-1 alpha-2 or ISO
-    3166-2, in any letter case (group names such as EU, EEA or UK are not read)."""
+def _is_google_region(code: str, registry: Any) -> bool:
+    """Whether Google's ``region`` parameter reads the code: an ISO 3166-1 alpha-2 or ISO
+    3166-2 code that exists, in any letter case. Group names (EU, EEA, UK) and codes of the
+    right shape that name no region (``US-ZZ``) match no visitor."""
     upper = code.strip().upper()
-    return bool(_ISO_REGION.fullmatch(upper)) and upper.split("-")[0] not in _NOT_COUNTRIES
+    return (
+        bool(_ISO_REGION.fullmatch(upper))
+        and upper.split("-")[0] not in _NOT_COUNTRIES
+        and upper not in registry.groups
+        and registry.is_known(upper)
+    )
 
 
 def _without_disclosures(snapshot: Snapshot) -> Snapshot:

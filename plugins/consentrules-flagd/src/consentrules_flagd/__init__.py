@@ -307,22 +307,28 @@ def _setting(
         if notes:
             setting["default_note"] = "; ".join(dict.fromkeys(notes))
         return setting
-    per_leaf = _per_leaf(targeting, regions, attribute, evaluators, value_of, notes)
-    counts = Counter(per_leaf.values())
-    common = counts.most_common(1)[0][0]
+    per_region = _per_region(targeting, regions, attribute, evaluators, value_of, notes)
+    # The setting's default is the value most countries get (a country split by subdivision
+    # weighs one country, shared among its parts); the others are region defaults.
+    weights: Counter[bool | None] = Counter()
+    for values in per_region.values():
+        for value in values.values():
+            weights[value] += 1 / len(values)
+    common = weights.most_common(1)[0][0]
     setting["default"] = common
     overrides: dict[str, bool | None] = {}
-    for country in sorted({regions.country_of(leaf) for leaf in per_leaf}):
-        leaves = regions.expand(country)
-        values = {per_leaf[leaf] for leaf in leaves}
-        if len(values) == 1:
-            (value,) = values
+    for country, values in per_region.items():
+        if len(set(values.values())) == 1:
+            (value,) = set(values.values())
             if value != common:
                 overrides[country] = value
         else:
-            for leaf in sorted(leaves):
-                if per_leaf[leaf] != common:
-                    overrides[leaf] = per_leaf[leaf]
+            # Named as briefly as they can be: Catalonia's four provinces are ES-CT.
+            for value in dict.fromkeys(values.values()):
+                if value != common:
+                    leaves = [code for code, got in values.items() if got == value]
+                    for code in regions.collapse(leaves):
+                        overrides[code] = value
     if overrides:
         setting["region_defaults"] = overrides
     if notes:
@@ -330,22 +336,25 @@ def _setting(
     return setting
 
 
-def _per_leaf(
+def _per_region(
     targeting: Any,
     regions: Any,
     attribute: str,
     evaluators: dict[str, Any],
     value_of: Any,
     notes: list[str],
-) -> dict[str, bool | None]:
+) -> dict[str, dict[str, bool | None]]:
+    """What the targeting gives in each country: ``{country: {country: value}}``, or, for a
+    country whose subdivisions the targeting names, ``{country: {leaf: value, ...}}``."""
     literals = string_literals(targeting) | {
         s for rule in evaluators.values() for s in string_literals(rule)
     }
     # The letter case the application passes region codes in, as the targeting spells them:
     # "de" in the targeting means the context carries "de". Both cases: it cannot be told.
-    codes = set(regions.countries) | {sub for subs in regions.subdivisions.values() for sub in subs}
-    lower = {code for code in literals if code.islower() and code.upper() in codes}
-    upper = {code for code in literals if code.isupper() and code in codes}
+    lower = {code for code in literals if code.islower() and regions.is_known(code.upper())}
+    upper = {code for code in literals if code.isupper() and regions.is_known(code)}
+    lower -= {code for code in lower if code.upper() in regions.groups}
+    upper -= {code for code in upper if code in regions.groups}
     case = "mixed" if lower and upper else "lower" if lower else "upper"
     if case == "mixed":
         notes.append(
@@ -353,47 +362,63 @@ def _per_leaf(
             + ", ".join(sorted(lower)[:3] + sorted(upper)[:3])
             + "), so which one the application passes cannot be told"
         )
-    spelled = {code.upper() for code in literals}
-    # Countries whose subdivisions the targeting names, or prefixes of them ("US-" in a
-    # starts_with): each subdivision is then evaluated on its own.
-    by_subdivision = {
-        country
-        for country, subs in regions.subdivisions.items()
-        if any(code in spelled for code in subs)
-        or any(code.startswith(f"{country}-") for code in spelled)
-    }
-    results: dict[str, bool | None] = {}
-    cache: dict[str, bool | None] = {}
-    for leaf in sorted(regions.all_leaves):
-        country = regions.country_of(leaf)
-        code = leaf if country in by_subdivision else country
-        if code not in cache:
-            value: Any = Region((leaf, country)) if code != country else country
-            if case == "lower":
-                value = (
-                    Region(tuple(a.lower() for a in value.aliases))
-                    if isinstance(value, Region)
-                    else value.lower()
-                )
-            evaluation = Evaluation(attribute, None if case == "mixed" else value, evaluators)
-            if case == "mixed":
-                evaluation.unknown_value = "region codes spelled in both letter cases"
-            outcomes = evaluation.run(targeting)
-            values = set()
-            for outcome in outcomes:
-                if outcome is ANY:
-                    values.add(None)
-                    evaluation.reasons.add("a variant the adapter cannot name")
-                else:
-                    values.add(value_of(outcome))
-            if len(values) == 1:
-                cache[code] = values.pop()
-            else:
-                cache[code] = None
-                if evaluation.reasons:
-                    notes.append("targeting depends on " + " and ".join(sorted(evaluation.reasons)))
-        results[leaf] = cache[code]
-    return results
+    # Countries whose subdivisions the targeting names (US-CA, ES-CT), or prefixes of them
+    # ("US-" in a starts_with): each subdivision is then evaluated on its own.
+    by_subdivision: set[str] = set()
+    for code in {code.upper() for code in literals if "-" in code}:
+        if regions.is_known(code):
+            by_subdivision |= {regions.country_of(leaf) for leaf in regions.expand(code)}
+        prefix = code.split("-")[0]
+        if prefix in regions.countries:
+            by_subdivision |= {regions.country_of(leaf) for leaf in regions.expand(prefix)}
+    out: dict[str, dict[str, bool | None]] = {}
+    for country in sorted(regions.countries):
+        leaves = sorted(regions.expand(country))
+        split = country in by_subdivision and leaves != [country]
+        out[country] = {
+            code: _evaluate(
+                regions.ancestors(code) if split else (country,),
+                case,
+                targeting,
+                attribute,
+                evaluators,
+                value_of,
+                notes,
+            )
+            for code in (leaves if split else [country])
+        }
+    return out
+
+
+def _evaluate(
+    codes: tuple[str, ...],
+    case: str,
+    targeting: Any,
+    attribute: str,
+    evaluators: dict[str, Any],
+    value_of: Any,
+    notes: list[str],
+) -> bool | None:
+    """The flag's value for a user whose region attribute is the first of ``codes`` (a
+    subdivision also matches the divisions and the country it lies in)."""
+    if case == "lower":
+        codes = tuple(code.lower() for code in codes)
+    value: Any = Region(codes) if len(codes) > 1 else codes[0]
+    evaluation = Evaluation(attribute, None if case == "mixed" else value, evaluators)
+    if case == "mixed":
+        evaluation.unknown_value = "region codes spelled in both letter cases"
+    values = set()
+    for outcome in evaluation.run(targeting):
+        if outcome is ANY:
+            values.add(None)
+            evaluation.reasons.add("a variant the adapter cannot name")
+        else:
+            values.add(value_of(outcome))
+    if len(values) == 1:
+        return values.pop()  # type: ignore[no-any-return]
+    if evaluation.reasons:
+        notes.append("targeting depends on " + " and ".join(sorted(evaluation.reasons)))
+    return None
 
 
 @hookimpl
