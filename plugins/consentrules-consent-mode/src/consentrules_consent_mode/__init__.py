@@ -1,6 +1,6 @@
 """consentrules-consent-mode: read Google Consent Mode v2 defaults as a consentrules snapshot.
 
-Two inputs:
+Three inputs:
 
 * a JSON export of the ``consent`` ``default`` commands::
 
@@ -18,7 +18,9 @@ Two inputs:
   that runs on load changes the effective default everywhere; one in an event handler or a
   callback runs only after the user acts and is not applied. A page that loads Google's tags
   but sets no consent default is read too: every type is then granted, as Consent Mode
-  assumes.
+  assumes;
+* a Google Tag Manager container export: the consent commands of the tags that fire on a new
+  visitor's page load (:mod:`consentrules_consent_mode.gtm`).
 
 Each consent type becomes a setting whose ``default`` is true where the type is ``granted``.
 A command with a ``region`` list overrides the global default there; the most specific region
@@ -357,8 +359,12 @@ class ConsentModeAdapter:
     suffixes: tuple[str, ...] = (".json", *PAGE_SUFFIXES)
 
     def recognizes(self, path: Path, head: str) -> bool:
+        from consentrules_consent_mode.gtm import is_container_export
+
         suffix = path.suffix.lower()
         if suffix == ".json":
+            if is_container_export(head):
+                return True
             return bool(re.search(r"_storage\"|\"ad_user_data\"", head)) and (
                 "consent" in head or '"commands"' in head
             )
@@ -370,8 +376,16 @@ class ConsentModeAdapter:
         text = read_text(path)
         name = str(path)
         today = dt.date.today().isoformat()
+        container = False
         if path.suffix.lower() == ".json":
-            header, commands = commands_from_json(text, name)
+            from consentrules_consent_mode.gtm import commands_from_container
+            from consentrules_consent_mode.gtm import is_container_export
+
+            container = is_container_export(text[:4096])
+            if container:
+                header, commands = commands_from_container(text, name)
+            else:
+                header, commands = commands_from_json(text, name)
             platform = str(header.get("platform") or path.stem)
             taken_at = str(header.get("taken_at") or today)
         else:
@@ -382,7 +396,7 @@ class ConsentModeAdapter:
             taken_at = today
             # No command at all: the page's tags run with Consent Mode's own default (granted),
             # which every setting then says.
-        if not commands and path.suffix.lower() == ".json":
+        if not commands and path.suffix.lower() == ".json" and not container:
             raise InputError(
                 [Problem(name, "no gtag('consent', 'default', ...) command found", line=1)]
             )

@@ -124,6 +124,34 @@ def consent_calls(scripts: list[Script]) -> list[Call]:
     return calls
 
 
+#: The sandboxed API of Tag Manager templates: call name -> consent action.
+_TEMPLATE_APIS = {"setDefaultConsentState": "default", "updateConsentState": "update"}
+
+
+def template_calls(script: Script) -> list[Call]:
+    """The ``setDefaultConsentState({...})`` and ``updateConsentState({...})`` calls of a Tag
+    Manager template's sandboxed code, with when each runs (as for a page's calls)."""
+    tree = _parser().parse(script.text.encode("utf-8"))
+    declared: dict[str, Any] = {}
+    called: set[str] = set()
+    _collect(tree.root_node, script, set(), declared, called)
+    out: list[Call] = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        stack.extend(reversed(node.children))
+        action = _TEMPLATE_APIS.get(_callee_name(node)) if node.type == "call_expression" else None
+        arguments = node.child_by_field_name("arguments") if action else None
+        if action is None or arguments is None or not arguments.named_children:
+            continue
+        line, column = _position(node, script)
+        on_load, why = _on_load(node, called, declared)
+        problems: list[tuple[str, int, int]] = []
+        params = _literal(arguments.named_children[0], script, problems)
+        out.append(Call(action, params, line, column, on_load, why, _condition(node), problems))
+    return out
+
+
 def _text(node: Any) -> str:
     return node.text.decode("utf-8", errors="replace") if node is not None else ""
 

@@ -1,0 +1,132 @@
+"""Google Tag Manager container exports (issue 17, point 4), written as Tag Manager writes them
+(Admin > Export Container): Google's reference consent template with a region table, a CMP
+template whose defaults are fixed in its code, a Custom HTML snippet with commented-out
+defaults, an update that fires on the banner's event, and a paused tag."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import consentrules_consent_mode as plugin
+import pytest
+
+from consentrules.testing import make_config
+from consentrules.testing import run
+
+EXPORT = Path(__file__).parent / "data" / "GTM-K7Q2ZXM_workspace.json"
+
+
+@pytest.fixture(scope="module")
+def settings():
+    snapshot = plugin.ConsentModeAdapter().load(EXPORT, make_config([plugin]))
+    return snapshot, {s.id: s for s in snapshot.settings}
+
+
+def test_the_export_is_recognised_and_names_the_container(settings):
+    snapshot, _ = settings
+    head = EXPORT.read_text()[:2048]
+    assert plugin.ConsentModeAdapter().recognizes(EXPORT, head)
+    assert snapshot.platform == "shop.example" and snapshot.taken_at.text == "2025-03-14"
+
+
+def test_the_template_region_table_gives_the_defaults(settings):
+    _, by_id = settings
+    ad = by_id["ad_storage"]
+    overrides = dict(ad.region_defaults)
+    assert ad.default is True  # the table's first row: every region granted
+    assert overrides["DE"] is False and overrides["NO"] is False and overrides["CH"] is False
+    # "UK" is not a code Google reads: GB stays granted, and the entry is reported
+    assert "GB" not in overrides and "UK" not in overrides
+    assert ad.metadata["ignored_region_codes"] == ["UK"]
+
+
+def test_defaults_fixed_in_a_templates_code_are_read(settings):
+    _, by_id = settings
+    # the Acme CMP template calls setDefaultConsentState({... region: ['US-CA']}) itself
+    assert dict(by_id["ad_user_data"].region_defaults)["US-CA"] is False
+
+
+def test_what_does_not_run_on_load_is_not_applied(settings):
+    _, by_id = settings
+    # the paused tag would deny everything; the update on the CMP's event needs a click;
+    # the CMP's callback update runs only when the visitor changes consent
+    assert by_id["ad_personalization"].default is True
+    assert by_id["ad_storage"].default is True
+    # the snippet's commented-out defaults are not read; its update on load is
+    assert by_id["analytics_storage"].default is False
+    assert not dict(by_id["analytics_storage"].region_defaults or {})
+
+
+def test_check_reports_the_uk_left_open(tmp_path):
+    result = run("check", str(EXPORT), "--format", "json", plugins=[plugin])
+    assert result.exit_code == 1, result.stderr
+    fired = {(f["rule_id"], f["target"]["id"]): f for f in result.findings}
+    eea = fired[("CM-ADS-EEA-UK", "ad_storage")]
+    assert eea["status"] == "violation" and eea["regions"] == ["GB"]
+    assert ("CM-REGION-CODES", "ad_storage") in fired
+
+
+def _export(tmp_path, tags, triggers=(), templates=()):
+    data = {
+        "exportFormatVersion": 2,
+        "exportTime": "2025-05-01 10:00:00",
+        "containerVersion": {
+            "container": {"name": "t.example", "publicId": "GTM-T"},
+            "tag": list(tags),
+            "trigger": list(triggers),
+            "customTemplate": list(templates),
+        },
+    }
+    path = tmp_path / "container.json"
+    path.write_text(json.dumps(data, indent=2))
+    return path
+
+
+def _param(key, value):
+    return {"type": "TEMPLATE", "key": key, "value": value}
+
+
+TEMPLATE = {"templateId": "5", "templateData": "setDefaultConsentState(x); updateConsentState(y);"}
+
+
+def test_a_value_from_a_variable_cannot_be_told(tmp_path):
+    tag = {
+        "name": "Consent default", "type": "cvt_1_5", "firingTriggerId": ["2147479572"],
+        "parameter": [_param("command", "default"), _param("ad_storage", "{{Region default}}"),
+                      _param("analytics_storage", "denied")],
+    }  # fmt: skip
+    snapshot = plugin.ConsentModeAdapter().load(
+        _export(tmp_path, [tag], templates=[TEMPLATE]), make_config([plugin])
+    )
+    ad = next(s for s in snapshot.settings if s.id == "ad_storage")
+    assert ad.default is None and "{{Region default}}" in ad.default_note
+
+
+def test_a_default_on_some_pages_only_is_uncertain(tmp_path):
+    trigger = {"triggerId": "30", "name": "Shop pages", "type": "PAGEVIEW",
+               "filter": [{"type": "CONTAINS", "parameter": [_param("arg0", "{{Page URL}}"),
+                                                            _param("arg1", "/shop")]}]}  # fmt: skip
+    tag = {"name": "Consent default", "type": "cvt_1_5", "firingTriggerId": ["30"],
+           "parameter": [_param("command", "default"), _param("adStorage", "denied")]}  # fmt: skip
+    snapshot = plugin.ConsentModeAdapter().load(
+        _export(tmp_path, [tag], [trigger], [TEMPLATE]), make_config([plugin])
+    )
+    ad = next(s for s in snapshot.settings if s.id == "ad_storage")
+    assert ad.default is None and "Shop pages" in ad.default_note
+
+
+def test_a_container_without_a_consent_default_grants_everything(tmp_path):
+    tag = {"name": "GA4", "type": "googtag", "firingTriggerId": ["2147479573"],
+           "parameter": [_param("tagId", "G-1")]}  # fmt: skip
+    result = run("check", str(_export(tmp_path, [tag])), "--format", "json", plugins=[plugin])
+    fired = {(f["rule_id"], f["target"]["id"]) for f in result.findings}
+    assert ("CM-ADS-EEA-UK", "ad_storage") in fired
+
+
+def test_a_broken_export_is_an_input_error_with_a_line(tmp_path):
+    path = tmp_path / "container.json"
+    path.write_text('{"exportFormatVersion": 2,\n "containerVersion": {"tag": [}\n}')
+    result = run("check", str(path), plugins=[plugin])
+    assert result.exit_code == 2 and "container.json:2" in result.stderr
+    assert "Traceback" not in result.stderr
