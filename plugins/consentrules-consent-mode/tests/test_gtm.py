@@ -130,3 +130,15 @@ def test_a_broken_export_is_an_input_error_with_a_line(tmp_path):
     result = run("check", str(path), plugins=[plugin])
     assert result.exit_code == 2 and "container.json:2" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_one_gap_is_reported_once_with_every_pack_that_judges_it():
+    # Issue 17 point 7: the GB default broke four rules of three packs, reported four times.
+    text = run("check", str(EXPORT), "--color", "never", plugins=[plugin]).stdout
+    entry = text.split("  HIGH     setting ad_storage")[1].split("\n  ")[0:8]
+    block = "\n".join(entry)
+    assert "breaks: CM-ADS-EEA-UK [consent-mode]" in block
+    assert "breaks: UK-PECR-STORAGE-CONSENT [uk-gdpr]" in block
+    assert (
+        text.count("in GB\n      breaks: CM-ADS-EEA-UK") == 3
+    )  # ad_storage, ad_user_data, ad_personalization

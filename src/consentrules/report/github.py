@@ -47,10 +47,12 @@ def command(name: str, message: str, **properties: object) -> str:
 
 
 def render_github(report: Report) -> str:
+    from consentrules.report.gaps import group_gaps
+
     lines = []
-    for finding in report.findings:
-        if finding.suppressed:
-            continue
+    # One annotation per gap: the rules a problem breaks share it (the most severe leads).
+    for gap in group_gaps(f for f in report.findings if not f.suppressed):
+        finding = gap.lead
         rule = report.rules.get(finding.rule_id)
         title = f"{finding.rule_id}: {rule.title}" if rule else finding.rule_id
         if finding.status.value == "violation":
@@ -58,6 +60,8 @@ def render_github(report: Report) -> str:
         else:
             name, title = "warning", f"{title} (not evaluable)"
         message = f"{finding.target_kind} {finding.target_id}: {finding.message}"
+        if len(gap.findings) > 1:
+            message += f" (also breaks {', '.join(gap.rule_ids[1:])})"
         lines.append(
             command(
                 name,

@@ -27,19 +27,32 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
+def _rule_link(rule_id: str, report: Report) -> str:
+    rule = report.rules.get(rule_id)
+    url = next((r.url for r in rule.references if r.url), None) if rule else None
+    return f"[{rule_id}]({url})" if url else rule_id
+
+
 def _table(findings: list[Finding], report: Report, extra: str | None = None) -> list[str]:
+    """One row per gap (:mod:`consentrules.report.gaps`): the rules it breaks share a row.
+    Suppressed findings (``extra``: the reason column) keep a row each, since each has its own
+    reason."""
+    from consentrules.report.gaps import Gap
+    from consentrules.report.gaps import group_gaps
+
     head = "| Severity | Rule | Target | Regions | Where | Finding |"
     rule_line = "|---|---|---|---|---|---|"
     if extra:
         head += f" {extra} |"
         rule_line += "---|"
     lines = [head, rule_line]
-    for f in sorted(findings, key=lambda f: (-f.severity, f.rule_id, f.snapshot, f.target_id)):
-        rule = report.rules.get(f.rule_id)
-        url = next((r.url for r in rule.references if r.url), None) if rule else None
-        rule_text = f"[{f.rule_id}]({url})" if url else f.rule_id
+    gaps = [Gap((f,)) for f in findings] if extra else group_gaps(findings)
+    gaps.sort(key=lambda g: (-g.lead.severity, g.lead.rule_id, g.lead.snapshot, g.lead.target_id))
+    for gap in gaps:
+        f = gap.lead
+        rules = ", ".join(_rule_link(rule_id, report) for rule_id in gap.rule_ids)
         row = (
-            f"| {f.severity.label} | {rule_text} | {f.target_kind} `{_cell(f.target_id)}` | "
+            f"| {f.severity.label} | {rules} | {f.target_kind} `{_cell(f.target_id)}` | "
             f"{_cell(regions_text(f)) or '-'} | `{_cell(location_text(f))}` | "
             f"{_cell(f.message)} |"
         )

@@ -1,4 +1,7 @@
-"""``text``: findings grouped by snapshot and rule, for a terminal or a plain-text file.
+"""``text``: findings grouped by snapshot and gap, for a terminal or a plain-text file.
+
+A gap is one problem with every rule it breaks (:mod:`consentrules.report.gaps`); each broken
+rule then follows once, with why, the fix and the law.
 
 Colour is used only when writing to a terminal, and never when ``NO_COLOR`` is set
 (``--color always|never`` overrides).
@@ -63,7 +66,7 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 class TextReporter:
     name = "text"
-    description = "human-readable text, grouped by snapshot and rule"
+    description = "human-readable text, grouped by snapshot and gap (every rule a problem breaks)"
     extension = ".txt"
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
@@ -103,19 +106,41 @@ class TextReporter:
         stream.write("\n".join(lines) + "\n")
 
     def _violations(self, report: Report, findings: list[Finding], paint: _Painter) -> list[str]:
+        """One entry per gap (a problem several rules may judge), listing every rule it breaks;
+        then each broken rule once, with why, the fix and the law."""
+        from consentrules.report.gaps import group_gaps
+
         lines: list[str] = []
         violations = [f for f in findings if f.status is Status.VIOLATION and not f.suppressed]
-        for rule_id, group in groupby(violations, key=lambda f: f.rule_id):
-            items = list(group)
+        broken: dict[str, Severity] = {}
+        for gap in group_gaps(violations):
+            lead = gap.lead
+            label = paint(_COLOURS[lead.severity], f"{lead.severity.label.upper():<8}")
+            target = f"{lead.target_kind} {lead.target_id}"
+            lines.append(f"  {label} {target}  {paint(_DIM, location_text(lead))}")
+            lines.extend(_wrap(lead.message, "      "))
+            for finding in gap.findings:
+                rule = report.rules.get(finding.rule_id)
+                extra = "" if finding.severity == lead.severity else f" ({finding.severity.label})"
+                pack = f" [{rule.pack}]" if rule is not None and rule.pack else ""
+                title = f" {rule.title}" if rule is not None else ""
+                lines.extend(
+                    _wrap(
+                        f"{paint(_DIM, 'breaks:')} {paint(_BOLD, finding.rule_id)}{extra}{pack}"
+                        f"{title}",
+                        "      ",
+                    )
+                )
+                if finding.message != lead.message:
+                    lines.extend(_wrap(finding.message, "        "))
+                broken.setdefault(finding.rule_id, finding.severity)
+        if broken:
+            lines.append(f"  {paint(_BOLD, 'RULES BROKEN')} (why, the fix and the law)")
+        for rule_id in sorted(broken, key=lambda r: (-broken[r], r)):
             rule = report.rules.get(rule_id)
-            severity = items[0].severity
+            severity = broken[rule_id]
             label = paint(_COLOURS[severity], f"{severity.label.upper():<8}")
-            title = rule.title if rule else ""
-            lines.append(f"  {label} {paint(_BOLD, rule_id)}  {title}")
-            for finding in items:
-                target = f"{finding.target_kind} {finding.target_id}"
-                lines.append(f"    {target}  {paint(_DIM, location_text(finding))}")
-                lines.extend(_wrap(finding.message, "      "))
+            lines.append(f"    {label} {paint(_BOLD, rule_id)}  {rule.title if rule else ''}")
             if rule is not None:
                 lines.extend(self._rule_notes(rule.description, rule.remediation, paint))
                 for ref in rule.references:
