@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from consentrules.engine.findings import prepare_regions
     from consentrules.engine.findings import region_finding
     from consentrules.hookspecs import hookimpl
+    from consentrules.model import Claim
     from consentrules.model import Disclosure
     from consentrules.model import DisclosureVersion
     from consentrules.model import Finding
@@ -43,12 +44,15 @@ if TYPE_CHECKING:
     from consentrules.model import Severity
     from consentrules.model import Snapshot
     from consentrules.model import Status
+    from consentrules.model.dates import PartialDate
+    from consentrules.model.dates import parse_date
     from consentrules.model.errors import ConsentrulesError
     from consentrules.model.errors import ExitCode
     from consentrules.model.errors import InputError
     from consentrules.model.errors import PluginError
     from consentrules.model.errors import Problem
     from consentrules.model.errors import UsageError
+    from consentrules.model.vocabulary import VOCABULARY
     from consentrules.plugin.config import Config
     from consentrules.plugin.registry import ParamError
     from consentrules.sources.schema import describe_path
@@ -79,6 +83,9 @@ _EXPORTS = {
     "read_document": "consentrules.sources.yamlsource",
     "json_pointer": "consentrules.sources.yamlsource",
     "describe_path": "consentrules.sources.schema",
+    "PartialDate": "consentrules.model.dates",
+    "parse_date": "consentrules.model.dates",
+    "VOCABULARY": "consentrules.model.vocabulary",
     **{
         name: "consentrules.engine.evaluation"
         for name in ("Span", "applicable_leaves", "default_on_leaves", "spans")
@@ -90,6 +97,7 @@ _EXPORTS = {
     **{
         name: "consentrules.model"
         for name in (
+            "Claim",
             "Disclosure",
             "DisclosureVersion",
             "Finding",
@@ -108,6 +116,8 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "VOCABULARY",
+    "Claim",
     "Config",
     "ConsentrulesError",
     "Disclosure",
@@ -120,6 +130,7 @@ __all__ = [
     "InputError",
     "JsonSourceMap",
     "ParamError",
+    "PartialDate",
     "PerSettingCheck",
     "PluginError",
     "Problem",
@@ -141,6 +152,7 @@ __all__ = [
     "gap_finding",
     "hookimpl",
     "json_pointer",
+    "parse_date",
     "prepare_regions",
     "read_document",
     "read_text",

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from consentrules.plugin.config import Config
     from consentrules.plugin.registry import AdapterRegistry
     from consentrules.plugin.registry import CheckKindRegistry
+    from consentrules.plugin.registry import ClaimMatcher
+    from consentrules.plugin.registry import DisclosureReaderRegistry
     from consentrules.plugin.registry import ReporterRegistry
 
 PROJECT_NAME = "consentrules"
@@ -88,6 +90,39 @@ def consentrules_register_adapters(registry: AdapterRegistry) -> None:
     registered (pluggy's calling order: ``@hookimpl(tryfirst=True)`` on this hook moves yours
     ahead) and the first whose ``recognizes`` returns true reads it. The built-in ``native``
     adapter registers with ``trylast=True``, so a plugin's adapter is asked before it.
+    """
+
+
+@hookspec
+def consentrules_register_disclosure_readers(registry: DisclosureReaderRegistry) -> None:
+    """Register disclosure readers: sources of dated policy versions, such as an archive of a
+    service's privacy policy, used with ``check --disclosures NAME:LOCATION`` and the
+    ``consentrules disclosures scan|diff`` commands.
+
+    :param registry: call ``registry.add(reader)`` with an object that has ``name``,
+        ``description`` and ``read(location, config)`` returning a list of
+        :class:`consentrules.Disclosure` (see
+        :class:`consentrules.plugin.registry.DisclosureReader`).
+
+    A reader that derives what each version says from its text asks
+    ``config.claim_matcher()`` (see :func:`consentrules_claim_matcher`), and should keep the
+    evidence: each version's ``source``, ``sha256``, ``recorded_at`` and ``claims``.
+    """
+
+
+@hookspec(firstresult=True)
+def consentrules_claim_matcher(config: Config) -> ClaimMatcher | None:
+    """Return the object that finds what a disclosure's text says, or None to leave it to
+    another plugin.
+
+    :param config: the run's configuration.
+    :return: an object with ``claims(text)`` returning a list of :class:`consentrules.Claim`
+        (token, the sentence it rests on, the section heading).
+
+    The first plugin that returns a matcher wins (``firstresult``): the pattern matcher of
+    consentrules-ota registers with ``trylast=True``, so a plugin with an NLP or LLM-based
+    classifier replaces it by implementing this hook. Precision matters more than recall: a
+    purpose claimed where the text does not state it gives false passes on timing rules.
     """
 
 
@@ -165,12 +200,14 @@ def consentrules_sessionfinish(config: Config, report: Report, exitstatus: int) 
 
 __all__ = [
     "consentrules_addoption",
+    "consentrules_claim_matcher",
     "consentrules_configure",
     "consentrules_input_files",
     "consentrules_modify_findings",
     "consentrules_modify_rules",
     "consentrules_register_adapters",
     "consentrules_register_check_kinds",
+    "consentrules_register_disclosure_readers",
     "consentrules_register_reporters",
     "consentrules_rule_paths",
     "consentrules_sessionfinish",

@@ -154,6 +154,11 @@ def _call_adapter(config: Config, adapter: Any, path: Path) -> Snapshot:
             f"adapter {adapter.name!r} returned {type(snapshot).__name__}, not a Snapshot",
             plugin=config.adapters.provider(adapter.name),
         )
+    if config.getoption("disclosures"):
+        from consentrules.sources.disclosures import read_sources
+        from consentrules.sources.disclosures import with_disclosures
+
+        snapshot = with_disclosures(snapshot, read_sources(config))
     return snapshot
 
 

@@ -205,11 +205,22 @@ def _command(
         "schema": commands.cmd_schema,
         ("rules", "validate"): commands.cmd_rules_validate,
         ("snapshot", "validate"): commands.cmd_snapshot_validate,
+        ("disclosures", "scan"): _disclosures("scan"),
+        ("disclosures", "diff"): _disclosures("diff"),
     }
     key: Any = command
-    if command in ("rules", "snapshot", "baseline"):
+    if command in ("rules", "snapshot", "baseline", "disclosures"):
         key = (command, options[f"{command}_command"])
     return int(handlers[key](config, options))
+
+
+def _disclosures(action: str) -> Any:
+    def run(config: Any, options: dict[str, Any]) -> int:
+        from consentrules.cli import disclosures
+
+        return int(getattr(disclosures, f"cmd_{action}")(config, options))
+
+    return run
 
 
 def main(argv: Sequence[str] | None = None, plugins: Sequence[Any] = ()) -> int:

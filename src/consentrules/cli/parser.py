@@ -128,6 +128,18 @@ def _selection_options(parser: Any) -> None:
     )
 
 
+def _disclosure_options(parser: Any) -> None:
+    """What a disclosure reader selects in a location (``check`` and ``disclosures``)."""
+    parser.add_argument(
+        "--service", metavar="NAME", help="the service whose documents to read (OTA: its folder)"
+    )
+    parser.add_argument(
+        "--document",
+        metavar="TYPE",
+        help="the document to read (OTA terms type; default: Privacy Policy)",
+    )
+
+
 def _run_options(parser: Any) -> None:
     """Options shared by ``check`` and ``baseline create``."""
     parser.add_argument(
@@ -141,6 +153,14 @@ def _run_options(parser: Any) -> None:
         "--as-of", metavar="DATE", help="evaluation date (default: each snapshot's taken_at)"
     )
     parser.add_argument("--adapter", metavar="NAME", help="read snapshots with this adapter")
+    _disclosure_options(parser)
+    parser.add_argument(
+        "--disclosures",
+        action="append",
+        metavar="READER:LOCATION",
+        help="add the policy history a disclosure reader finds at LOCATION to every snapshot "
+        "(repeatable), e.g. ota:path/to/dataset with --service NAME",
+    )
     parser.add_argument(
         "--jobs",
         "-j",
@@ -278,6 +298,38 @@ def build_parser(plugin_options: Any = None) -> Any:
     snap_validate = sub("validate", "validate snapshot files", snapshot_cmds)
     snap_validate.add_argument("paths", nargs="+", metavar="PATH")
     snap_validate.add_argument("--adapter", metavar="NAME", help="read with this adapter")
+
+    disclosures = sub("disclosures", "read a policy history: what each version says, and diffs")
+    disclosure_cmds = disclosures.add_subparsers(dest="disclosures_command", metavar="ACTION")
+    disclosure_cmds.required = True
+    for name, text in (
+        ("scan", "each version with its dates and the purposes it states, with the sentences"),
+        ("diff", "what changed between two versions: claims added and removed, with excerpts"),
+    ):
+        p = sub(name, text, disclosure_cmds)
+        p.add_argument("location", metavar="LOCATION", help="where the history is (a path)")
+        p.add_argument(
+            "--reader", default="ota", metavar="NAME", help="the disclosure reader (default: ota)"
+        )
+        _disclosure_options(p)
+        p.add_argument(
+            "--format", dest="disclosures_format", choices=("text", "json"), default="text"
+        )
+        if plugin_options is not None:  # a reader's own options (--ota-patterns)
+            plugin_options(p)
+        if name == "diff":
+            p.add_argument(
+                "--from",
+                dest="from_version",
+                metavar="VERSION",
+                help="the older version (a version id or a day; default: the one before --to)",
+            )
+            p.add_argument(
+                "--to",
+                dest="to_version",
+                metavar="VERSION",
+                help="the newer version (default: the latest)",
+            )
 
     sub("plugins", "list loaded plugins, their versions and hooks")
     parser.set_defaults(_check_parser=check)  # for the project configuration's key check

@@ -24,6 +24,7 @@ from consentrules.model.rules import Review
 from consentrules.model.rules import Rule
 from consentrules.model.rules import Selector
 from consentrules.model.rules import Severity
+from consentrules.model.snapshot import Claim
 from consentrules.model.snapshot import Disclosure
 from consentrules.model.snapshot import DisclosureVersion
 from consentrules.model.snapshot import HistoryEntry
@@ -37,6 +38,7 @@ from consentrules.model.snapshot import SourceMap
 
 __all__ = [
     "STRICT_NOTICES",
+    "Claim",
     "Disclosure",
     "DisclosureVersion",
     "Expectation",

@@ -138,6 +138,16 @@ class Setting:
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """What a version's text says, found by a claim matcher: a purpose or statement token, the
+    sentence it rests on and the heading of the section the sentence is in."""
+
+    token: str
+    excerpt: str
+    heading: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class DisclosureVersion:
     """One dated version of a disclosure document and what it states."""
 
@@ -152,6 +162,22 @@ class DisclosureVersion:
     pointer: str = ""
     #: The regions the version addresses; None: everyone.
     regions: tuple[str, ...] | None = None
+    #: Where the text was read from (a file path, or a repository path at a commit).
+    source: str | None = None
+    #: SHA-256 of the text, in hexadecimal.
+    sha256: str | None = None
+    #: When an archive recorded this version (ISO 8601, UTC): the text was published at or
+    #: before this time, not necessarily on it.
+    recorded_at: str | None = None
+    #: The dates the text states for itself ("effective", "last updated"), as written.
+    stated_dates: tuple[tuple[str, str], ...] = ()
+    #: What the text says and where (derived versions: the evidence for ``purposes`` and
+    #: ``statements``).
+    claims: tuple[Claim, ...] = ()
+
+    def claim_for(self, token: str) -> Claim | None:
+        """The first claim of ``token`` in this version, if a matcher found one."""
+        return next((claim for claim in self.claims if claim.token == token), None)
 
     @property
     def all_statements(self) -> frozenset[str]:

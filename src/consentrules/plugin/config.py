@@ -20,6 +20,8 @@ from consentrules.model.regions import default_registry
 from consentrules.plugin.manager import ConsentrulesPluginManager
 from consentrules.plugin.registry import AdapterRegistry
 from consentrules.plugin.registry import CheckKindRegistry
+from consentrules.plugin.registry import ClaimMatcher
+from consentrules.plugin.registry import DisclosureReaderRegistry
 from consentrules.plugin.registry import ReporterRegistry
 
 
@@ -33,6 +35,7 @@ class Config:
     check_kinds: CheckKindRegistry = field(default_factory=CheckKindRegistry)
     adapters: AdapterRegistry = field(default_factory=AdapterRegistry)
     reporters: ReporterRegistry = field(default_factory=ReporterRegistry)
+    disclosure_readers: DisclosureReaderRegistry = field(default_factory=DisclosureReaderRegistry)
     regions: RegionRegistry = field(default_factory=default_registry)
     cwd: Path = field(default_factory=Path.cwd)
     #: Warnings for the report (expired waivers, stale baseline entries...); plugins may add.
@@ -57,6 +60,20 @@ class Config:
         pm.call_each("consentrules_register_check_kinds", registry=self.check_kinds)
         pm.call_each("consentrules_register_adapters", registry=self.adapters)
         pm.call_each("consentrules_register_reporters", registry=self.reporters)
+        pm.call_each("consentrules_register_disclosure_readers", registry=self.disclosure_readers)
+
+    def claim_matcher(self) -> ClaimMatcher:
+        """The claim matcher the plugins provide (the first ``consentrules_claim_matcher``
+        that returns one); a :class:`UsageError` when none does."""
+        from consentrules.model.errors import UsageError
+
+        matcher = self.pluginmanager.hook.consentrules_claim_matcher(config=self)
+        if matcher is None:
+            raise UsageError(
+                "no claim matcher is installed: install consentrules-ota "
+                "(pip install ./plugins/consentrules-ota) or a plugin that provides one"
+            )
+        return matcher  # type: ignore[no-any-return]
 
     def plugin_rule_paths(self) -> list[Path]:
         """Rule paths shipped by plugins (the bundled rules among them)."""

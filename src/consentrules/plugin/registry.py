@@ -24,6 +24,8 @@ from consentrules.model.errors import PluginError
 
 if TYPE_CHECKING:
     from consentrules.engine.evaluation import EvalContext
+    from consentrules.model import Claim
+    from consentrules.model import Disclosure
     from consentrules.model import Finding
     from consentrules.model import Report
     from consentrules.model import Rule
@@ -104,6 +106,30 @@ class Reporter(Protocol):
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
         """Write the whole report to ``stream``."""
         ...
+
+
+@runtime_checkable
+class DisclosureReader(Protocol):
+    """A source of dated disclosure versions (a policy history): ``check --disclosures
+    NAME:LOCATION`` adds what it reads to every snapshot, and ``consentrules disclosures``
+    shows it."""
+
+    name: str
+    description: str
+
+    def read(self, location: str, config: Config) -> Sequence[Disclosure]:
+        """The documents at ``location``, each with its versions, oldest first; raise
+        :class:`consentrules.InputError` for a location that cannot be read. The run's
+        ``--service`` and ``--document`` options (``config.getoption``) say what to select."""
+        ...
+
+
+@runtime_checkable
+class ClaimMatcher(Protocol):
+    """Finds what a disclosure's text says: purposes and statements, with the sentence each
+    rests on (``consentrules_claim_matcher`` returns one)."""
+
+    def claims(self, text: str) -> Sequence[Claim]: ...
 
 
 T = TypeVar("T")
@@ -225,6 +251,13 @@ class AdapterRegistry(Registry["Adapter"]):
 
     def _check(self, item: Adapter, plugin: str) -> None:
         _require(item, ("description", "suffixes", "recognizes", "load"), self.what, plugin)
+
+
+class DisclosureReaderRegistry(Registry["DisclosureReader"]):
+    what = "disclosure reader"
+
+    def _check(self, item: DisclosureReader, plugin: str) -> None:
+        _require(item, ("description", "read"), self.what, plugin)
 
 
 class ReporterRegistry(Registry["Reporter"]):

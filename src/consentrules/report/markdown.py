@@ -33,6 +33,17 @@ def _rule_link(rule_id: str, report: Report) -> str:
     return f"[{rule_id}]({url})" if url else rule_id
 
 
+def _evidence(finding: Finding) -> str:
+    """The disclosure versions the finding rests on, after the message (a cell: <br> lines)."""
+    from consentrules.model.evidence import disclosure_facts
+    from consentrules.model.evidence import evidence_line
+
+    return "".join(
+        f"<br>Evidence, {label}: {_cell(evidence_line(facts))}"
+        for label, facts in disclosure_facts(finding.evidence)
+    )
+
+
 def _table(findings: list[Finding], report: Report, extra: str | None = None) -> list[str]:
     """One row per gap (:mod:`consentrules.report.gaps`): the rules it breaks share a row.
     Suppressed findings (``extra``: the reason column) keep a row each, since each has its own
@@ -54,7 +65,7 @@ def _table(findings: list[Finding], report: Report, extra: str | None = None) ->
         row = (
             f"| {f.severity.label} | {rules} | {f.target_kind} `{_cell(f.target_id)}` | "
             f"{_cell(regions_text(f)) or '-'} | `{_cell(location_text(f))}` | "
-            f"{_cell(f.message)} |"
+            f"{_cell(f.message)}{_evidence(f)} |"
         )
         if extra and f.suppression is not None:
             row += f" {_cell(f.suppression.kind + ': ' + f.suppression.justification)} |"

@@ -23,6 +23,7 @@ from consentrules.model import Report
 from consentrules.model import Rule
 from consentrules.model import Severity
 from consentrules.model import Status
+from consentrules.model.evidence import disclosure_facts
 from consentrules.plugin.registry import ReporterRegistry
 from consentrules.report import relative_uri
 from consentrules.report import write_json
@@ -133,6 +134,11 @@ def _result(finding: Finding, rule_index: dict[str, int], cwd: Path) -> dict[str
             "regions": list(finding.regions),
         },
     }
+    disclosures = disclosure_facts(finding.evidence)
+    if disclosures:  # the versions it rests on: document, dates, source, hash, excerpt
+        result["properties"]["disclosures"] = [
+            {"role": label, **facts} for label, facts in disclosures
+        ]
     if finding.rule_id in rule_index:
         result["ruleIndex"] = rule_index[finding.rule_id]
     if finding.suppression is not None:

@@ -64,6 +64,17 @@ def _wrap(text: str, indent: str) -> list[str]:
     ) or [indent.rstrip()]
 
 
+def _evidence(finding: Finding, paint: _Painter) -> list[str]:
+    """The disclosure versions the finding rests on: document, version, dates, hash, excerpt."""
+    from consentrules.model.evidence import disclosure_facts
+    from consentrules.model.evidence import evidence_line
+
+    lines: list[str] = []
+    for label, facts in disclosure_facts(finding.evidence):
+        lines.extend(_wrap(f"{paint(_DIM, 'evidence:')} {label}: {evidence_line(facts)}", "      "))
+    return lines
+
+
 class TextReporter:
     name = "text"
     description = "human-readable text, grouped by snapshot and gap (every rule a problem breaks)"
@@ -119,6 +130,7 @@ class TextReporter:
             target = f"{lead.target_kind} {lead.target_id}"
             lines.append(f"  {label} {target}  {paint(_DIM, location_text(lead))}")
             lines.extend(_wrap(lead.message, "      "))
+            lines.extend(_evidence(lead, paint))
             for finding in gap.findings:
                 rule = report.rules.get(finding.rule_id)
                 extra = "" if finding.severity == lead.severity else f" ({finding.severity.label})"
@@ -168,6 +180,7 @@ class TextReporter:
                 f"{paint(_DIM, location_text(finding))}"
             )
             lines.extend(_wrap(finding.message, "      "))
+            lines.extend(_evidence(finding, paint))
         return lines
 
     def _suppressed(self, findings: list[Finding], paint: _Painter) -> list[str]:

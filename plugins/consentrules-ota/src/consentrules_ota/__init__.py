@@ -1,11 +1,16 @@
 """consentrules-ota: read Open Terms Archive policy histories and find what each version says.
 
-Work in progress (issue 15): this first part reads both OTA layouts into recorded versions
-(:mod:`consentrules_ota.layouts`), finds the purposes each version states with the sentence and
-section heading it rests on (:mod:`consentrules_ota.claims`, patterns in ``patterns.yaml``),
-extracts the dates a text states for itself, and scans a history
-(``python -m consentrules_ota scan``). Turning a scan into a snapshot's disclosures
-(``check --disclosures ota:PATH``) comes next.
+The plugin reads both OTA layouts into recorded versions (:mod:`consentrules_ota.layouts`),
+finds the purposes and statements each version makes with the sentence and section heading
+they rest on (:mod:`consentrules_ota.claims`, patterns in ``patterns.yaml``), extracts the
+dates a text states for itself, and gives the result to consentrules as a disclosure reader
+(``ota``, :mod:`consentrules_ota.reader`) and as the default claim matcher:
+
+    consentrules check platform.yaml --disclosures ota:path/to/dataset --service Pinterest
+    consentrules disclosures scan path/to/dataset --service Pinterest
+    consentrules disclosures diff path/to/dataset --service Pinterest --to 2023-08-02
+
+``python -m consentrules_ota scan`` is the same scan without consentrules' options.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from consentrules import hookimpl
 from consentrules_ota.claims import Claim
 from consentrules_ota.claims import Matcher
 from consentrules_ota.layouts import RecordedVersion
@@ -128,3 +134,37 @@ def as_json(scanned: list[ScannedVersion]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+@hookimpl
+def consentrules_addoption(parser: Any) -> None:
+    group = parser.add_argument_group("ota")
+    group.add_argument(
+        "--ota-patterns",
+        metavar="FILE",
+        help="the phrase patterns the claim matcher uses (default: the plugin's patterns.yaml)",
+    )
+
+
+@hookimpl
+def consentrules_register_disclosure_readers(registry: Any) -> None:
+    from consentrules_ota.reader import OtaReader
+
+    registry.add(OtaReader())
+
+
+@hookimpl(trylast=True)
+def consentrules_claim_matcher(config: Any) -> Any:
+    from pathlib import Path
+
+    from consentrules import UsageError
+    from consentrules_ota.claims import PatternError
+    from consentrules_ota.reader import PatternMatcher
+
+    path = config.getoption("ota_patterns")
+    try:
+        return PatternMatcher(Path(path) if path else None)
+    except PatternError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"--ota-patterns: cannot read {path}: {exc.strerror}") from None

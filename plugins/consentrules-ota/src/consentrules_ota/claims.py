@@ -2,7 +2,7 @@
 and the heading of its section.
 
 What a purpose looks like in a policy is data: ``patterns.yaml`` next to the code (or a file
-a consultant gives) lists, per purpose, ``phrases`` that state it, ``negations`` that cancel a
+a consultant gives) lists, per purpose (and per statement, such as ``opt_out``), ``phrases`` that state it, ``negations`` that cancel a
 phrase in the same sentence ("we do not use your messages to train"), and ``ambiguous`` uses
 that must not count (a course that "trains" its users). Patterns are regular expressions,
 matched case-insensitively with RE2, in time linear in the text whatever the pattern.
@@ -22,6 +22,7 @@ from typing import Any
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 _UNDERLINE = re.compile(r"^(=+|-+)\s*$")
+_CELL = re.compile(r"\s*(?:\|\s*)+\|?\s*|<br\s*/?>", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 
 
@@ -97,16 +98,21 @@ def load_matcher(path: Path | None = None) -> Matcher:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise PatternError(f"{name}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("purposes", {}), dict):
-        raise PatternError(f"{name}: expected 'purposes:' mapping each purpose to its patterns")
-    purposes = {}
-    for purpose, spec in (data.get("purposes") or {}).items():
-        if not isinstance(spec, dict):
-            raise PatternError(f"{name}: purposes.{purpose} must give phrases (and negations)")
-        purposes[purpose] = tuple(
-            _compile(list(spec.get(part) or []), f"{name}: purposes.{purpose}.{part}")
-            for part in ("phrases", "negations", "ambiguous")
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(section, {}), dict) for section in ("purposes", "statements")
+    ):
+        raise PatternError(
+            f"{name}: expected 'purposes:' (and 'statements:') mapping each token to its patterns"
         )
+    purposes = {}
+    for section in ("purposes", "statements"):
+        for token, spec in (data.get(section) or {}).items():
+            if not isinstance(spec, dict):
+                raise PatternError(f"{name}: {section}.{token} must give phrases (and negations)")
+            purposes[token] = tuple(
+                _compile(list(spec.get(part) or []), f"{name}: {section}.{token}.{part}")
+                for part in ("phrases", "negations", "ambiguous")
+            )
     return Matcher({p: v for p, v in purposes.items() if v[0] is not None})
 
 
@@ -121,9 +127,11 @@ def sentences(text: str) -> list[tuple[str, str]]:
     def flush() -> None:
         if paragraph:
             joined = _plain(" ".join(paragraph))
-            for sentence in _SENTENCE.split(joined):
-                if sentence.strip():
-                    out.append((heading, sentence.strip()))
+            # Table cells and line breaks (<br>) end a sentence as a full stop does.
+            for piece in _CELL.split(joined):
+                for sentence in _SENTENCE.split(piece):
+                    if sentence.strip(" |"):
+                        out.append((heading, sentence.strip(" |")))
             paragraph.clear()
 
     for index, line in enumerate(lines):

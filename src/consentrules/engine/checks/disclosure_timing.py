@@ -55,6 +55,7 @@ from consentrules.model import Setting
 from consentrules.model import Status
 from consentrules.model.dates import PartialDate
 from consentrules.model.dates import days_between
+from consentrules.model.evidence import version_facts
 from consentrules.model.regions import RegionRegistry
 from consentrules.plugin.registry import CheckKindRegistry
 from consentrules.plugin.registry import ParamError
@@ -290,6 +291,7 @@ class DisclosureTiming(StatementChecks):
                     "document": first[0].id,
                     "version": first[1].version,
                     "days_after_activation": low if low == high else [low, high],
+                    "disclosure": version_facts(first[0], first[1], purpose),
                 }
             else:
                 unsure.append(
@@ -297,7 +299,10 @@ class DisclosureTiming(StatementChecks):
                     f"{deadline.describe_range()} ({_days(n)} before activation "
                     f"{activated.describe_range()}); the verdict depends on the day"
                 )
-                evidence["purposes"][purpose] = {"status": "not_evaluable"}
+                evidence["purposes"][purpose] = {
+                    "status": "not_evaluable",
+                    "disclosure": version_facts(first[0], first[1], purpose),
+                }
         if late:
             message = f"activated {activated}, but " + "; ".join(late)
             if unsure:

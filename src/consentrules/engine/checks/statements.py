@@ -16,6 +16,7 @@ from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Status
 from consentrules.model.dates import PartialDate
+from consentrules.model.evidence import version_facts
 
 DATE_FIELDS = ("published_at", "effective_at")
 
@@ -121,7 +122,10 @@ class StatementChecks:
                 pointer=current.pointer,
                 message=message,
                 status=status,
-                evidence={"missing_statements": lacking},
+                evidence={
+                    "missing_statements": lacking,
+                    "disclosure": version_facts(document, current),
+                },
             )
 
     def _date(self, version: DisclosureVersion, prepared: Prepared) -> PartialDate | None:
@@ -140,6 +144,7 @@ class StatementChecks:
             drops: list[str] = []
             unsure: list[str] = []
             dropping: DisclosureVersion | None = None
+            stated_before: DisclosureVersion | None = None
             last_with: DisclosureVersion | None = None
             missing_since: DisclosureVersion | None = None
             for _, _, version in dated:
@@ -151,7 +156,8 @@ class StatementChecks:
                     last_with, missing_since = version, None
                 elif last_with is not None and missing_since is None:
                     missing_since = version
-                    dropping = dropping or version
+                    if dropping is None:
+                        dropping, stated_before = version, last_with
             if missing_since is not None and last_with is not None:
                 self._record_drop(drops, unsure, last_with, missing_since, prepared, None)
             if drops or unsure:
@@ -176,7 +182,11 @@ class StatementChecks:
                     pointer=dropping.pointer,
                     message=message,
                     status=status,
-                    evidence={"statement": token},
+                    evidence={
+                        "statement": token,
+                        "stated_in": version_facts(document, stated_before or dropping, token),
+                        "dropped_in": version_facts(document, dropping),
+                    },
                 )
 
     def _record_drop(
