@@ -19,6 +19,7 @@ from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Setting
 from consentrules.model import Status
+from consentrules.model.evidence import date_facts
 from consentrules.model.regions import RegionRegistry
 
 
@@ -90,8 +91,8 @@ def gap_finding(
     )
 
 
-def merge_spans(offending: list[tuple[Span, int]]) -> list[tuple[str, int]]:
-    """Join consecutive periods with the same offending regions (bit masks); describe each."""
+def joined_spans(offending: list[tuple[Span, int]]) -> list[tuple[Span, int]]:
+    """Join consecutive periods with the same offending regions (bit masks)."""
     merged: list[tuple[Span, int]] = []
     for span, leaves in offending:
         if merged and merged[-1][1] == leaves and merged[-1][0].end == span.start:
@@ -99,7 +100,18 @@ def merge_spans(offending: list[tuple[Span, int]]) -> list[tuple[str, int]]:
             merged[-1] = (Span(span.state, previous.start, span.end, span.certain), leaves)
         else:
             merged.append((span, leaves))
-    return [(span.describe(), leaves) for span, leaves in merged]
+    return merged
+
+
+def merge_spans(offending: list[tuple[Span, int]]) -> list[tuple[str, int]]:
+    """:func:`joined_spans`, each period described in words."""
+    return [(span.describe(), leaves) for span, leaves in joined_spans(offending)]
+
+
+def span_facts(spans: list[tuple[Span, int]]) -> list[dict[str, Any]]:
+    """The periods as ISO 8601 fields: ``from`` and ``until`` (null: still holds on the
+    evaluation date), each the first and last day it may be (a month-only date is a range)."""
+    return [{"from": date_facts(span.start), "until": date_facts(span.end)} for span, _ in spans]
 
 
 def region_finding(
@@ -115,7 +127,8 @@ def region_finding(
     ``offending`` pairs a span with the bit mask of the leaves at fault in it.
     """
     registry = ctx.regions
-    periods = merge_spans(offending)
+    spans = joined_spans(offending)
+    periods = [(span.describe(), mask) for span, mask in spans]
     parts = [
         f"in {registry.describe(registry.leaves_of(mask))} {period}".strip()
         for period, mask in periods
@@ -133,6 +146,7 @@ def region_finding(
         evidence={
             "regions_count": registry.count_countries_mask(union_mask),
             "periods": [period for period, _ in periods],
+            "spans": span_facts(spans),
         },
     )
 

@@ -6,7 +6,10 @@ and per rule a ``coverage`` of settings evaluated, compliant and not applicable)
 (by id, with references) and ``findings`` (sorted as the engine sorts them). Each finding has ``rule_id``, ``severity``, ``status`` (``violation`` or
 ``not_evaluable``), ``message``, ``target`` (``kind``, ``id``), ``regions``, ``location``
 (``path``, ``line``, ``column``, ``pointer``), ``fingerprint`` (stable across reformatting)
-``evidence`` (facts the check kind measured) and ``suppression`` (null, or the waiver or
+``evidence`` (facts the check kind measured: ``spans`` give each period's ``from`` and
+``until`` as ISO 8601 first and last days; ``disclosure``, ``stated_in`` and ``dropped_in``
+give the disclosure versions a finding rests on, with document, version, dates, source, hash
+and excerpt) and ``suppression`` (null, or the waiver or
 baseline that keeps it from failing the run). ``notices`` lists what the run did not judge or
 judged with a caveat, each with a ``category`` (``not_active``, ``not_in_force``, ``skipped``,
 ``stale``, ``unknown_token``, ``unmapped``, ``extrapolated``, ``group_definition``). ``schemas/report.schema.json`` defines the format.

@@ -38,10 +38,11 @@ from consentrules.engine.findings import PerSettingCheck
 from consentrules.engine.findings import default_on_in
 from consentrules.engine.findings import for_group
 from consentrules.engine.findings import gap_finding
-from consentrules.engine.findings import merge_spans
+from consentrules.engine.findings import joined_spans
 from consentrules.engine.findings import never_on_by_default
 from consentrules.engine.findings import prepare_regions_mask
 from consentrules.engine.findings import region_finding
+from consentrules.engine.findings import span_facts
 from consentrules.engine.findings import uncertain_span_gap
 from consentrules.model import Finding
 from consentrules.model import Rule
@@ -115,12 +116,13 @@ class OptInDefault(PerSettingCheck):
                 gaps.append(uncertain_span_gap(span, ctx))
         if offending and regions_unknown:
             message = "enrolls users by default wherever it applies (the snapshot lists no regions)"
-            periods = [period for period, _ in merge_spans(offending)]
+            joined = joined_spans(offending)
+            periods = [span.describe() for span, _ in joined]
             return ctx.setting_finding(
                 rule,
                 setting,
                 f"{message} {join_periods(periods)}".strip(),
-                evidence={"periods": periods},
+                evidence={"periods": periods, "spans": span_facts(joined)},
             )
         if offending:
             tail = f"; also {'; '.join(dict.fromkeys(gaps))}" if gaps else ""
