@@ -193,3 +193,16 @@ def test_a_reader_that_returns_the_wrong_thing_is_the_plugins_fault(tmp_path):
     assert result.exit_code == 2, result.stderr
     assert "plugin 'BrokenPlugin'" in result.stderr
     assert "returned str, not a Disclosure" in result.stderr
+
+
+def test_a_packs_claims_file_is_not_read_as_rules(tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "rules.yaml").write_text(
+        "rules:\n  - id: R\n    title: t\n    severity: low\n    selector: {purposes: [ads]}\n"
+        "    check: {kind: opt_in_default}\n"
+    )
+    (pack / "claims.yaml").write_text("purposes:\n  ads:\n    phrases: ['advert']\n")
+    result = run("rules", "list", "--rules", str(pack))
+    assert result.exit_code == 0, result.stderr
+    assert "R" in result.stdout.split()

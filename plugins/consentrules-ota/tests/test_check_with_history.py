@@ -134,3 +134,39 @@ def test_bad_sources_are_usage_or_input_errors(tmp_path, args, message):
     result = run("check", str(snapshot), *filled, plugins=[plugin])
     assert result.exit_code == 2 and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_claims_yaml_next_to_a_rule_pack_extends_the_matcher(tmp_path):
+    # A consultant's pack says what "research" looks like in a policy, without code.
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "rules.yaml").write_text(
+        "rules:\n"
+        "  - id: RESEARCH-NOTICE\n"
+        "    title: Research must be disclosed before it starts\n"
+        "    severity: medium\n"
+        "    selector: {purposes: [research]}\n"
+        "    check: {kind: disclosure_timing, document_kind: privacy_policy, min_days_before: 0}\n"
+    )
+    (pack / "claims.yaml").write_text(
+        "purposes:\n  research:\n    phrases: ['\\bconduct (analytics and )?research\\b']\n"
+    )
+    setting = {"id": "study", "purposes": ["research"], "default": False,
+               "regions": {"include": ["US"]}, "activated_at": "2022-01-01"}  # fmt: skip
+    snapshot = write_snapshot(tmp_path, {"taken_at": "2025-10-10", "settings": [setting]})
+    result = run("check", str(snapshot), "--rules", str(pack), "--disclosures",
+                 f"ota:{DATASET}", "--service", "Pinterest", "--format", "json",
+                 plugins=[plugin])  # fmt: skip
+    (finding,) = result.findings  # activated before the first recording: cannot be told
+    assert finding["status"] == "not_evaluable", finding["message"]
+    facts = finding["evidence"]["purposes"]["research"]["disclosure"]
+    assert facts["version"] == "2022-07-11T14:59:45Z"
+    assert "research" in facts["excerpt"].lower()
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "rules.yaml").write_text((pack / "rules.yaml").read_text())
+    without = run("check", str(snapshot), "--rules", str(bare), "--disclosures",
+                  f"ota:{DATASET}", "--service", "Pinterest", "--format", "json",
+                  plugins=[plugin])  # fmt: skip
+    (never,) = without.findings  # the base patterns know no research phrase
+    assert never["status"] == "violation" and "never disclosed" in never["message"]

@@ -44,6 +44,11 @@ from consentrules.sources.yamlsource import pointer
 RULE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
+#: Files a rule folder may hold that are not rules: ``claims.yaml`` says what a pack's purposes
+#: look like in a policy's text, for a claim matcher (consentrules-ota reads it).
+NOT_RULE_FILES = frozenset({"claims.yaml", "claims.yml"})
+
+
 def find_rule_files(paths: Iterable[Path]) -> list[Path]:
     """Rule files named by ``paths``: files as given, folders searched recursively (links
     followed, each folder once), sorted. A folder with no rule file is an error: a run must
@@ -56,7 +61,11 @@ def find_rule_files(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             found = walk(path)
             problems.extend(found.problems)
-            rule_files = [p for p in found.files if p.suffix.lower() in RULE_SUFFIXES]
+            rule_files = [
+                p
+                for p in found.files
+                if p.suffix.lower() in RULE_SUFFIXES and p.name not in NOT_RULE_FILES
+            ]
             if not rule_files and not found.problems:
                 problems.append(
                     Problem(

@@ -146,6 +146,24 @@ def consentrules_addoption(parser: Any) -> None:
     )
 
 
+def pack_patterns(config: Any) -> list[Any]:
+    """``claims.yaml`` files next to the rules in use: a pack says what its purposes look like
+    in a policy, and a consultant extends that without code."""
+    from pathlib import Path
+
+    places = {path.parent for path in config.rule_files}
+    if not places:  # no rules loaded yet (disclosures scan): the rules a check would load
+        places = {*config.plugin_rule_paths(), *(Path(p) for p in config.getoption("rules") or ())}
+    found: set[Path] = set()
+    for place in places:
+        if place.is_file():
+            place = place.parent
+        if place.is_dir():
+            found.update(place.glob("claims.yaml"))
+            found.update(place.glob("*/claims.yaml"))
+    return sorted(found)
+
+
 @hookimpl
 def consentrules_register_disclosure_readers(registry: Any) -> None:
     from consentrules_ota.reader import OtaReader
@@ -163,7 +181,7 @@ def consentrules_claim_matcher(config: Any) -> Any:
 
     path = config.getoption("ota_patterns")
     try:
-        return PatternMatcher(Path(path) if path else None)
+        return PatternMatcher(Path(path) if path else None, pack_patterns(config))
     except PatternError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:

@@ -15,6 +15,7 @@ a negation nor an ambiguous use does.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -84,16 +85,39 @@ def _compile(patterns: list[str], where: str) -> Any:
     return re2.compile("|".join(f"(?:{p})" for p in patterns), options)
 
 
-def load_matcher(path: Path | None = None) -> Matcher:
-    """The patterns of ``path``, or the plugin's own ``patterns.yaml``."""
+def load_matcher(path: Path | None = None, extra: Sequence[Path] = ()) -> Matcher:
+    """The patterns of ``path`` (or the plugin's own ``patterns.yaml``), extended by those of
+    the ``extra`` files (``claims.yaml`` next to rule packs): the phrases, negations and
+    ambiguous uses of a token add up."""
+    base = (
+        (str(path), path.read_text("utf-8"))
+        if path is not None
+        else (
+            "patterns.yaml",
+            (resources.files("consentrules_ota") / "patterns.yaml").read_text("utf-8"),
+        )
+    )
+    sources = [base, *((str(p), p.read_text("utf-8")) for p in extra)]
+    merged: dict[str, dict[str, list[str]]] = {}
+    where: dict[str, str] = {}
+    for name, text in sources:
+        for section, token, part, patterns in _entries(name, text):
+            merged.setdefault(token, {}).setdefault(part, []).extend(patterns)
+            where.setdefault(token, f"{name}: {section}.{token}")
+    compiled = {
+        token: tuple(
+            _compile(parts.get(part, []), f"{where[token]}.{part}")
+            for part in ("phrases", "negations", "ambiguous")
+        )
+        for token, parts in merged.items()
+    }
+    return Matcher({t: v for t, v in compiled.items() if v[0] is not None})
+
+
+def _entries(name: str, text: str) -> list[tuple[str, str, str, list[str]]]:
+    """(section, token, part, patterns) of one patterns file."""
     import yaml
 
-    text = (
-        path.read_text("utf-8")
-        if path is not None
-        else (resources.files("consentrules_ota") / "patterns.yaml").read_text("utf-8")
-    )
-    name = str(path) if path is not None else "patterns.yaml"
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
@@ -104,16 +128,17 @@ def load_matcher(path: Path | None = None) -> Matcher:
         raise PatternError(
             f"{name}: expected 'purposes:' (and 'statements:') mapping each token to its patterns"
         )
-    purposes = {}
+    out = []
     for section in ("purposes", "statements"):
         for token, spec in (data.get(section) or {}).items():
             if not isinstance(spec, dict):
                 raise PatternError(f"{name}: {section}.{token} must give phrases (and negations)")
-            purposes[token] = tuple(
-                _compile(list(spec.get(part) or []), f"{name}: {section}.{token}.{part}")
-                for part in ("phrases", "negations", "ambiguous")
-            )
-    return Matcher({p: v for p, v in purposes.items() if v[0] is not None})
+            for part in ("phrases", "negations", "ambiguous"):
+                patterns = spec.get(part) or []
+                if not isinstance(patterns, list):
+                    raise PatternError(f"{name}: {section}.{token}.{part} must be a list")
+                out.append((section, str(token), part, list(patterns)))
+    return out
 
 
 def sentences(text: str) -> list[tuple[str, str]]:

@@ -140,13 +140,14 @@ class OtaReader:
 
 
 class PatternMatcher:
-    """The claim matcher of ``patterns.yaml`` (or ``--ota-patterns FILE``) as the core asks
-    for it: claims as :class:`consentrules.Claim`."""
+    """The claim matcher of ``patterns.yaml`` (or ``--ota-patterns FILE``), extended by the
+    ``claims.yaml`` files next to the rule packs in use, as the core asks for it: claims as
+    :class:`consentrules.Claim`."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, extra: list[Path] | None = None) -> None:
         from consentrules_ota.claims import load_matcher
 
-        self._matcher = load_matcher(path)
+        self._matcher = load_matcher(path, extra or ())
 
     def claims(self, text: str) -> list[Claim]:
         return [Claim(c.purpose, c.sentence, c.heading) for c in self._matcher.claims(text)]
