@@ -159,8 +159,12 @@ def run_checks(
 
 
 def cmd_check(config: Config, options: dict[str, Any]) -> int:
-    setup(config, options)
     outputs = plan_outputs(config, options)  # (before the run: a bad path fails at once)
+    # Timelines cost a pass over every setting: only for a format that draws them (HTML).
+    options["timelines"] = any(
+        getattr(config.reporters.get(name), "draws_timelines", False) for name, _ in outputs
+    )
+    setup(config, options)
     written = [("-o", Path(path)) for _, path in outputs if path is not None]
     with collector_paused():
         report = run_checks(config, options, outputs=written)

@@ -167,10 +167,12 @@ def summarize(
     as_of: PartialDate | None,
     known: Any = None,
     coverage: Any = None,
+    timelines: Any = None,
 ) -> SnapshotSummary:
     """What was checked; with the ``known`` tokens of a run (``Config.known_tokens``), also the
     purposes, categories and recipients no loaded rule knows; with ``coverage`` (filled by
-    ``Engine.evaluate``), what each rule evaluated and found compliant."""
+    ``Engine.evaluate``), what each rule evaluated and found compliant; with ``timelines`` (a
+    region registry), each setting's timeline, for the reports that draw them."""
     from consentrules.engine.evaluation import inactive_settings
     from consentrules.model.vocabulary import unknown_tokens
 
@@ -186,7 +188,17 @@ def summarize(
         unknown_tokens=unknown_tokens(snapshot.settings, known) if known else (),
         coverage=coverage or {},
         unmapped=tuple(unmapped_settings(snapshot.settings)),
+        users=snapshot.users,
+        timelines=_timelines(snapshot, as_of, timelines),
     )
+
+
+def _timelines(snapshot: Snapshot, as_of: PartialDate | None, registry: Any) -> tuple[Any, ...]:
+    if registry is None:
+        return ()
+    from consentrules.engine.timeline import timelines
+
+    return timelines(snapshot, as_of or snapshot.taken_at, registry)
 
 
 def unmapped_settings(settings: Any) -> list[str]:

@@ -176,6 +176,7 @@ def _command(
         return 0 if code == 0 else 2
     options = vars(namespace)
     options.pop("_check_parser", None)
+    options["argv"] = list(argv)  # the command line, for reports that record it
     scope.enter_context(
         limits.applied(limits.parse(options.get("limit") or file_options.get("limit")))
     )

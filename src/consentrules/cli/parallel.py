@@ -90,7 +90,8 @@ def _check_one(run: Run, path: Path, parts: int = 1) -> Result:
     coverage: dict[str, dict[str, Any]] = {}
     findings = engine.evaluate(rules, snapshot, as_of=as_of, options=options, coverage=coverage)
     keep_until_exit(snapshot)
-    return findings, summarize(snapshot, as_of, config.known_tokens, coverage), []
+    drawn = config.regions if config.getoption("timelines") else None
+    return findings, summarize(snapshot, as_of, config.known_tokens, coverage, drawn), []
 
 
 def _jobs(options: Mapping[str, Any], count: int) -> int:

@@ -57,7 +57,8 @@ def merged_summary(
     from consentrules.engine.evaluate import merge_coverage
 
     merged = merge_coverage([coverage] + [part["coverage"] for part in parts])
-    summary = summarize(snapshot, run.as_of, run.config.known_tokens, merged)
+    drawn = run.config.regions if run.config.getoption("timelines") else None
+    summary = summarize(snapshot, run.as_of, run.config.known_tokens, merged, drawn)
     unknown = dict.fromkeys(summary.unknown_tokens)
     for part in parts:
         for name, token, where in part["unknown"]:

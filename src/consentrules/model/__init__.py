@@ -17,6 +17,7 @@ from consentrules.model.findings import SnapshotSummary
 from consentrules.model.findings import Status
 from consentrules.model.findings import Suppression
 from consentrules.model.findings import snapshot_key
+from consentrules.model.rules import Damages
 from consentrules.model.rules import Expectation
 from consentrules.model.rules import Fixture
 from consentrules.model.rules import Reference
@@ -39,6 +40,7 @@ from consentrules.model.snapshot import SourceMap
 __all__ = [
     "STRICT_NOTICES",
     "Claim",
+    "Damages",
     "Disclosure",
     "DisclosureVersion",
     "Expectation",

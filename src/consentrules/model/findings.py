@@ -11,6 +11,7 @@ from typing import Any
 
 from consentrules.model.rules import Rule
 from consentrules.model.rules import Severity
+from consentrules.model.timeline import Timeline
 
 
 class Status(str, enum.Enum):
@@ -176,6 +177,11 @@ class SnapshotSummary:
     #: Per rule id: ``evaluated`` (settings it selected), ``compliant`` (those it found
     #: nothing about) and ``compliant_settings`` (up to :data:`COVERAGE_SAMPLE` of their ids).
     coverage: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: (region term, users) pairs the snapshot gives.
+    users: tuple[tuple[str, int], ...] = ()
+    #: Per setting, when it was on by default per region group (only for reports that draw
+    #: them, such as HTML).
+    timelines: tuple[Timeline, ...] = ()
 
 
 #: How many compliant setting ids a snapshot's coverage lists per rule.

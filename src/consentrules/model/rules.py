@@ -128,6 +128,17 @@ class Fixture:
 
 
 @dataclass(frozen=True)
+class Damages:
+    """Statutory damages per person a law sets (18 U.S.C. 2707(c): at least $1,000)."""
+
+    per_person_min: float
+    currency: str
+    law: str
+    per_person_max: float | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Rule:
     """A rule loaded from a rule file, with its check parameters prepared by its kind."""
 
@@ -152,3 +163,5 @@ class Rule:
     in_force_from: PartialDate | None = None
     #: False: the rule runs only when named (its pack, its id or one of its tags).
     run_by_default: bool = True
+    #: Statutory damages per person, where the law behind the rule sets them.
+    damages: Damages | None = None

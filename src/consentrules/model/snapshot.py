@@ -212,3 +212,5 @@ class Snapshot:
     has_disclosures: bool = True
     source_map: SourceMap = field(default_factory=NoSourceMap, compare=False, repr=False)
     adapter: str = "native"
+    #: (region term, number of users) pairs the snapshot gives, for "who is affected".
+    users: tuple[tuple[str, int], ...] = ()

@@ -26,6 +26,7 @@ from consentrules.model import Finding
 from consentrules.model import Report
 from consentrules.model import Rule
 from consentrules.model import Severity
+from consentrules.model import SnapshotSummary
 from consentrules.model import Status
 from consentrules.plugin.registry import ReporterRegistry
 from consentrules.report import summary
@@ -87,7 +88,30 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
+def snapshot_dict(summary: SnapshotSummary) -> dict[str, Any]:
+    """What was checked in one snapshot (timelines are for the reports that draw them)."""
+    data = {k: v for k, v in vars(summary).items() if k not in ("timelines", "users")}
+    if summary.users:
+        data["users"] = dict(summary.users)
+    return data
+
+
 def report_dict(report: Report) -> dict[str, Any]:
+    from consentrules.model.regions import default_registry
+    from consentrules.report.affected import affected_by_finding
+
+    figures = affected_by_finding(
+        report.findings,
+        {s.path: s for s in report.snapshots},
+        report.rules,
+        default_registry(),
+    )
+    findings = []
+    for finding in report.findings:
+        entry = finding_dict(finding)
+        if id(finding) in figures:
+            entry["affected"] = figures[id(finding)]
+        findings.append(entry)
     return {
         "format": "consentrules-report",
         "version": FORMAT_VERSION,
@@ -98,9 +122,9 @@ def report_dict(report: Report) -> dict[str, Any]:
         },
         "run": {"config_file": report.config_file},
         "summary": summary(report),
-        "snapshots": [vars(s) for s in report.snapshots],
+        "snapshots": [snapshot_dict(s) for s in report.snapshots],
         "rules": {rule_id: rule_dict(rule) for rule_id, rule in sorted(report.rules.items())},
-        "findings": [finding_dict(f) for f in report.findings],
+        "findings": findings,
         "notices": [
             {
                 "level": n.level,

@@ -87,6 +87,34 @@ def _snapshot_validate_urn_consentrules_schema_snapshot_v1(data, custom_formats=
             data__description = data["description"]
             if not isinstance(data__description, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".description must be string", value=data__description, name="" + (name_prefix or "data") + ".description", rule='type')
+        if "users" in data_keys:
+            data_keys.remove("users")
+            data__users = data["users"]
+            if not isinstance(data__users, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".users must be object", value=data__users, name="" + (name_prefix or "data") + ".users", rule='type')
+            data__users_is_dict = isinstance(data__users, dict)
+            if data__users_is_dict:
+                data__users_keys = set(data__users.keys())
+                for data__users_key in data__users_keys:
+                    if data__users_key not in []:
+                        data__users_value = data__users.get(data__users_key)
+                        if not isinstance(data__users_value, (int)) and not (isinstance(data__users_value, float) and data__users_value.is_integer()) or isinstance(data__users_value, bool):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".users.{data__users_key}".format(**locals()) + " must be integer", value=data__users_value, name="" + (name_prefix or "data") + ".users.{data__users_key}".format(**locals()) + "", rule='type')
+                        if isinstance(data__users_value, (int, float, Decimal)) and not isinstance(data__users_value, bool):
+                            if data__users_value < 0:
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".users.{data__users_key}".format(**locals()) + " must be bigger than or equal to 0", value=data__users_value, name="" + (name_prefix or "data") + ".users.{data__users_key}".format(**locals()) + "", rule='minimum')
+                data__users_len = len(data__users)
+                if data__users_len != 0:
+                    data__users_property_names = True
+                    for data__users_key in data__users:
+                        try:
+                            if isinstance(data__users_key, str):
+                                if not _snapshot_PATTERNS['^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$'].search(data__users_key):
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".users must match pattern ^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$", value=data__users_key, name="" + (name_prefix or "data") + ".users", rule='pattern')
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            data__users_property_names = False
+                    if not data__users_property_names:
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".users must be named by propertyName definition", value=data__users, name="" + (name_prefix or "data") + ".users", rule='propertyNames')
         if "settings" in data_keys:
             data_keys.remove("settings")
             data__settings = data["settings"]
@@ -562,6 +590,7 @@ validate_snapshot = _snapshot_validate_urn_consentrules_schema_snapshot_v1
 NoneType = type(None)
 _rules_PATTERNS = {
     '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$': re.compile('^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\Z'),
+    '^[A-Z]{3}$': re.compile('^[A-Z]{3}\\Z'),
     '^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$': re.compile('^[0-9]{4}-[0-9]{2}(-[0-9]{2})?\\Z'),
     '^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$': re.compile('^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?\\Z'),
     '^https?://': re.compile('^https?://')
@@ -649,6 +678,57 @@ def _rules_validate____defs_rule(data, custom_formats={}, name_prefix=None):
             data__remediation = data["remediation"]
             if not isinstance(data__remediation, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".remediation must be string", value=data__remediation, name="" + (name_prefix or "data") + ".remediation", rule='type')
+        if "damages" in data_keys:
+            data_keys.remove("damages")
+            data__damages = data["damages"]
+            if not isinstance(data__damages, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".damages must be object", value=data__damages, name="" + (name_prefix or "data") + ".damages", rule='type')
+            data__damages_is_dict = isinstance(data__damages, dict)
+            if data__damages_is_dict:
+                data__damages__missing_keys = set(['per_person_min', 'currency', 'law']) - data__damages.keys()
+                if data__damages__missing_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".damages must contain " + (str(sorted(data__damages__missing_keys)) + " properties"), value=data__damages, name="" + (name_prefix or "data") + ".damages", rule='required')
+                data__damages_keys = set(data__damages.keys())
+                if "per_person_min" in data__damages_keys:
+                    data__damages_keys.remove("per_person_min")
+                    data__damages__perpersonmin = data__damages["per_person_min"]
+                    if not isinstance(data__damages__perpersonmin, (int, float, Decimal)) or isinstance(data__damages__perpersonmin, bool):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".damages.per_person_min must be number", value=data__damages__perpersonmin, name="" + (name_prefix or "data") + ".damages.per_person_min", rule='type')
+                    if isinstance(data__damages__perpersonmin, (int, float, Decimal)) and not isinstance(data__damages__perpersonmin, bool):
+                        if data__damages__perpersonmin < 0:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".damages.per_person_min must be bigger than or equal to 0", value=data__damages__perpersonmin, name="" + (name_prefix or "data") + ".damages.per_person_min", rule='minimum')
+                if "per_person_max" in data__damages_keys:
+                    data__damages_keys.remove("per_person_max")
+                    data__damages__perpersonmax = data__damages["per_person_max"]
+                    if not isinstance(data__damages__perpersonmax, (int, float, Decimal, NoneType)) or isinstance(data__damages__perpersonmax, bool):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".damages.per_person_max must be number or null", value=data__damages__perpersonmax, name="" + (name_prefix or "data") + ".damages.per_person_max", rule='type')
+                    if isinstance(data__damages__perpersonmax, (int, float, Decimal)) and not isinstance(data__damages__perpersonmax, bool):
+                        if data__damages__perpersonmax < 0:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".damages.per_person_max must be bigger than or equal to 0", value=data__damages__perpersonmax, name="" + (name_prefix or "data") + ".damages.per_person_max", rule='minimum')
+                if "currency" in data__damages_keys:
+                    data__damages_keys.remove("currency")
+                    data__damages__currency = data__damages["currency"]
+                    if not isinstance(data__damages__currency, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".damages.currency must be string", value=data__damages__currency, name="" + (name_prefix or "data") + ".damages.currency", rule='type')
+                    if isinstance(data__damages__currency, str):
+                        if not _rules_PATTERNS['^[A-Z]{3}$'].search(data__damages__currency):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".damages.currency must match pattern ^[A-Z]{3}$", value=data__damages__currency, name="" + (name_prefix or "data") + ".damages.currency", rule='pattern')
+                if "law" in data__damages_keys:
+                    data__damages_keys.remove("law")
+                    data__damages__law = data__damages["law"]
+                    if not isinstance(data__damages__law, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".damages.law must be string", value=data__damages__law, name="" + (name_prefix or "data") + ".damages.law", rule='type')
+                    if isinstance(data__damages__law, str):
+                        data__damages__law_len = len(data__damages__law)
+                        if data__damages__law_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".damages.law must be longer than or equal to 1 characters", value=data__damages__law, name="" + (name_prefix or "data") + ".damages.law", rule='minLength')
+                if "note" in data__damages_keys:
+                    data__damages_keys.remove("note")
+                    data__damages__note = data__damages["note"]
+                    if not isinstance(data__damages__note, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".damages.note must be string", value=data__damages__note, name="" + (name_prefix or "data") + ".damages.note", rule='type')
+                if data__damages_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".damages must not contain "+str(data__damages_keys)+" properties", value=data__damages, name="" + (name_prefix or "data") + ".damages", rule='additionalProperties')
         if "references" in data_keys:
             data_keys.remove("references")
             data__references = data["references"]
@@ -1834,8 +1914,8 @@ def _check_condition_validate____defs_conditions(data, custom_formats={}, name_p
 validate_check_condition = _check_condition_validate
 
 VALIDATORS = {
-    '3b411ae3eb4cdc09c056708a': validate_snapshot,  # snapshot
-    '4040123cf1af9e5e1c736b0f': validate_rules,  # rules
+    '7c31c2adcc5344126ea67b6b': validate_snapshot,  # snapshot
+    'dd645d3e78e2010cd2ec9839': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config
     'c1b5df86f4efc17421f8ffcf': validate_check_opt_in_default,  # check_opt_in_default

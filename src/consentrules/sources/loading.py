@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from consentrules.model import Damages
 from consentrules.model import Expectation
 from consentrules.model import Fixture
 from consentrules.model import Reference
@@ -311,6 +312,7 @@ class RuleLoader:
             params=params,
             description=raw.get("description", "").strip(),
             remediation=raw.get("remediation", "").strip(),
+            damages=_damages(raw.get("damages")),
             references=tuple(
                 Reference(title=ref["title"], url=ref.get("url"))
                 for ref in raw.get("references") or ()
@@ -381,3 +383,15 @@ def _fixture(doc: Document, raw: Mapping[str, Any], ptr: str) -> Fixture:
 
 def _tuple(value: Any) -> tuple[str, ...] | None:
     return None if value is None else tuple(value)
+
+
+def _damages(raw: Any) -> Damages | None:
+    if not raw:
+        return None
+    return Damages(
+        per_person_min=float(raw["per_person_min"]),
+        currency=raw["currency"],
+        law=raw["law"],
+        per_person_max=None if raw.get("per_person_max") is None else float(raw["per_person_max"]),
+        note=str(raw.get("note", "")),
+    )

@@ -308,6 +308,14 @@ def snapshot_from_document(
         register("settings", [setting.id for setting in settings], first_index)
     builder.unique(settings, "setting", "settings", first_index)
     builder.unique(disclosures, "disclosure", "disclosures")
+    users = []
+    for term, count in (data.get("users") or {}).items():
+        try:
+            builder.registry.expand(term)
+        except UnknownRegionError as exc:
+            builder.problem(f"/users/{term}", str(exc), builder.region_hint())
+            continue
+        users.append((term, count))
     if builder.problems or taken_at is None:
         raise InputError(builder.problems)
     return Snapshot(
@@ -319,6 +327,7 @@ def snapshot_from_document(
         source_map=doc.source_map,
         adapter=adapter,
         has_disclosures="disclosures" in data,
+        users=tuple(users),
     )
 
 

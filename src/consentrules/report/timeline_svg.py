@@ -1,0 +1,196 @@
+"""The geometry of a setting's timeline picture: one bar per region group, the disclosure
+versions as marks, and the periods a rule was broken shaded. The HTML template draws what
+this computes (every text escaped there); :func:`describe` is its text alternative."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from consentrules.model import Finding
+from consentrules.model.regions import RegionRegistry
+from consentrules.model.regions import UnknownRegionError
+from consentrules.model.timeline import Timeline
+
+WIDTH = 760
+LABEL = 130
+ROW = 26
+BAR = 16
+TOP = 30
+STATE_TEXT = {
+    "on": "on by default",
+    "partly": "on by default in part of it",
+    "unknown": "default unknown",
+    "off": "off by default",
+    "absent": "not offered",
+}
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    height: int
+    rows: list[dict[str, Any]]  # label, y, rects
+    marks: list[dict[str, Any]]  # x, label, number
+    shades: list[Rect]
+    ticks: list[dict[str, Any]]  # x, label
+    text: str  # the text alternative
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text[:10])
+
+
+def picture(
+    timeline: Timeline, findings: list[Finding], registry: RegionRegistry, masks: list[Any]
+) -> Picture:
+    """The picture of ``timeline``; ``findings`` are the violations about its setting,
+    ``masks`` the (key, label, mask) of the region groups."""
+    activated, end = _day(timeline.start), _day(timeline.end)
+    # A little before activation, so that a disclosure just before it shows; older marks sit
+    # at the left edge (their dates are in the list under the picture).
+    lead_in = max(30, (end - activated).days // 6)
+    start = activated - dt.timedelta(days=lead_in)
+    span = max((end - start).days, 1)
+    right = WIDTH - 10
+
+    def x(day: dt.date) -> float:
+        return LABEL + (right - LABEL) * max(0, min((day - start).days, span)) / span
+
+    rows: list[dict[str, Any]] = []
+    group_rows: dict[str, int] = {}
+    for index, bar in enumerate(timeline.bars):
+        y = TOP + index * ROW
+        rects = []
+        for segment in bar.segments:
+            x0 = x(_day(segment.start))
+            x1 = x(_day(segment.end)) if segment.end else x(end)
+            until = segment.end or timeline.end
+            rects.append(
+                Rect(
+                    x0,
+                    y,
+                    max(x1 - x0, 1.5),
+                    BAR,
+                    f"state-{segment.state}",
+                    f"{bar.label}: {STATE_TEXT[segment.state]} from {segment.start} until {until}",
+                )
+            )
+        rows.append({"label": bar.label, "group": bar.group, "y": y, "rects": rects})
+        group_rows[bar.group] = y
+    shades = []
+    bottom = TOP + len(rows) * ROW
+    for finding in findings:
+        touched = groups_touched(finding, registry, masks)
+        for period in finding.evidence.get("spans", ()):
+            first = _day(period["from"]["first"]) if period.get("from") else start
+            last = _day(period["until"]["first"]) if period.get("until") else end
+            for group in touched:
+                row_y = group_rows.get(group)
+                if row_y is not None:
+                    shades.append(
+                        Rect(
+                            x(first) - 0.5,
+                            row_y - 4,
+                            max(x(last) - x(first), 2) + 1,
+                            BAR + 8,
+                            "broken",
+                            f"{finding.rule_id}: {finding.message}",
+                        )
+                    )
+        late = _late_window(finding)
+        if late is not None:
+            shades.append(
+                Rect(
+                    x(late[0]),
+                    TOP - 6,
+                    max(x(late[1]) - x(late[0]), 2),
+                    bottom - TOP + 2,
+                    "late",
+                    f"{finding.rule_id}: {finding.message}",
+                )
+            )
+    marks = [
+        {"x": x(_day(mark.day)), "label": mark.label, "number": n}
+        for n, mark in enumerate(timeline.marks, 1)
+    ]
+    ticks = [{"x": x(day), "label": day.isoformat()[:7]} for day in _ticks(start, end)]
+    return Picture(bottom + 24, rows, marks, shades, ticks, describe(timeline, findings))
+
+
+def groups_touched(finding: Finding, registry: RegionRegistry, masks: list[Any]) -> list[str]:
+    """The region groups a finding's regions touch (every group when it names none)."""
+    if not finding.regions:
+        return [key for key, _, _ in masks]
+    try:
+        mask = registry.mask_all(finding.regions)
+    except UnknownRegionError:
+        return []
+    return [key for key, _, group in masks if group & mask]
+
+
+def _late_window(finding: Finding) -> tuple[dt.date, dt.date] | None:
+    """From activation to the first disclosure, for a late-disclosure finding."""
+    evidence = finding.evidence
+    purposes = evidence.get("purposes")
+    if not isinstance(purposes, dict) or "activated_at" not in evidence:
+        return None
+    days = [
+        _day(facts["disclosure"]["published_at"]["first"])
+        for facts in purposes.values()
+        if isinstance(facts, dict)
+        and facts.get("status") == "late"
+        and isinstance(facts.get("disclosure"), dict)
+        and facts["disclosure"].get("published_at")
+    ]
+    if not days:
+        return None
+    first = str(evidence["activated_at"]).split("..")[0][:10]
+    if len(first) == 7:  # a month: its first day
+        first += "-01"
+    try:
+        return _day(first), max(days)
+    except ValueError:
+        return None
+
+
+def _ticks(start: dt.date, end: dt.date) -> list[dt.date]:
+    """About six month starts between ``start`` and ``end``."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    step = max(1, months // 6)
+    out = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        out.append(dt.date(year, month, 1))
+        month += step
+        while month > 12:
+            month -= 12
+            year += 1
+    return [day for day in out if start <= day <= end] or [start]
+
+
+def describe(timeline: Timeline, findings: list[Finding]) -> str:
+    """The picture in words, for screen readers and for print without colour."""
+    parts = []
+    for bar in timeline.bars:
+        periods = [
+            f"{STATE_TEXT[s.state]} from {s.start} until {s.end or timeline.end}"
+            for s in bar.segments
+            if s.state != "absent"
+        ]
+        parts.append(f"{bar.label}: " + ("; ".join(periods) if periods else "not offered"))
+    for mark in timeline.marks:
+        parts.append(f"disclosure: {mark.label}")
+    for finding in findings:
+        parts.append(f"broken: {finding.rule_id} ({finding.message})")
+    return ". ".join(parts) + "."

@@ -1,0 +1,104 @@
+"""The HTML report of each example, opened in headless Chromium (issue 16).
+
+``.ci/run`` installs Debian's chromium when it is missing and sets
+``CONSENTRULES_REQUIRE_BROWSER=1``, so that in CI a missing browser fails instead of skipping.
+Screenshots go to ``$CONSENTRULES_ARTIFACTS`` (tox: ``build/screenshots``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from consentrules.testing import run
+from consentrules.testing import write_snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = [
+    ROOT / "examples/ai-training-2024/violating.yaml",
+    ROOT / "examples/ai-training-2024/compliant.yaml",
+    *sorted((ROOT / "examples").glob("*/snapshot.yaml")),
+]
+CHROMIUM = os.environ.get("CONSENTRULES_CHROMIUM") or shutil.which("chromium") or ""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM or not Path(CHROMIUM).exists():
+        if os.environ.get("CONSENTRULES_REQUIRE_BROWSER") == "1":
+            pytest.fail("chromium is required (CONSENTRULES_REQUIRE_BROWSER=1) but not installed")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def _artifacts(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("CONSENTRULES_ARTIFACTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _open(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1024, "height": 1400})
+    events: dict[str, list[str]] = {"errors": [], "requests": [], "dialogs": []}
+    page.on("console", lambda m: events["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: events["errors"].append(str(e)))
+    page.on("request", lambda r: events["requests"].append(r.url))
+    page.on("dialog", lambda d: (events["dialogs"].append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, events
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_each_example_report_renders_in_a_browser(browser, tmp_path, example):
+    report = tmp_path / "report.html"
+    result = run("check", str(example), "-o", f"html={report}")
+    assert result.exit_code in (0, 1), result.stderr
+    page, events = _open(browser, report)
+    try:
+        assert events["errors"] == []
+        assert events["requests"] == [report.as_uri()]  # nothing but the page itself
+        for heading in ("Summary", "By region", "Findings", "What was checked", "Run metadata"):
+            assert page.get_by_role("heading", name=heading).first.is_visible(), heading
+        pictures = page.locator("figure.timeline svg")
+        assert pictures.count() >= 1
+        first = pictures.first
+        assert first.is_visible()
+        box = first.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 100
+        for index in range(pictures.count()):
+            bars = pictures.nth(index).locator("g.bar")
+            assert bars.count() == 5  # EEA, UK, Switzerland, United States, rest of world
+        assert (
+            page.locator("table.regions").count()
+            + page.get_by_text("No region is affected by a violation.").count()
+            >= 1
+        )
+        name = f"{example.parent.name}-{example.stem}.png"
+        page.screenshot(path=str(_artifacts(tmp_path) / name), full_page=True)
+    finally:
+        page.close()
+
+
+def test_a_setting_id_holding_markup_shows_as_text_and_runs_nothing(browser, tmp_path):
+    evil = "<img src=x onerror=alert(1)>"
+    setting = {"id": evil, "purposes": ["ai_training"], "default": True,
+               "regions": {"include": ["ALL"]}, "activated_at": "2024-01-01"}  # fmt: skip
+    snapshot = write_snapshot(tmp_path, {"settings": [setting]})
+    report = tmp_path / "report.html"
+    run("check", str(snapshot), "-o", f"html={report}")
+    page, events = _open(browser, report)
+    try:
+        assert events["dialogs"] == [] and events["errors"] == []
+        assert events["requests"] == [report.as_uri()]  # no request for the image "x"
+        assert page.locator("img").count() == 0
+        assert evil in page.inner_text("body")
+    finally:
+        page.close()
