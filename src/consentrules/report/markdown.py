@@ -1,7 +1,10 @@
 """``markdown``: a summary fit for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
 
-A headline with the verdict, a table of unsuppressed violations (most severe first), then
-collapsible sections for not-evaluable and suppressed findings, and the notices.
+A headline with the verdict, the platforms with their dates, a table of unsuppressed violations
+(one row per gap, most severe first), a collapsed "why / fix / law" per broken rule, then
+collapsible sections for not-evaluable and suppressed findings, and the notices. It stays
+under GitHub's 1 MiB job-summary limit: past it, the least severe parts are left out and the
+last line says what, and where the whole report is.
 """
 
 from __future__ import annotations
@@ -73,7 +76,65 @@ def _table(findings: list[Finding], report: Report, extra: str | None = None) ->
     return lines
 
 
-def render_markdown(report: Report) -> str:
+#: GitHub refuses a job summary over 1 MiB; the summary stays below it, with room to spare.
+MAX_BYTES = 1_000_000
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line.encode("utf-8")) + 1 for line in lines)
+
+
+def _platforms(report: Report) -> list[str]:
+    lines = ["| Platform | Snapshot | Taken | Judged as of | Violations |", "|---|---|---|---|---|"]
+    for info in report.snapshots:
+        count = sum(1 for f in report.violations if f.snapshot == info.path)
+        lines.append(
+            f"| {_cell(info.platform)} | `{_cell(info.path)}` | {info.taken_at} | {info.as_of} "
+            f"| {count} |"
+        )
+    return lines
+
+
+def _rule_details(report: Report, rule_ids: list[str]) -> list[list[str]]:
+    """A collapsed "why / fix / law" block per rule, one list of lines each."""
+    blocks = []
+    for rule_id in rule_ids:
+        rule = report.rules.get(rule_id)
+        if rule is None:
+            continue
+        law = "; ".join(f"[{_cell(r.title)}]({r.url})" if r.url else _cell(r.title)
+                        for r in rule.references)  # fmt: skip
+        blocks.append(
+            [
+                f"<details><summary>{rule_id}: {_cell(rule.title)} (why, fix, law)</summary>",
+                "",
+                f"**Why:** {_cell(rule.description)}",
+                "",
+                f"**Fix:** {_cell(rule.remediation)}",
+                "",
+                f"**Law:** {law or '-'}",
+                "",
+                "</details>",
+                "",
+            ]
+        )
+    return blocks
+
+
+def _whole_report() -> str:
+    import os
+
+    server, repository = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    run_id = os.environ.get("GITHUB_RUN_ID")
+    if server and repository and run_id:
+        return f"the run's artefacts ({server}/{repository}/actions/runs/{run_id})"
+    return "the run's HTML or JSON output (-o html=report.html)"
+
+
+def render_markdown(report: Report, max_bytes: int | None = None) -> str:
+    """The summary; past ``max_bytes`` (default :data:`MAX_BYTES`) the least severe parts are
+    left out, and a last line says what and where the whole report is."""
+    budget = MAX_BYTES if max_bytes is None else max_bytes
     counts = summary(report)
     parts = [f"{n} {label}" for label, n in counts["by_severity"].items() if n]
     verdict = failed_verdict(counts, " violations") or (
@@ -88,36 +149,59 @@ def render_markdown(report: Report) -> str:
         f"{counts['snapshots']} snapshot(s), {counts['rules']} rules."
         + (f" Configuration: `{_cell(report.config_file)}`." if report.config_file else ""),
         "",
+        *_platforms(report),
+        "",
     ]
+    left_out: list[str] = []
+    reserve = 600  # for the closing note
+
+    def add(block: list[str], what: str) -> bool:
+        if _size(lines) + _size(block) + reserve > budget:
+            left_out.append(what)
+            return False
+        lines.extend(block)
+        return True
+
     if report.violations:
-        lines += [*_table(report.violations, report), ""]
-    if report.not_evaluable:
-        lines += [
-            f"<details><summary>{len(report.not_evaluable)} not evaluable (the snapshot lacks "
-            "facts these rules need)</summary>",
-            "",
-            *_table(report.not_evaluable, report),
-            "",
-            "</details>",
-            "",
-        ]
-    if report.suppressed:
-        lines += [
-            f"<details><summary>{len(report.suppressed)} suppressed (waived or in the "
-            "baseline)</summary>",
-            "",
-            *_table(report.suppressed, report, extra="Why"),
-            "",
-            "</details>",
-            "",
-        ]
-    if report.notices:
-        lines.append("**Notices**")
+        table = _table(report.violations, report)
+        head, rows = table[:2], table[2:]
+        lines.extend(head)
+        for index, row in enumerate(rows):
+            if not add([row], ""):
+                left_out[-1] = f"{len(rows) - index} of {len(rows)} violation rows"
+                break
         lines.append("")
+        broken = sorted({f.rule_id for f in report.violations},
+                        key=lambda r: (-report.rules[r].severity, r) if r in report.rules else (0, r))  # fmt: skip
+        for block in _rule_details(report, broken):
+            if not add(block, "the why, fix and law of the less severe rules"):
+                break
+    for findings, title, extra in (
+        (report.not_evaluable, "not evaluable (the snapshot lacks facts these rules need)", None),
+        (report.suppressed, "suppressed (waived or in the baseline)", "Why"),
+    ):
+        if findings:
+            block = [
+                f"<details><summary>{len(findings)} {title}</summary>",
+                "",
+                *_table(findings, report, extra=extra),
+                "",
+                "</details>",
+                "",
+            ]
+            add(block, f"the table of {len(findings)} {title.split(' (')[0]}")
+    if report.notices:
+        block = ["**Notices**", ""]
         for notice in report.notices:
             where = f" (`{notice.path}:{notice.line}`)" if notice.path and notice.line else ""
-            lines.append(f"- {notice.level}: {_cell(notice.message)}{where}")
-        lines.append("")
+            block.append(f"- {notice.level}: {_cell(notice.message)}{where}")
+        add([*block, ""], f"{len(report.notices)} notices")
+    left_out = list(dict.fromkeys(item for item in left_out if item))
+    if left_out:
+        lines.append(
+            f"**Left out to stay within GitHub's 1 MiB summary limit:** {'; '.join(left_out)}. "
+            f"The whole report is in {_whole_report()}."
+        )
     return "\n".join(lines)
 
 
