@@ -102,3 +102,22 @@ def test_a_setting_id_holding_markup_shows_as_text_and_runs_nothing(browser, tmp
         assert evil in page.inner_text("body")
     finally:
         page.close()
+
+
+def test_the_report_prints_to_pdf_with_a_page_per_platform(browser, tmp_path):
+    report = tmp_path / "report.html"
+    examples = [str(p) for p in EXAMPLES[:3]]
+    run("check", *examples, "-o", f"html={report}")
+    page, _events = _open(browser, report)
+    try:
+        pdf = page.pdf(format="A4", print_background=True)
+        assert pdf.startswith(b"%PDF")
+        pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+        assert pages >= 3  # the summary, then each platform from a new page
+        page.emulate_media(media="print")
+        breaks = page.eval_on_selector_all(
+            "section.platform", "els => els.map(e => getComputedStyle(e).breakBefore)"
+        )
+        assert breaks.count("page") >= 2
+    finally:
+        page.close()
