@@ -10,7 +10,7 @@ from conftest import ROOT
 GOLDEN = ROOT / "tests" / "golden"
 VIOLATING = "examples/ai-training-2024/violating.yaml"
 COMPLIANT = "examples/ai-training-2024/compliant.yaml"
-WAIVERS = "examples/ai-training-2024/waivers.yaml"
+WAIVERS = "tests/golden/waivers-as-of-2025-01-15.yaml"  # the example waivers as they were on --today 2025-01-15
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import sys
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -202,6 +203,21 @@ def cmd_baseline_create(config: Config, options: dict[str, Any]) -> int:
 def cmd_rules_list(config: Config, options: dict[str, Any]) -> int:
     setup(config, options)
     rules = load_rules(config, opt_in=True)
+    if options.get("list_format") == "json":
+        from consentrules.report.json_reporter import rule_dict
+
+        data = [
+            {
+                "id": rule.id,
+                **rule_dict(rule),
+                "kind": rule.check_kind,
+                "run_by_default": rule.run_by_default,
+            }
+            for rule in sorted(rules, key=lambda r: r.id)
+        ]
+        json.dump({"rules": data}, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return ExitCode.OK
     width = max((len(r.id) for r in rules), default=2)
     pack_width = max((len(r.pack or "") for r in rules), default=4)
     out = sys.stdout

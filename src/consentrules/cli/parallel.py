@@ -125,13 +125,13 @@ class _Progress:
             width = 30
             filled = width * self.done // self.total
             sys.stderr.write(
-                f"\\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} snapshots"
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} snapshots"
             )
             sys.stderr.flush()
 
     def close(self) -> None:
         if self.enabled:
-            sys.stderr.write("\\r" + " " * 60 + "\\r")
+            sys.stderr.write("\r" + " " * 60 + "\r")
             sys.stderr.flush()
 
 

@@ -251,6 +251,8 @@ def build_parser(plugin_options: Any = None) -> Any:
     ):
         p = sub(name, text, rules_cmds)
         _selection_options(p)
+        if name == "list":
+            p.add_argument("--format", dest="list_format", choices=("text", "json"), default="text")
         if name in ("show", "explain"):
             p.add_argument("rule_id", metavar="ID")
         if name == "explain":

@@ -45,6 +45,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "markdown": "consentrules.report.markdown",
     "github": "consentrules.report.github",
     "html": "consentrules.report.html",
+    "short": "consentrules.report.short",
     "opt_in_default": "consentrules.engine.checks.opt_in_default",
     "regional_exclusion": "consentrules.engine.checks.regional_exclusion",
     "disclosure_timing": "consentrules.engine.checks.disclosure_timing",
