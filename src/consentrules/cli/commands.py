@@ -355,19 +355,6 @@ def cmd_rules_validate(config: Config, options: dict[str, Any]) -> int:
 
 
 # snapshot --------------------------------------------------------------------------------------
-def cmd_snapshot_validate(config: Config, options: dict[str, Any]) -> int:
-    setup(config, options)
-    files = snapshot_files(config, options["paths"])
-    snapshots = load_snapshots(config, files)
-    for snapshot in snapshots:
-        sys.stdout.write(
-            f"ok: {snapshot.path} ({snapshot.adapter}): {snapshot.platform}, "
-            f"{len(snapshot.settings)} settings, {len(snapshot.disclosures)} disclosures\n"
-        )
-    return ExitCode.OK
-
-
-# plugins ---------------------------------------------------------------------------------------
 def cmd_plugins(config: Config, options: dict[str, Any]) -> int:
     setup(config, options)
     out = sys.stdout

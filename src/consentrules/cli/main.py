@@ -148,6 +148,7 @@ def _command(
     scope: contextlib.ExitStack,
 ) -> int:
     from consentrules.cli import commands
+    from consentrules.cli import snapshot_commands
     from consentrules.cli.parser import build_parser
     from consentrules.plugin import watchdog
     from consentrules.plugin.config import make_config
@@ -205,7 +206,9 @@ def _command(
         "test": commands.cmd_test,
         "schema": commands.cmd_schema,
         ("rules", "validate"): commands.cmd_rules_validate,
-        ("snapshot", "validate"): commands.cmd_snapshot_validate,
+        ("snapshot", "validate"): snapshot_commands.cmd_snapshot_validate,
+        ("snapshot", "show"): snapshot_commands.cmd_snapshot_show,
+        ("snapshot", "convert"): snapshot_commands.cmd_snapshot_convert,
         ("disclosures", "scan"): _disclosures("scan"),
         ("disclosures", "diff"): _disclosures("diff"),
     }

@@ -172,7 +172,8 @@ def _run_options(parser: Any) -> None:
 
 
 def build_parser(plugin_options: Any = None) -> Any:
-    """The argument parser; ``plugin_options(check_parser)`` lets plugins add options."""
+    """The argument parser; ``plugin_options(parser)`` lets plugins add their options to every
+    command that loads plugins' inputs (check, baseline create, test, snapshot, disclosures)."""
     import argparse
 
     from consentrules.__about__ import __version__
@@ -239,6 +240,8 @@ def build_parser(plugin_options: Any = None) -> Any:
     create = sub("create", "write a baseline file of the current findings", baseline_cmds)
     _run_options(create)
     create.add_argument("-o", "--output", dest="baseline_output", metavar="FILE", required=True)
+    if plugin_options is not None:
+        plugin_options(create)
 
     rules = sub("rules", "list, explain and validate rules and packs")
     rules_cmds = rules.add_subparsers(dest="rules_command", metavar="ACTION")
@@ -285,6 +288,8 @@ def build_parser(plugin_options: Any = None) -> Any:
         action="store_true",
         help="fail for a rule without both a firing and a quiet fixture",
     )
+    if plugin_options is not None:
+        plugin_options(test)
 
     schema = sub("schema", "print a JSON Schema (for editors and other tools)")
     schema.add_argument(
@@ -300,6 +305,32 @@ def build_parser(plugin_options: Any = None) -> Any:
     snap_validate = sub("validate", "validate snapshot files", snapshot_cmds)
     snap_validate.add_argument("paths", nargs="+", metavar="PATH")
     snap_validate.add_argument("--adapter", metavar="NAME", help="read with this adapter")
+    if plugin_options is not None:
+        plugin_options(snap_validate)
+    for name, text in (
+        ("show", "print the snapshot an adapter makes of a file, as the engine sees it"),
+        ("convert", "write the snapshot an adapter makes of a file as a snapshot/v1 file"),
+    ):
+        p = sub(name, text, snapshot_cmds)
+        p.add_argument("path", metavar="FILE")
+        p.add_argument("--adapter", metavar="NAME", help="read with this adapter")
+        p.add_argument(
+            "--disclosures",
+            action="append",
+            metavar="READER:LOCATION",
+            help="add the policy history a disclosure reader finds (repeatable)",
+        )
+        _disclosure_options(p)
+        p.add_argument(
+            "--format",
+            dest="snapshot_format",
+            choices=("yaml", "json"),
+            help="yaml (default for show) or json (default: from the output file's name)",
+        )
+        if name == "convert":
+            p.add_argument("-o", "--output", dest="snapshot_output", metavar="FILE", required=True)
+        if plugin_options is not None:
+            plugin_options(p)
 
     disclosures = sub("disclosures", "read a policy history: what each version says, and diffs")
     disclosure_cmds = disclosures.add_subparsers(dest="disclosures_command", metavar="ACTION")

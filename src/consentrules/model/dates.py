@@ -73,7 +73,8 @@ class PartialDate:
 
 
 def parse_date(value: object) -> PartialDate:
-    """Parse ``YYYY-MM-DD``, ``YYYY-MM`` or an ISO datetime (its date part is used).
+    """Parse ``YYYY-MM-DD``, ``YYYY-MM``, an ISO datetime (its date part is used), or an ISO
+    8601 interval of two of them, ``2023-02-15/2023-08-02``: a day known only to lie in it.
 
     :raises DateFormatError: with a message that names the value and the accepted forms.
     """
@@ -81,6 +82,16 @@ def parse_date(value: object) -> PartialDate:
         value = value.isoformat()
     if not isinstance(value, str):
         raise DateFormatError(f"{value!r} is not a date; write YYYY-MM-DD or YYYY-MM")
+    if "/" in value:
+        start, _, end = value.strip().partition("/")
+        first, last = _parse_one(start), _parse_one(end)
+        if last.last < first.first:
+            raise DateFormatError(f"{value!r}: the interval ends before it starts")
+        return PartialDate(first.first, last.last, f"{first.text}/{last.text}")
+    return _parse_one(value)
+
+
+def _parse_one(value: str) -> PartialDate:
     text = value.strip()
     match = _DATE_RE.match(text) or _DATETIME_RE.match(text)
     if not match:

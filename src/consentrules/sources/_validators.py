@@ -46,7 +46,8 @@ def _distinct(items):
 NoneType = type(None)
 _snapshot_PATTERNS = {
     '^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$': re.compile('^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?\\Z'),
-    '^[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?$': re.compile('^[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?\\Z')
+    '^[0-9a-f]{64}$': re.compile('^[0-9a-f]{64}\\Z'),
+    '^[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?(/[0-9]{4}-[0-9]{2}(-[0-9]{2})?)?$': re.compile('^[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?(/[0-9]{4}-[0-9]{2}(-[0-9]{2})?)?\\Z')
 }
 
 
@@ -261,6 +262,87 @@ def _snapshot_validate____defs_version(data, custom_formats={}, name_prefix=None
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".regions must contain at least 1 items", value=data__regions, name="" + (name_prefix or "data") + ".regions", rule='minItems')
                 for data__regions_x, data__regions_item in enumerate(data__regions):
                     _snapshot_validate____defs_region(data__regions_item, custom_formats, None)
+        if "source" in data_keys:
+            data_keys.remove("source")
+            data__source = data["source"]
+            if not isinstance(data__source, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".source must be string", value=data__source, name="" + (name_prefix or "data") + ".source", rule='type')
+        if "sha256" in data_keys:
+            data_keys.remove("sha256")
+            data__sha256 = data["sha256"]
+            if not isinstance(data__sha256, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".sha256 must be string", value=data__sha256, name="" + (name_prefix or "data") + ".sha256", rule='type')
+            if isinstance(data__sha256, str):
+                if not _snapshot_PATTERNS['^[0-9a-f]{64}$'].search(data__sha256):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".sha256 must match pattern ^[0-9a-f]{64}$", value=data__sha256, name="" + (name_prefix or "data") + ".sha256", rule='pattern')
+        if "recorded_at" in data_keys:
+            data_keys.remove("recorded_at")
+            data__recordedat = data["recorded_at"]
+            if not isinstance(data__recordedat, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".recorded_at must be string", value=data__recordedat, name="" + (name_prefix or "data") + ".recorded_at", rule='type')
+        if "stated_dates" in data_keys:
+            data_keys.remove("stated_dates")
+            data__stateddates = data["stated_dates"]
+            if not isinstance(data__stateddates, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".stated_dates must be array", value=data__stateddates, name="" + (name_prefix or "data") + ".stated_dates", rule='type')
+            data__stateddates_is_list = isinstance(data__stateddates, (list, tuple))
+            if data__stateddates_is_list:
+                data__stateddates_len = len(data__stateddates)
+                for data__stateddates_x, data__stateddates_item in enumerate(data__stateddates):
+                    if not isinstance(data__stateddates_item, (dict)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}]".format(**locals()) + " must be object", value=data__stateddates_item, name="" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}]".format(**locals()) + "", rule='type')
+                    data__stateddates_item_is_dict = isinstance(data__stateddates_item, dict)
+                    if data__stateddates_item_is_dict:
+                        data__stateddates_item__missing_keys = set(['kind', 'date']) - data__stateddates_item.keys()
+                        if data__stateddates_item__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}]".format(**locals()) + " must contain " + (str(sorted(data__stateddates_item__missing_keys)) + " properties"), value=data__stateddates_item, name="" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}]".format(**locals()) + "", rule='required')
+                        data__stateddates_item_keys = set(data__stateddates_item.keys())
+                        if "kind" in data__stateddates_item_keys:
+                            data__stateddates_item_keys.remove("kind")
+                            data__stateddates_item__kind = data__stateddates_item["kind"]
+                            if not (isinstance(data__stateddates_item__kind, str) and data__stateddates_item__kind == 'effective' or isinstance(data__stateddates_item__kind, str) and data__stateddates_item__kind == 'updated'):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}].kind".format(**locals()) + " must be one of ['effective', 'updated']", value=data__stateddates_item__kind, name="" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}].kind".format(**locals()) + "", rule='enum')
+                        if "date" in data__stateddates_item_keys:
+                            data__stateddates_item_keys.remove("date")
+                            data__stateddates_item__date = data__stateddates_item["date"]
+                            if not isinstance(data__stateddates_item__date, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}].date".format(**locals()) + " must be string", value=data__stateddates_item__date, name="" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}].date".format(**locals()) + "", rule='type')
+                        if data__stateddates_item_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}]".format(**locals()) + " must not contain "+str(data__stateddates_item_keys)+" properties", value=data__stateddates_item, name="" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}]".format(**locals()) + "", rule='additionalProperties')
+        if "claims" in data_keys:
+            data_keys.remove("claims")
+            data__claims = data["claims"]
+            if not isinstance(data__claims, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".claims must be array", value=data__claims, name="" + (name_prefix or "data") + ".claims", rule='type')
+            data__claims_is_list = isinstance(data__claims, (list, tuple))
+            if data__claims_is_list:
+                data__claims_len = len(data__claims)
+                for data__claims_x, data__claims_item in enumerate(data__claims):
+                    if not isinstance(data__claims_item, (dict)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".claims[{data__claims_x}]".format(**locals()) + " must be object", value=data__claims_item, name="" + (name_prefix or "data") + ".claims[{data__claims_x}]".format(**locals()) + "", rule='type')
+                    data__claims_item_is_dict = isinstance(data__claims_item, dict)
+                    if data__claims_item_is_dict:
+                        data__claims_item__missing_keys = set(['token', 'excerpt']) - data__claims_item.keys()
+                        if data__claims_item__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".claims[{data__claims_x}]".format(**locals()) + " must contain " + (str(sorted(data__claims_item__missing_keys)) + " properties"), value=data__claims_item, name="" + (name_prefix or "data") + ".claims[{data__claims_x}]".format(**locals()) + "", rule='required')
+                        data__claims_item_keys = set(data__claims_item.keys())
+                        if "token" in data__claims_item_keys:
+                            data__claims_item_keys.remove("token")
+                            data__claims_item__token = data__claims_item["token"]
+                            if not isinstance(data__claims_item__token, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".claims[{data__claims_x}].token".format(**locals()) + " must be string", value=data__claims_item__token, name="" + (name_prefix or "data") + ".claims[{data__claims_x}].token".format(**locals()) + "", rule='type')
+                        if "excerpt" in data__claims_item_keys:
+                            data__claims_item_keys.remove("excerpt")
+                            data__claims_item__excerpt = data__claims_item["excerpt"]
+                            if not isinstance(data__claims_item__excerpt, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".claims[{data__claims_x}].excerpt".format(**locals()) + " must be string", value=data__claims_item__excerpt, name="" + (name_prefix or "data") + ".claims[{data__claims_x}].excerpt".format(**locals()) + "", rule='type')
+                        if "heading" in data__claims_item_keys:
+                            data__claims_item_keys.remove("heading")
+                            data__claims_item__heading = data__claims_item["heading"]
+                            if not isinstance(data__claims_item__heading, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".claims[{data__claims_x}].heading".format(**locals()) + " must be string", value=data__claims_item__heading, name="" + (name_prefix or "data") + ".claims[{data__claims_x}].heading".format(**locals()) + "", rule='type')
+                        if data__claims_item_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".claims[{data__claims_x}]".format(**locals()) + " must not contain "+str(data__claims_item_keys)+" properties", value=data__claims_item, name="" + (name_prefix or "data") + ".claims[{data__claims_x}]".format(**locals()) + "", rule='additionalProperties')
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
     return data
@@ -581,8 +663,8 @@ def _snapshot_validate____defs_date(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", rule='type')
     if isinstance(data, str):
-        if not _snapshot_PATTERNS['^[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?$'].search(data):
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?$", value=data, name="" + (name_prefix or "data") + "", rule='pattern')
+        if not _snapshot_PATTERNS['^[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?(/[0-9]{4}-[0-9]{2}(-[0-9]{2})?)?$'].search(data):
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?(/[0-9]{4}-[0-9]{2}(-[0-9]{2})?)?$", value=data, name="" + (name_prefix or "data") + "", rule='pattern')
     return data
 validate_snapshot = _snapshot_validate_urn_consentrules_schema_snapshot_v1
 
@@ -1914,7 +1996,7 @@ def _check_condition_validate____defs_conditions(data, custom_formats={}, name_p
 validate_check_condition = _check_condition_validate
 
 VALIDATORS = {
-    '7c31c2adcc5344126ea67b6b': validate_snapshot,  # snapshot
+    '0433c3c98cce424cf1a7a693': validate_snapshot,  # snapshot
     'dd645d3e78e2010cd2ec9839': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config

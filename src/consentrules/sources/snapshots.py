@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from consentrules.model import Claim
 from consentrules.model import Disclosure
 from consentrules.model import DisclosureVersion
 from consentrules.model import HistoryEntry
@@ -237,6 +238,16 @@ class _Builder:
                         self.region_terms(version["regions"], v_ptr + "/regions")
                         if version.get("regions")
                         else None
+                    ),
+                    source=version.get("source"),
+                    sha256=version.get("sha256"),
+                    recorded_at=version.get("recorded_at"),
+                    stated_dates=tuple(
+                        (item["kind"], item["date"]) for item in version.get("stated_dates") or ()
+                    ),
+                    claims=tuple(
+                        Claim(item["token"], item["excerpt"], item.get("heading", ""))
+                        for item in version.get("claims") or ()
                     ),
                 )
             )
