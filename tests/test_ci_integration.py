@@ -91,8 +91,23 @@ def test_action_is_a_composite_with_consistent_inputs():
     for step in spec["runs"]["steps"]:
         if "run" in step:
             assert step["shell"] == "bash"
-    uses = [s["uses"] for s in spec["runs"]["steps"] if "uses" in s]
-    assert "github/codeql-action/upload-sarif@v3" in uses
+    uses = {s["uses"]: s for s in spec["runs"]["steps"] if "uses" in s}
+    upload = uses["github/codeql-action/upload-sarif@v4"]  # v3 is deprecated
+    assert upload["continue-on-error"] is True  # code scanning may not be enabled: warn
+    warn = _step("Warn when code scanning took no upload")
+    assert "steps.upload.outcome == 'failure'" in warn["if"] and "::warning" in warn["run"]
+    assert "actions/upload-artifact@v4" in uses  # the SARIF is kept either way
+    setup = next(s for name, s in uses.items() if name.startswith("actions/setup-python"))
+    assert setup["with"]["cache"] == "pip"
+
+
+def test_the_repository_runs_its_action_on_push_with_the_permissions_it_needs():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/action.yml").read_text())
+    assert "push" in workflow[True]  # YAML 1.1 reads the key "on" as true
+    assert workflow["permissions"]["security-events"] == "write"
+    assert workflow["permissions"]["actions"] == "read"
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    assert any(s.get("uses") == "./" for s in steps)
 
 
 def _step(name):
@@ -118,6 +133,7 @@ def test_action_check_step_runs(project, consentrules_on_path):
         "CR_ARGS": "--disable-plugin-autoload --pack ai-training",
         "CR_FAIL_ON": inputs["fail-on"],
         "CR_SARIF": inputs["sarif-file"],
+        "CR_HTML": inputs["html-report"],
         "GITHUB_OUTPUT": str(output),
         "GITHUB_STEP_SUMMARY": str(summary),
     }
@@ -127,6 +143,7 @@ def test_action_check_step_runs(project, consentrules_on_path):
     assert result.stdout.count("::error file=snapshots/workwise.yaml,line=12") == 1
     assert summary.read_text().startswith("## consentrules: FAILED")
     assert json.loads((project / "consentrules.sarif").read_text())["version"] == "2.1.0"
+    assert (project / inputs["html-report"]).read_text().startswith("<!DOCTYPE html>")
 
 
 @pytest.mark.parametrize(("code", "expected"), [("0", 0), ("1", 1), ("2", 2)])
