@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from consentrules.model import DisclosureVersion
     from consentrules.model import Finding
     from consentrules.model import HistoryEntry
+    from consentrules.model import Notice
     from consentrules.model import Reference
     from consentrules.model import RegionScope
     from consentrules.model import Report
@@ -55,8 +56,8 @@ if TYPE_CHECKING:
     from consentrules.model.vocabulary import VOCABULARY
     from consentrules.plugin.config import Config
     from consentrules.plugin.registry import ParamError
+    from consentrules.sources.fromdata import snapshot_from_data
     from consentrules.sources.schema import describe_path
-    from consentrules.sources.snapshots import snapshot_from_data
     from consentrules.sources.snapshots import snapshot_from_document
     from consentrules.sources.yamlsource import Document
     from consentrules.sources.yamlsource import JsonSourceMap
@@ -75,7 +76,7 @@ _EXPORTS = {
     "UsageError": "consentrules.model.errors",
     "EvalContext": "consentrules.engine.evaluation",
     "ParamError": "consentrules.plugin.registry",
-    "snapshot_from_data": "consentrules.sources.snapshots",
+    "snapshot_from_data": "consentrules.sources.fromdata",
     "snapshot_from_document": "consentrules.sources.snapshots",
     "Document": "consentrules.sources.yamlsource",
     "JsonSourceMap": "consentrules.sources.yamlsource",
@@ -102,6 +103,7 @@ _EXPORTS = {
             "DisclosureVersion",
             "Finding",
             "HistoryEntry",
+            "Notice",
             "Reference",
             "RegionScope",
             "Report",
@@ -129,6 +131,7 @@ __all__ = [
     "HistoryEntry",
     "InputError",
     "JsonSourceMap",
+    "Notice",
     "ParamError",
     "PartialDate",
     "PerSettingCheck",

@@ -131,6 +131,7 @@ def run_checks(
     if not summaries:
         raise UsageError("no snapshot was read, so the run would check nothing")
     config.rules, config.snapshots = rules, summaries
+    config.notices.extend(n for summary in summaries for n in summary.notices)  # adapters'
     config.notices.extend(inactive_notices(summaries))
     config.notices.extend(extrapolation_notices(summaries, as_of))
     config.notices.extend(not_in_force_notices(rules, summaries))

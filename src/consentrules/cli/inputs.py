@@ -190,6 +190,7 @@ def summarize(
         unmapped=tuple(unmapped_settings(snapshot.settings)),
         users=snapshot.users,
         timelines=_timelines(snapshot, as_of, timelines),
+        notices=tuple(snapshot.notices),
     )
 
 

@@ -182,6 +182,8 @@ class SnapshotSummary:
     #: Per setting, when it was on by default per region group (only for reports that draw
     #: them, such as HTML).
     timelines: tuple[Timeline, ...] = ()
+    #: What the adapter wanted every report to say about this snapshot.
+    notices: tuple[Notice, ...] = ()
 
 
 #: How many compliant setting ids a snapshot's coverage lists per rule.

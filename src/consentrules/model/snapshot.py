@@ -214,3 +214,6 @@ class Snapshot:
     adapter: str = "native"
     #: (region term, number of users) pairs the snapshot gives, for "who is affected".
     users: tuple[tuple[str, int], ...] = ()
+    #: What the adapter wants every report to say about this file ("3 flags had no purpose
+    #: metadata"), as :class:`consentrules.model.findings.Notice` objects.
+    notices: tuple[Any, ...] = ()

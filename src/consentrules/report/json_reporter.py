@@ -90,7 +90,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 
 def snapshot_dict(summary: SnapshotSummary) -> dict[str, Any]:
     """What was checked in one snapshot (timelines are for the reports that draw them)."""
-    data = {k: v for k, v in vars(summary).items() if k not in ("timelines", "users")}
+    data = {k: v for k, v in vars(summary).items() if k not in ("timelines", "users", "notices")}
     if summary.users:
         data["users"] = dict(summary.users)
     return data

@@ -109,3 +109,14 @@ def read_text(path: Path | str) -> str:
                 )
             ]
         ) from None
+
+
+def file_day(path: str) -> str:
+    """The UTC day a file was last modified (today when it cannot be read)."""
+    import datetime as dt
+
+    try:
+        stamp = os.stat(path).st_mtime
+    except OSError:
+        return dt.date.today().isoformat()
+    return dt.datetime.fromtimestamp(stamp, dt.timezone.utc).date().isoformat()

@@ -9,6 +9,7 @@ date order.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -16,6 +17,7 @@ from consentrules.model import Claim
 from consentrules.model import Disclosure
 from consentrules.model import DisclosureVersion
 from consentrules.model import HistoryEntry
+from consentrules.model import Notice
 from consentrules.model import RegionScope
 from consentrules.model import Setting
 from consentrules.model import Snapshot
@@ -27,6 +29,7 @@ from consentrules.model.errors import Problem
 from consentrules.model.regions import RegionRegistry
 from consentrules.model.regions import UnknownRegionError
 from consentrules.model.regions import default_registry
+from consentrules.sources.files import file_day
 from consentrules.sources.practice import FACTS
 from consentrules.sources.practice import practice_facts
 from consentrules.sources.schema import load_schema
@@ -285,11 +288,16 @@ def snapshot_from_document(
     *,
     adapter: str = "native",
     first_index: int = 0,
+    notices: Sequence[Notice] = (),
+    taken_at_from_file: bool = False,
 ) -> Snapshot:
     """Validate a native-format document and build the Snapshot.
 
     ``first_index`` is the index in the file of the document's first setting, when the
     document holds a run of a larger snapshot's settings (see :mod:`consentrules.cli.split`).
+    ``notices`` reach every report of the run (an adapter's "3 flags had no purpose
+    metadata"). With ``taken_at_from_file``, a document without ``taken_at`` (an export that
+    carries no time) is dated by the file's modification day, and a notice says so.
 
     :raises InputError: listing every problem, each with file, line and a hint.
     """
@@ -304,6 +312,19 @@ def snapshot_from_document(
                     line=1,
                 )
             ]
+        )
+    notices = list(notices)
+    if taken_at_from_file and "taken_at" not in data:
+        day = file_day(doc.path)
+        data = {**data, "taken_at": day}
+        notices.append(
+            Notice(
+                "note",
+                f"the file states no time: it is taken as of {day}, the day it was last "
+                "modified (give taken_at to judge it as of another day)",
+                path=doc.path,
+                category="file_date",
+            )
         )
     problems = validate(data, load_schema("snapshot"), path=doc.path, source_map=doc.source_map)
     if problems:
@@ -339,51 +360,5 @@ def snapshot_from_document(
         adapter=adapter,
         has_disclosures="disclosures" in data,
         users=tuple(users),
+        notices=tuple(notices),
     )
-
-
-def snapshot_from_data(
-    data: Any,
-    path: str = "<memory>",
-    *,
-    source_map: Any = None,
-    regions: RegionRegistry | None = None,
-    adapter: str = "native",
-) -> Snapshot:
-    """Validate plain data in the native format and build a :class:`Snapshot`: the safe way
-    for an adapter to hand its result to the engine.
-
-    Every problem is reported at once. With a ``source_map`` (an object whose
-    ``locate(pointer)`` gives ``(line, column)`` in the vendor's own file for a JSON pointer
-    into ``data``, or None) each problem names that line; without one, each names its JSON
-    pointer (``at /settings/3/default``).
-
-    :raises InputError: listing every problem.
-    """
-    if source_map is not None:
-        return snapshot_from_document(Document(path, data, source_map), regions, adapter=adapter)
-    pointers = _Pointers()
-    try:
-        return snapshot_from_document(Document(path, data, pointers), regions, adapter=adapter)
-    except InputError as exc:
-        raise InputError([pointers.explain(problem) for problem in exc.problems]) from None
-
-
-class _Pointers:
-    """A source map for data from no file: each pointer asked for gets a number in place of a
-    line, so that a problem can name its pointer afterwards."""
-
-    def __init__(self) -> None:
-        self._asked: list[str] = []
-
-    def locate(self, pointer: str) -> tuple[int, int] | None:
-        self._asked.append(pointer)
-        return len(self._asked), 0
-
-    locate_key = locate
-
-    def explain(self, problem: Problem) -> Problem:
-        if problem.line is None or not 0 < problem.line <= len(self._asked):
-            return problem
-        where = self._asked[problem.line - 1] or "/"
-        return Problem(problem.path, f"{problem.message} (at {where})", hint=problem.hint)
