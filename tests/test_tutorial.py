@@ -63,3 +63,53 @@ def test_the_tutorials_own_tests_pass(tutorial, tmp_path_factory):
 def test_the_packaging_snippet_declares_the_entry_point():
     toml = block("toml")
     assert '[project.entry-points.consentrules]\nacme = "consentrules_acme"' in toml
+
+
+def test_the_console_sample_is_what_the_command_prints(tutorial):
+    """The tutorial's console block, run as a user runs it (a new process, its environment
+    as written): every line it shows appears in the output, in order."""
+    import os
+    import shlex
+    import subprocess
+
+    console = block("console")
+    lines = console.splitlines()
+    command = lines[0].removeprefix("$ ")
+    words = shlex.split(command)
+    env = dict(os.environ)
+    while "=" in words[0]:
+        name, value = words.pop(0).split("=", 1)
+        env[name] = value
+    assert words[0] == "consentrules"
+    result = subprocess.run(
+        [_script(), *words[1:], "--color", "never"],
+        cwd=tutorial, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    output = result.stdout.splitlines()
+    position = 0
+    for expected in (line for line in lines[1:] if line.strip() != "..."):
+        assert expected in output[position:], expected
+        position = output.index(expected, position) + 1
+
+
+def test_p_does_not_load_from_the_current_folder_without_pythonpath(tutorial):
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [_script(), "check", "acme-export.json", "-p", "consentrules_acme"],
+        cwd=tutorial, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2 and "consentrules_acme" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _script() -> str:
+    """The installed console script (``python -m`` would put the current folder on the path)."""
+    import shutil
+    from pathlib import Path
+
+    beside = Path(sys.executable).parent / "consentrules"
+    return str(beside) if beside.exists() else shutil.which("consentrules") or "consentrules"
