@@ -27,7 +27,9 @@ from consentrules.cli.notices import not_in_force_notices
 from consentrules.cli.notices import rule_token_notices
 from consentrules.cli.notices import token_notices
 from consentrules.cli.notices import unmapped_notices
+from consentrules.cli.outputs import limited
 from consentrules.cli.outputs import plan_outputs
+from consentrules.cli.outputs import quiet_line
 from consentrules.cli.outputs import write_outputs
 from consentrules.cli.selection import load_rules
 from consentrules.model import Report
@@ -172,7 +174,11 @@ def cmd_check(config: Config, options: dict[str, Any]) -> int:
         report = run_checks(config, options, outputs=written)
         failed = report.failing or report.failing_notices
         exit_code = ExitCode.FINDINGS if failed else ExitCode.OK
-        write_outputs(config, outputs, report)
+        shown = limited(report, options.get("max_findings"))
+        if options.get("quiet"):
+            outputs = [(name, path) for name, path in outputs if path is not None]
+            sys.stdout.write(quiet_line(report) + "\n")
+        write_outputs(config, outputs, shown)
     config.pluginmanager.call_each(
         "consentrules_sessionfinish", config=config, report=report, exitstatus=int(exit_code)
     )

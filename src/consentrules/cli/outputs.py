@@ -95,3 +95,41 @@ def write_outputs(config: Config, outputs: list[tuple[str, str | None]], report:
         if len(failures) == 1:
             raise failures[0]
         raise PluginError("; ".join(f"{e.plugin}: {e}" for e in failures))
+
+
+def limited(report: Report, maximum: int | None) -> Report:
+    """The report with at most ``maximum`` findings (the most severe, unsuppressed first) and a
+    notice of what was left out."""
+    import dataclasses
+
+    from consentrules.model import Notice
+
+    if maximum is None:
+        return report
+    if maximum < 0:
+        raise UsageError("--max-findings: give 0 or more")
+    if len(report.findings) <= maximum:
+        return report
+    ranked = sorted(report.findings, key=lambda f: (f.suppressed, -f.severity))
+    kept = set(map(id, ranked[:maximum]))
+    findings = [f for f in report.findings if id(f) in kept]
+    note = Notice(
+        "warning",
+        f"{len(report.findings) - maximum} of {len(report.findings)} findings left out "
+        f"(--max-findings {maximum}), the least severe; the exit code counts them all",
+        category="truncated",
+    )
+    return dataclasses.replace(report, findings=findings, notices=[*report.notices, note])
+
+
+def quiet_line(report: Report) -> str:
+    """The summary line of ``--quiet``."""
+    from consentrules.report import failed_verdict
+    from consentrules.report import summary
+
+    counts = summary(report)
+    verdict = failed_verdict(counts) or f"passed (nothing at or above {counts['fail_on']})"
+    return (
+        f"consentrules: {counts['violations']} violations, {counts['not_evaluable']} not "
+        f"evaluable, {counts['suppressed']} suppressed; {verdict}"
+    )

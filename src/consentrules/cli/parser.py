@@ -227,6 +227,20 @@ def build_parser(plugin_options: Any = None) -> Any:
         "rule needs",
     )
     check.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="print only the summary line on standard output (errors still go to standard "
+        "error; files written with -o are whole)",
+    )
+    check.add_argument(
+        "--max-findings",
+        type=int,
+        metavar="N",
+        help="report at most N findings, the most severe first, with a note of what was left "
+        "out (the exit code still counts them all)",
+    )
+    check.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         help="colour in text output (default: auto; NO_COLOR disables)",

@@ -46,12 +46,19 @@ def command(name: str, message: str, **properties: object) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
+#: GitHub shows at most this many annotations of each level (error, warning, notice) per step.
+PER_LEVEL = 10
+
+
 def render_github(report: Report) -> str:
     from consentrules.report.gaps import group_gaps
 
     lines = []
+    shown: dict[str, int] = {}
+    left_out = 0
     # One annotation per gap: the rules a problem breaks share it (the most severe leads).
-    for gap in group_gaps(f for f in report.findings if not f.suppressed):
+    gaps = group_gaps(f for f in report.findings if not f.suppressed)
+    for gap in sorted(gaps, key=lambda g: (g.lead.status.value != "violation", -g.lead.severity)):
         finding = gap.lead
         rule = report.rules.get(finding.rule_id)
         title = f"{finding.rule_id}: {rule.title}" if rule else finding.rule_id
@@ -62,6 +69,10 @@ def render_github(report: Report) -> str:
         message = f"{finding.target_kind} {finding.target_id}: {finding.message}"
         if len(gap.findings) > 1:
             message += f" (also breaks {', '.join(gap.rule_ids[1:])})"
+        if shown.get(name, 0) >= PER_LEVEL:
+            left_out += 1
+            continue
+        shown[name] = shown.get(name, 0) + 1
         lines.append(
             command(
                 name,
@@ -73,10 +84,20 @@ def render_github(report: Report) -> str:
             )
         )
     for notice in report.notices:
+        if shown.get("warning", 0) >= PER_LEVEL:
+            left_out += 1
+            continue
+        shown["warning"] = shown.get("warning", 0) + 1
         lines.append(
             command(
                 "warning", notice.message, file=notice.path, line=notice.line, title="consentrules"
             )
+        )
+    if left_out:  # a log line, not an annotation: it would be left out itself
+        lines.append(
+            f"consentrules: {left_out} more problems not annotated (GitHub shows {PER_LEVEL} "
+            "annotations of each level per step); the job summary and the SARIF or HTML output "
+            "have them all"
         )
     counts = summary(report)
     lines.append(

@@ -156,8 +156,19 @@ def _result(finding: Finding, rule_index: dict[str, int], cwd: Path) -> dict[str
     return result
 
 
+#: GitHub code scanning refuses a SARIF run with more results than this.
+MAX_RESULTS = 25_000
+
+
 def sarif_log(report: Report, cwd: Path) -> dict[str, Any]:
     rules = [report.rules[rule_id] for rule_id in sorted(report.rules)]
+    findings = report.findings
+    left_out = 0
+    if len(findings) > MAX_RESULTS:  # the most severe first; say what was left out
+        ranked = sorted(findings, key=lambda f: (f.suppressed, -f.severity))
+        kept = set(map(id, ranked[:MAX_RESULTS]))
+        findings = [f for f in findings if id(f) in kept]
+        left_out = len(report.findings) - len(findings)
     rule_index = {rule.id: index for index, rule in enumerate(rules)}
     notifications = []
     for notice in report.notices:
@@ -174,6 +185,17 @@ def sarif_log(report: Report, cwd: Path) -> dict[str, Any]:
                 physical["region"] = {"startLine": notice.line}
             item["locations"] = [{"physicalLocation": physical}]
         notifications.append(item)
+    if left_out:
+        notifications.append(
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"{left_out} of {len(report.findings)} results left out, the least "
+                    f"severe, to stay within the {MAX_RESULTS:,} results GitHub code scanning "
+                    "accepts in a run; the JSON or HTML output of the run has them all"
+                },
+            }
+        )
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -199,7 +221,7 @@ def sarif_log(report: Report, cwd: Path) -> dict[str, Any]:
                         "properties": {"configFile": report.config_file},
                     }
                 ],
-                "results": [_result(f, rule_index, cwd) for f in report.findings],
+                "results": [_result(f, rule_index, cwd) for f in findings],
                 "columnKind": "unicodeCodePoints",
             }
         ],
