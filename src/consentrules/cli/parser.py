@@ -227,6 +227,12 @@ def build_parser(plugin_options: Any = None) -> Any:
         "rule needs",
     )
     check.add_argument(
+        "--root",
+        metavar="DIR",
+        help="make SARIF and annotation paths relative to DIR (default: the nearest folder "
+        "holding .git, else the current one)",
+    )
+    check.add_argument(
         "--quiet",
         "-q",
         action="store_true",

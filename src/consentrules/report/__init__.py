@@ -128,13 +128,45 @@ def write_json(stream: IO[str], data: Any, findings: int) -> None:
     stream.write("\n")
 
 
+def repository_root(config: Any) -> Path:
+    """Where report paths are relative to: ``--root``, else the nearest folder at or above the
+    current one that holds ``.git``, else the current folder. The same run from a subfolder
+    then gives the same SARIF locations and annotations."""
+    given: str | None = config.getoption("root") if config is not None else None
+    cwd: Path = Path(config.cwd) if config is not None else Path.cwd()
+    if given:
+        return (cwd / given).resolve()
+    for folder in (cwd.resolve(), *cwd.resolve().parents):
+        if (folder / ".git").exists():
+            return folder
+    return cwd
+
+
+def repository_path(path: str | None, root: Path, cwd: Path) -> str | None:
+    """``path`` (as the run names it) relative to ``root``, with forward slashes; unchanged
+    when it lies outside."""
+    if not path:
+        return path
+    candidate = Path(path)
+    absolute = candidate if candidate.is_absolute() else cwd / candidate
+    try:
+        return absolute.resolve().relative_to(root).as_posix()
+    except (ValueError, OSError):
+        return path
+
+
+def relative_uri(path: str, root: Path, cwd: Path | None = None) -> tuple[str, bool]:
+    """``(uri, relative)``: a forward-slash path relative to ``root``, or a file URI; a
+    relative ``path`` is read from ``cwd`` (default: ``root``)."""
+    return _relative_uri(path, root, cwd or root)
+
+
 @lru_cache(maxsize=256)  # every finding of a snapshot has its path: resolve it once
-def relative_uri(path: str, cwd: Path) -> tuple[str, bool]:
-    """``(uri, relative)``: a forward-slash path relative to ``cwd``, or a file URI."""
+def _relative_uri(path: str, root: Path, cwd: Path) -> tuple[str, bool]:
     candidate = Path(path)
     absolute = candidate if candidate.is_absolute() else (cwd / candidate)
     try:
-        rel = absolute.resolve().relative_to(cwd.resolve())
+        rel = absolute.resolve().relative_to(root.resolve())
     except (ValueError, OSError):
         return absolute.resolve().as_uri(), False
     return quote(rel.as_posix()), True

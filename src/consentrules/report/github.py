@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import IO
 from typing import TYPE_CHECKING
+from typing import Any
 
 from consentrules import hookimpl
 from consentrules.model import Report
@@ -50,8 +51,17 @@ def command(name: str, message: str, **properties: object) -> str:
 PER_LEVEL = 10
 
 
-def render_github(report: Report) -> str:
+def render_github(report: Report, config: Any = None) -> str:
+    """The annotations; their ``file=`` paths are relative to the repository root (see
+    :func:`consentrules.report.repository_root`), as GitHub matches them."""
+    from pathlib import Path
+
+    from consentrules.report import repository_path
+    from consentrules.report import repository_root
     from consentrules.report.gaps import group_gaps
+
+    root = repository_root(config)
+    cwd = Path(config.cwd) if config is not None else Path.cwd()
 
     lines = []
     shown: dict[str, int] = {}
@@ -77,7 +87,7 @@ def render_github(report: Report) -> str:
             command(
                 name,
                 message,
-                file=finding.snapshot,
+                file=repository_path(finding.snapshot, root, cwd),
                 line=finding.line,
                 col=finding.column,
                 title=title,
@@ -90,7 +100,11 @@ def render_github(report: Report) -> str:
         shown["warning"] = shown.get("warning", 0) + 1
         lines.append(
             command(
-                "warning", notice.message, file=notice.path, line=notice.line, title="consentrules"
+                "warning",
+                notice.message,
+                file=repository_path(notice.path, root, cwd),
+                line=notice.line,
+                title="consentrules",
             )
         )
     if left_out:  # a log line, not an annotation: it would be left out itself
@@ -114,7 +128,7 @@ class GithubReporter:
     extension = ".txt"
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
-        stream.write(render_github(printable_report(report)))
+        stream.write(render_github(printable_report(report), config))
 
 
 @hookimpl

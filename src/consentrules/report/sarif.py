@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import IO
 from typing import TYPE_CHECKING
 from typing import Any
@@ -29,8 +30,6 @@ from consentrules.report import relative_uri
 from consentrules.report import write_json
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from consentrules.plugin.config import Config
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -93,8 +92,8 @@ def _rule_entry(rule: Rule) -> dict[str, Any]:
     return entry
 
 
-def _location(finding: Finding, cwd: Path) -> dict[str, Any]:
-    uri, relative = relative_uri(finding.snapshot, cwd)
+def _location(finding: Finding, root: Path, cwd: Path) -> dict[str, Any]:
+    uri, relative = relative_uri(finding.snapshot, root, cwd)
     artifact: dict[str, Any] = {"uri": uri}
     if relative:
         artifact["uriBaseId"] = "%SRCROOT%"
@@ -116,14 +115,14 @@ def _location(finding: Finding, cwd: Path) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, rule_index: dict[str, int], cwd: Path) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: dict[str, int], root: Path, cwd: Path) -> dict[str, Any]:
     review = finding.status is Status.NOT_EVALUABLE
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "kind": "review" if review else "fail",
         "level": "none" if review else LEVELS[finding.severity],
         "message": {"text": finding.message},
-        "locations": [_location(finding, cwd)],
+        "locations": [_location(finding, root, cwd)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {
             "security-severity": SECURITY_SEVERITY[finding.severity],
@@ -160,7 +159,10 @@ def _result(finding: Finding, rule_index: dict[str, int], cwd: Path) -> dict[str
 MAX_RESULTS = 25_000
 
 
-def sarif_log(report: Report, cwd: Path) -> dict[str, Any]:
+def sarif_log(report: Report, root: Path, cwd: Path | None = None) -> dict[str, Any]:
+    """The SARIF log; locations are relative to ``root`` (the repository), relative input
+    paths read from ``cwd`` (default: ``root``)."""
+    cwd = cwd or root
     rules = [report.rules[rule_id] for rule_id in sorted(report.rules)]
     findings = report.findings
     left_out = 0
@@ -177,7 +179,7 @@ def sarif_log(report: Report, cwd: Path) -> dict[str, Any]:
             "message": {"text": notice.message},
         }
         if notice.path:
-            uri, relative = relative_uri(notice.path, cwd)
+            uri, relative = relative_uri(notice.path, root, cwd)
             physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
             if relative:
                 physical["artifactLocation"]["uriBaseId"] = "%SRCROOT%"
@@ -213,7 +215,7 @@ def sarif_log(report: Report, cwd: Path) -> dict[str, Any]:
                         for name, version in report.plugins
                     ],
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": cwd.resolve().as_uri() + "/"}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}},
                 "invocations": [
                     {
                         "executionSuccessful": True,
@@ -221,7 +223,7 @@ def sarif_log(report: Report, cwd: Path) -> dict[str, Any]:
                         "properties": {"configFile": report.config_file},
                     }
                 ],
-                "results": [_result(f, rule_index, cwd) for f in findings],
+                "results": [_result(f, rule_index, root, cwd) for f in findings],
                 "columnKind": "unicodeCodePoints",
             }
         ],
@@ -234,7 +236,10 @@ class SarifReporter:
     extension = ".sarif"
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
-        write_json(stream, sarif_log(report, config.cwd), len(report.findings))
+        from consentrules.report import repository_root
+
+        log = sarif_log(report, repository_root(config), Path(config.cwd))
+        write_json(stream, log, len(report.findings))
 
 
 @hookimpl
