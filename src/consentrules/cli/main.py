@@ -209,6 +209,7 @@ def _command(
         ("snapshot", "validate"): snapshot_commands.cmd_snapshot_validate,
         ("snapshot", "show"): snapshot_commands.cmd_snapshot_show,
         ("snapshot", "convert"): snapshot_commands.cmd_snapshot_convert,
+        "init": _init,
         ("disclosures", "scan"): _disclosures("scan"),
         ("disclosures", "diff"): _disclosures("diff"),
     }
@@ -216,6 +217,12 @@ def _command(
     if command in ("rules", "snapshot", "baseline", "disclosures"):
         key = (command, options[f"{command}_command"])
     return int(handlers[key](config, options))
+
+
+def _init(config: Any, options: dict[str, Any]) -> int:
+    from consentrules.cli.init import cmd_init
+
+    return cmd_init(config, options)
 
 
 def _disclosures(action: str) -> Any:

@@ -384,6 +384,16 @@ def build_parser(plugin_options: Any = None) -> Any:
                 help="the newer version (default: the latest)",
             )
 
+    init = sub("init", "write a commented .consentrules.yaml, a sample snapshot and a CI snippet")
+    init.add_argument(
+        "init_directory", nargs="?", metavar="DIR", help="where (default: the current folder)"
+    )
+    init.add_argument("--platform", metavar="NAME", help="your platform's name")
+    init.add_argument(
+        "--ci", choices=("github", "gitlab", "jenkins"), help="also write a CI snippet for this"
+    )
+    init.add_argument("--force", action="store_true", help="overwrite files that exist")
+
     sub("plugins", "list loaded plugins, their versions and hooks")
     parser.set_defaults(_check_parser=check)  # for the project configuration's key check
     return parser

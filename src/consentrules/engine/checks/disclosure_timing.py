@@ -263,7 +263,8 @@ class DisclosureTiming(StatementChecks):
                     )
                     evidence["purposes"][purpose] = {"status": "not_evaluable"}
                     continue
-                late.append(f"{purpose} was never disclosed in a {kind_text}")
+                article = "an" if kind_text[:1] in "aeiou" else "a"
+                late.append(f"{purpose} was never disclosed in {article} {kind_text}")
                 evidence["purposes"][purpose] = {"status": "never_disclosed"}
                 continue
             earliest_first, earliest_last, first = known
