@@ -107,6 +107,11 @@ def run_checks(
 
     as_of = parse_as_of(options.get("as_of"))
     files = snapshot_files(config, _snapshot_args(options))
+    if options.get("changed_since"):
+        from consentrules.cli.changed import only_changed
+
+        files, skipped = only_changed(files, options["changed_since"], Path.cwd())
+        config.notices.append(skipped)
     rules = load_rules(config)
     inputs = run_inputs(config, files, options)
     for option, output in outputs:
@@ -130,7 +135,7 @@ def run_checks(
         plugin_timeout=watchdog.seconds(),
     )
     findings, summaries = check_files(run)
-    if not summaries:
+    if not summaries and not (options.get("changed_since") and not files):
         raise UsageError("no snapshot was read, so the run would check nothing")
     config.rules, config.snapshots = rules, summaries
     config.notices.extend(n for summary in summaries for n in summary.notices)  # adapters'

@@ -227,6 +227,11 @@ def build_parser(plugin_options: Any = None) -> Any:
         "rule needs",
     )
     check.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="check only the snapshot files that changed since this git ref (and new ones)",
+    )
+    check.add_argument(
         "--root",
         metavar="DIR",
         help="make SARIF and annotation paths relative to DIR (default: the nearest folder "
