@@ -58,3 +58,26 @@ def test_a_bad_ref_is_a_usage_error(tmp_path, monkeypatch):
     result = run("check", "snapshots/", "--changed-since", "no-such-ref")
     assert result.exit_code == 2 and "--changed-since" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_baseline_from_a_ref_records_the_findings_of_then(tmp_path, monkeypatch):
+    import json
+
+    repo = _repo(tmp_path)
+    monkeypatch.chdir(repo)
+    # after the commit, the violating snapshot is fixed in the working tree
+    shutil.copy(ROOT / "examples/ai-training-2024/compliant.yaml", repo / "snapshots/a.yaml")
+    now = run("baseline", "create", "snapshots/", "-o", "now.json")
+    then = run("baseline", "create", "snapshots/", "--from-ref", "HEAD", "-o", "then.json")
+    assert now.exit_code == then.exit_code == 0, then.stderr
+    recorded_now = json.loads((repo / "now.json").read_text())["findings"]
+    recorded_then = json.loads((repo / "then.json").read_text())["findings"]
+    assert len(recorded_then) > len(recorded_now)
+    # the same paths as a run on the working tree: the baseline suppresses what it recorded
+    assert all(f["snapshot"].startswith("snapshots/") for f in recorded_then)
+    (repo / "snapshots/a.yaml").write_bytes(
+        (ROOT / "examples/ai-training-2024/violating.yaml").read_bytes()
+    )
+    gated = run("check", "snapshots/", "--baseline", "then.json", "--format", "json")
+    assert gated.exit_code == 0, gated.stdout
+    assert Path.cwd() == repo and (repo / "snapshots/a.yaml").exists()  # the tree untouched

@@ -3,8 +3,11 @@ staged or not, and new files), for a team adopting consentrules on a large repos
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from consentrules.model import Notice
 from consentrules.model.errors import UsageError
@@ -44,3 +47,63 @@ def only_changed(files: list[Path], ref: str, cwd: Path) -> tuple[list[Path], No
         category="skipped",
     )
     return kept, notice
+
+
+def tree_at(ref: str, cwd: Path) -> tuple[Path, Path]:
+    """The repository's files at ``ref``, written into a new temporary folder without touching
+    the working tree (``git archive``): ``(folder, the current folder's place in it)``."""
+    import io
+    import tarfile
+    import tempfile
+
+    if ref.startswith("-"):
+        raise UsageError(f"--from-ref: {ref!r} is not a git ref")
+    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip()).resolve()
+    try:
+        done = subprocess.run(
+            ["git", "archive", "--format=tar", ref], cwd=top, capture_output=True, timeout=300
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(f"--from-ref: cannot run git ({exc})") from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"--from-ref: {reason[-1] if reason else 'git archive failed'}")
+    folder = Path(tempfile.mkdtemp(prefix="consentrules-ref-"))
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+        members = []
+        for member in archive.getmembers():  # only plain files and folders, inside the folder
+            target = (folder / member.name).resolve()
+            if (member.isfile() or member.isdir()) and target.is_relative_to(folder):
+                members.append(member)
+        archive.extractall(folder, members=members)
+    return folder, folder / cwd.resolve().relative_to(top)
+
+
+@contextlib.contextmanager
+def at_ref(ref: str | None, options: dict[str, Any]) -> Iterator[None]:
+    """With ``ref``, run in a copy of the repository's files at that ref (``--from-ref``): the
+    snapshots' paths, and so the findings' fingerprints, are the ones of the working tree."""
+    if not ref:
+        yield
+        return
+    import os
+    import shutil
+
+    here = Path.cwd()
+    folder, there = tree_at(ref, here)
+    top = folder.resolve()
+    args = []
+    for arg in options.get("snapshots") or []:
+        path = Path(arg)
+        if path.is_absolute():
+            # a path from the project configuration: the same place in the copy
+            with contextlib.suppress(ValueError):
+                path = there / path.resolve().relative_to(here.resolve())
+        args.append(str(path))
+    options["snapshots"] = args
+    os.chdir(there if there.is_dir() else top)
+    try:
+        yield
+    finally:
+        os.chdir(here)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from consentrules.__about__ import __version__
+from consentrules.cli.changed import at_ref
 from consentrules.cli.inputs import load_snapshots
 from consentrules.cli.inputs import parse_as_of
 from consentrules.cli.inputs import snapshot_files
@@ -196,9 +197,9 @@ def cmd_baseline_create(config: Config, options: dict[str, Any]) -> int:
     from consentrules.ci.baseline import baseline_dict
 
     setup(config, options)
-    target = Path(options["baseline_output"])
+    target = Path(options["baseline_output"]).resolve()
     plan_target(target)
-    with collector_paused():
+    with collector_paused(), at_ref(options.get("from_ref"), options):
         report = run_checks(config, options, modify=False, outputs=[("-o", target)])
         data = baseline_dict(report.findings)
     with atomic_writer(target) as stream:

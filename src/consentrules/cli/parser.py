@@ -265,6 +265,12 @@ def build_parser(plugin_options: Any = None) -> Any:
     create = sub("create", "write a baseline file of the current findings", baseline_cmds)
     _run_options(create)
     create.add_argument("-o", "--output", dest="baseline_output", metavar="FILE", required=True)
+    create.add_argument(
+        "--from-ref",
+        metavar="REF",
+        help="record the findings of the snapshots as they are at this git ref (read with git "
+        "archive; the working tree is not touched)",
+    )
     if plugin_options is not None:
         plugin_options(create)
 
