@@ -14,7 +14,7 @@ from consentrules.sources.yamlsource import load_document
 PUBLISHED = ROOT / "schemas"
 
 
-@pytest.mark.parametrize("name", ["snapshot", "waivers", "config", "report"])
+@pytest.mark.parametrize("name", ["snapshot", "waivers", "config", "report", "mapping"])
 def test_published_copy_is_the_packaged_schema(name, consentrules_run):
     result = consentrules_run("schema", name)
     assert result.exit_code == 0

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from consentrules.plugin.config import Config
     from consentrules.plugin.registry import ParamError
     from consentrules.sources.fromdata import snapshot_from_data
+    from consentrules.sources.mapping import load_mapping
     from consentrules.sources.schema import describe_path
     from consentrules.sources.snapshots import snapshot_from_document
     from consentrules.sources.yamlsource import Document
@@ -84,6 +85,7 @@ _EXPORTS = {
     "read_document": "consentrules.sources.yamlsource",
     "json_pointer": "consentrules.sources.yamlsource",
     "describe_path": "consentrules.sources.schema",
+    "load_mapping": "consentrules.sources.mapping",
     "PartialDate": "consentrules.model.dates",
     "parse_date": "consentrules.model.dates",
     "VOCABULARY": "consentrules.model.vocabulary",
@@ -155,6 +157,7 @@ __all__ = [
     "gap_finding",
     "hookimpl",
     "json_pointer",
+    "load_mapping",
     "parse_date",
     "prepare_regions",
     "read_document",

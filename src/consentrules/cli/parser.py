@@ -325,9 +325,9 @@ def build_parser(plugin_options: Any = None) -> Any:
     schema = sub("schema", "print a JSON Schema (for editors and other tools)")
     schema.add_argument(
         "schema_name",
-        choices=("rules", "snapshot", "waivers", "config", "report"),
+        choices=("rules", "snapshot", "waivers", "config", "report", "mapping"),
         metavar="NAME",
-        help="rules, snapshot, waivers, config or report",
+        help="rules, snapshot, waivers, config, report or mapping",
     )
 
     snapshot = sub("snapshot", "validate snapshots")
