@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from conftest import ROOT
 from consentrules import InputError
 from consentrules import load_mapping
-from conftest import ROOT
 
 GUIDE = (ROOT / "docs" / "mapping.md").read_text()
 
