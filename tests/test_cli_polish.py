@@ -73,3 +73,11 @@ def test_the_example_waivers_are_in_force_and_suppress_the_faq_finding():
                  str(example / "waivers.yaml"), "--format", "json")  # fmt: skip
     suppressed = [f["rule_id"] for f in result.findings if f["suppression"]]
     assert suppressed == ["AI-TRAIN-004"]
+
+
+def test_a_mistyped_option_gets_the_nearest_one_suggested():
+    result = run("check", str(ROOT / "examples/ai-training-2024/violating.yaml"), "--fial-on",
+                 "high")  # fmt: skip
+    assert result.exit_code == 2
+    assert "did you mean --fail-on?" in result.stderr
+    assert "did you mean AI-TRAIN-003" in run("rules", "show", "AI-TRAIN-03").stderr

@@ -171,6 +171,40 @@ def _run_options(parser: Any) -> None:
     )
 
 
+def _long_options(parser: Any) -> set[str]:
+    """Every ``--option`` of a parser and of its subcommands' parsers."""
+    out: set[str] = set()
+    for action in parser._actions:
+        out.update(option for option in action.option_strings if option.startswith("--"))
+        choices = getattr(action, "choices", None)
+        if isinstance(choices, dict):  # a subcommand: its parsers
+            for sub in choices.values():
+                if hasattr(sub, "_actions"):
+                    out |= _long_options(sub)
+    return out
+
+
+def _parser_class() -> Any:
+    """An argument parser that suggests the nearest option for one it does not know."""
+    import argparse
+    import difflib
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> Any:
+            if message.startswith("unrecognized arguments:"):
+                known = sorted(_long_options(self))
+                for word in message.split(":", 1)[1].split():
+                    name = word.split("=", 1)[0]
+                    if name.startswith("--"):
+                        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                        if close:
+                            message += f" (did you mean {close[0]}?)"
+                            break
+            super().error(message)
+
+    return Parser
+
+
 def build_parser(plugin_options: Any = None) -> Any:
     """The argument parser; ``plugin_options(parser)`` lets plugins add their options to every
     command that loads plugins' inputs (check, baseline create, test, snapshot, disclosures)."""
@@ -178,7 +212,7 @@ def build_parser(plugin_options: Any = None) -> Any:
 
     from consentrules.__about__ import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _parser_class()(
         prog="consentrules",
         description="Check platform data-use settings and disclosures against privacy rules.",
         epilog=EPILOG,
