@@ -7,8 +7,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from consentrules.engine.evaluation import EvalContext
-from consentrules.engine.evaluation import SettingIndex
-from consentrules.engine.evaluation import selects
+from consentrules.engine.selection import SettingIndex
+from consentrules.engine.selection import selects
 from consentrules.model import Selector
 from consentrules.model.dates import parse_date
 from consentrules.model.regions import default_registry

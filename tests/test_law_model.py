@@ -136,8 +136,8 @@ def test_selector_by_default_practice_and_basis(selector, selected):
     }
     (loaded,) = make_rules(rule)
     assert loaded.selector.describe()
-    from consentrules.engine.evaluation import SettingIndex
-    from consentrules.engine.evaluation import selects
+    from consentrules.engine.selection import SettingIndex
+    from consentrules.engine.selection import selects
     from consentrules.testing import builtin_check_kinds  # noqa: F401  (the kinds load)
 
     snapshot = make_snapshot({"settings": settings})

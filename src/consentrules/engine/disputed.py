@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from consentrules.engine.evaluation import EvalContext
-from consentrules.engine.evaluation import selects
+from consentrules.engine.selection import selects
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Setting

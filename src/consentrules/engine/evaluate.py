@@ -15,8 +15,8 @@ from functools import partial
 from typing import Any
 
 from consentrules.engine.evaluation import EvalContext
-from consentrules.engine.evaluation import SettingIndex
 from consentrules.engine.evaluation import inactive_settings
+from consentrules.engine.selection import SettingIndex
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Snapshot

@@ -17,7 +17,6 @@ Regions
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -28,7 +27,6 @@ from typing import Any
 
 from consentrules.model import Finding
 from consentrules.model import Rule
-from consentrules.model import Selector
 from consentrules.model import Setting
 from consentrules.model import SettingState
 from consentrules.model import Snapshot
@@ -293,94 +291,6 @@ def _by_breadth(
     registry: RegionRegistry, overrides: tuple[tuple[str, bool | None], ...]
 ) -> tuple[tuple[str, bool | None], ...]:
     return tuple(sorted(overrides, key=lambda item: -registry.weight(item[0])))
-
-
-# Selection -------------------------------------------------------------------------------------
-def selects(selector: Selector, setting: Setting, ctx: EvalContext) -> bool:
-    """Whether a rule's selector picks a setting (every key given must match)."""
-    if selector.purposes is not None and not _any_in(selector.purposes, setting.purposes):
-        return False
-    if selector.data_categories is not None and not _any_in(
-        selector.data_categories, setting.data_categories
-    ):
-        return False
-    if selector.recipients is not None and not _any_in(selector.recipients, setting.recipients):
-        return False
-    if selector.ids is not None and not any(
-        fnmatch.fnmatchcase(setting.id, pattern) for pattern in selector.ids
-    ):
-        return False
-    if selector.practice is not None and setting.practice not in selector.practice:
-        return False
-    if selector.legal_basis is not None and not any(
-        basis in selector.legal_basis for _, basis in setting.legal_basis
-    ):
-        return False
-    if selector.default is not None and ever_on_by_default(setting) != selector.default:
-        return False
-    if selector.regions is not None:
-        wanted = ctx.regions.mask_all(selector.regions)
-        for span in spans(setting, ctx.as_of, "ever"):
-            leaves = applicable_mask(span.state, ctx.regions)
-            # Unknown regions: selected, so that the check can say it cannot evaluate.
-            if leaves is None or leaves & wanted:
-                return True
-        return False
-    return True
-
-
-class SettingIndex:
-    """Settings indexed by purpose, data category and recipient, built once per snapshot.
-
-    A rule then looks only at the settings its selector can match, so checking many rules
-    costs in proportion to the settings each selects, not rules times settings.
-    """
-
-    FIELDS = ("purposes", "data_categories", "recipients")
-
-    def __init__(self, settings: Sequence[Setting]) -> None:
-        self.settings = settings
-        self._by: dict[str, dict[str, list[int]]] = {}
-
-    def _table(self, name: str) -> dict[str, list[int]]:
-        """The index of one field, built the first time a rule selects by it."""
-        table = self._by.get(name)
-        if table is None:
-            table = self._by[name] = {}
-            for position, setting in enumerate(self.settings):
-                for value in getattr(setting, name):
-                    table.setdefault(value, []).append(position)
-        return table
-
-    def candidates(self, selector: Selector) -> Sequence[Setting]:
-        """The settings that can match ``selector`` by its indexed keys, in snapshot order."""
-        chosen: set[int] | None = None
-        for name in self.FIELDS:
-            wanted = getattr(selector, name)
-            if wanted is None:
-                continue
-            table = self._table(name)
-            found: set[int] = set()
-            for value in wanted:
-                found.update(table.get(value, ()))
-            chosen = found if chosen is None else chosen & found
-            if not chosen:
-                return []
-        if chosen is None:
-            return self.settings
-        return [self.settings[position] for position in sorted(chosen)]
-
-    def select(self, selector: Selector, ctx: EvalContext) -> list[Setting]:
-        """The settings ``selector`` picks (the same as testing each with :func:`selects`)."""
-        candidates = self.candidates(selector)
-        rest = selector.rest()
-        if rest is None:
-            return list(candidates)  # the indexed keys were all there was to test
-        return [s for s in candidates if selects(rest, s, ctx)]
-
-
-def _any_in(wanted: tuple[str, ...], have: tuple[str, ...]) -> bool:
-    return any(value in have for value in wanted)
 
 
 def join_periods(parts: list[str]) -> str:

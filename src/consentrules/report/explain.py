@@ -7,7 +7,7 @@ from typing import Any
 
 from consentrules.engine.evaluate import Engine
 from consentrules.engine.evaluation import EvalContext
-from consentrules.engine.evaluation import selects
+from consentrules.engine.selection import selects
 from consentrules.model import Rule
 from consentrules.model import Snapshot
 
