@@ -65,6 +65,7 @@ class SettingIndex:
         # Per setting (and evaluation date): where it ever applied, as one bit mask (None:
         # somewhere the snapshot does not say). Every rule that selects by region asks it.
         self._ever: dict[tuple[int, Any], int | None] = {}
+        self._masks: dict[int, int] = {}
 
     def _table(self, name: str) -> dict[str, list[int]]:
         """The index of one field, built the first time a rule selects by it."""
@@ -124,6 +125,8 @@ class SettingIndex:
                 self._ever[key] = None
                 return None
             union |= leaves
+        # Settings share a few region masks of ~600 bytes each: keep one copy of each.
+        union = self._masks.setdefault(union, union)
         self._ever[key] = union
         return union
 
