@@ -75,7 +75,10 @@ def tree_at(ref: str, cwd: Path) -> tuple[Path, Path]:
             target = (folder / member.name).resolve()
             if (member.isfile() or member.isdir()) and target.is_relative_to(folder):
                 members.append(member)
-        archive.extractall(folder, members=members)
+        if hasattr(tarfile, "data_filter"):  # Pythons with extraction filters: the safe one
+            archive.extractall(folder, members=members, filter="data")
+        else:  # members checked above
+            archive.extractall(folder, members=members)
     return folder, folder / cwd.resolve().relative_to(top)
 
 
