@@ -103,6 +103,7 @@ def limited(report: Report, maximum: int | None) -> Report:
     import dataclasses
 
     from consentrules.model import Notice
+    from consentrules.report import most_severe
 
     if maximum is None:
         return report
@@ -110,9 +111,7 @@ def limited(report: Report, maximum: int | None) -> Report:
         raise UsageError("--max-findings: give 0 or more")
     if len(report.findings) <= maximum:
         return report
-    ranked = sorted(report.findings, key=lambda f: (f.suppressed, -f.severity))
-    kept = set(map(id, ranked[:maximum]))
-    findings = [f for f in report.findings if id(f) in kept]
+    findings = most_severe(report.findings, maximum)
     note = Notice(
         "warning",
         f"{len(report.findings) - maximum} of {len(report.findings)} findings left out "
@@ -124,11 +123,11 @@ def limited(report: Report, maximum: int | None) -> Report:
 
 def quiet_line(report: Report) -> str:
     """The summary line of ``--quiet``."""
-    from consentrules.report import failed_verdict
+    from consentrules.report import run_verdict
     from consentrules.report import summary
 
     counts = summary(report)
-    verdict = failed_verdict(counts) or f"passed (nothing at or above {counts['fail_on']})"
+    verdict = run_verdict(counts)
     return (
         f"consentrules: {counts['violations']} violations, {counts['not_evaluable']} not "
         f"evaluable, {counts['suppressed']} suppressed; {verdict}"

@@ -109,6 +109,20 @@ def failed_verdict(counts: dict[str, Any], noun: str = "") -> str | None:
     return None
 
 
+def run_verdict(counts: dict[str, Any]) -> str:
+    """The verdict of a run in words, failed or passed."""
+    return failed_verdict(counts) or f"passed (nothing at or above {counts['fail_on']})"
+
+
+def most_severe(findings: list[Finding], keep: int) -> list[Finding]:
+    """The ``keep`` most severe findings (unsuppressed before suppressed), in their order."""
+    if len(findings) <= keep:
+        return findings
+    ranked = sorted(findings, key=lambda f: (f.suppressed, -f.severity))
+    kept = set(map(id, ranked[:keep]))
+    return [f for f in findings if id(f) in kept]
+
+
 def location_text(finding: Finding) -> str:
     text = finding.snapshot
     if finding.line is not None:

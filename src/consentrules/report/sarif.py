@@ -26,6 +26,7 @@ from consentrules.model import Severity
 from consentrules.model import Status
 from consentrules.model.evidence import disclosure_facts
 from consentrules.plugin.registry import ReporterRegistry
+from consentrules.report import most_severe
 from consentrules.report import relative_uri
 from consentrules.report import write_json
 
@@ -167,9 +168,7 @@ def sarif_log(report: Report, root: Path, cwd: Path | None = None) -> dict[str, 
     findings = report.findings
     left_out = 0
     if len(findings) > MAX_RESULTS:  # the most severe first; say what was left out
-        ranked = sorted(findings, key=lambda f: (f.suppressed, -f.severity))
-        kept = set(map(id, ranked[:MAX_RESULTS]))
-        findings = [f for f in findings if id(f) in kept]
+        findings = most_severe(findings, MAX_RESULTS)
         left_out = len(report.findings) - len(findings)
     rule_index = {rule.id: index for index, rule in enumerate(rules)}
     notifications = []

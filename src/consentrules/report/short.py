@@ -10,9 +10,9 @@ from consentrules import hookimpl
 from consentrules.model import Report
 from consentrules.model import Status
 from consentrules.plugin.registry import ReporterRegistry
-from consentrules.report import failed_verdict
 from consentrules.report import location_text
 from consentrules.report import printable_report
+from consentrules.report import run_verdict
 from consentrules.report import summary
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def render_short(report: Report) -> str:
             f"{lead.target_kind} {lead.target_id}: {message}"
         )
     counts = summary(report)
-    verdict = failed_verdict(counts) or f"passed (nothing at or above {counts['fail_on']})"
+    verdict = run_verdict(counts)
     lines.append(
         f"{counts['violations']} violations, {counts['not_evaluable']} not evaluable, "
         f"{counts['suppressed']} suppressed: {verdict}"

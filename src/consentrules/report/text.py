@@ -22,9 +22,9 @@ from consentrules.model import Report
 from consentrules.model import Severity
 from consentrules.model import Status
 from consentrules.plugin.registry import ReporterRegistry
-from consentrules.report import failed_verdict
 from consentrules.report import location_text
 from consentrules.report import printable_report
+from consentrules.report import run_verdict
 from consentrules.report import summary
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ class TextReporter:
             text += f", {counts['suppressed']} suppressed"
         text += f"; {counts['snapshots']} snapshot{'s' if counts['snapshots'] != 1 else ''}, "
         text += f"{counts['rules']} rules"
-        verdict = failed_verdict(counts) or f"passed (nothing at or above {counts['fail_on']})"
+        verdict = run_verdict(counts)
         return f"{text}. {paint(_BOLD, verdict)}"
 
 

@@ -175,13 +175,18 @@ def commands_from_page(text: str, path: str, is_html: bool = True) -> list[Comma
     return commands
 
 
-def commands_from_json(text: str, path: str) -> tuple[dict[str, Any], list[Command]]:
+def load_json(text: str, path: str) -> Any:
+    """The data of a JSON export; invalid JSON is an input error at its line."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             [Problem(path, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]
         ) from None
+
+
+def commands_from_json(text: str, path: str) -> tuple[dict[str, Any], list[Command]]:
+    data = load_json(text, path)
     header: dict[str, Any] = {}
     if isinstance(data, dict):
         header = data

@@ -27,7 +27,6 @@ first, then the export's order.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -37,6 +36,7 @@ from consentrules import Problem
 from consentrules_consent_mode import CONSENT_TYPES
 from consentrules_consent_mode import Command
 from consentrules_consent_mode import commands_from_page
+from consentrules_consent_mode import load_json
 
 #: Built-in trigger ids of every container, and the load stage they fire at.
 _BUILT_IN_TRIGGERS = {
@@ -64,12 +64,7 @@ def is_container_export(head: str) -> bool:
 def commands_from_container(text: str, path: str) -> tuple[dict[str, Any], list[Command]]:
     """The platform header (name, export date) and the consent commands the container runs on
     a new visitor's page load, in the order GTM runs them."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            [Problem(path, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]
-        ) from None
+    data = load_json(text, path)
     version = data.get("containerVersion", data) if isinstance(data, dict) else None
     if not isinstance(version, dict) or not isinstance(version.get("tag", []), list):
         raise InputError(
