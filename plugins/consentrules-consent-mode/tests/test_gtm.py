@@ -142,3 +142,22 @@ def test_one_gap_is_reported_once_with_every_pack_that_judges_it():
     assert (
         text.count("in GB\n      breaks: CM-ADS-EEA-UK") == 3
     )  # ad_storage, ad_user_data, ad_personalization
+
+
+def test_a_template_whose_defaults_the_export_does_not_show_cannot_be_told(tmp_path):
+    # A CMP template that computes its defaults from fields of its own naming: no verdict,
+    # neither "no default, so granted" nor "denied".
+    template = {"templateId": "9", "templateData": (
+        "___SANDBOXED_JS_FOR_WEB_TEMPLATE___\n"
+        "const setDefaultConsentState = require('setDefaultConsentState');\n"
+        "setDefaultConsentState({ad_storage: data.marketingMode, analytics_storage: data.stats});\n"
+    )}  # fmt: skip
+    tag = {"name": "CMP", "type": "cvt_1_9", "firingTriggerId": ["2147479572"],
+           "parameter": [_param("marketingMode", "strict"), _param("stats", "off")]}  # fmt: skip
+    path = _export(tmp_path, [tag], templates=[template])
+    snapshot = plugin.ConsentModeAdapter().load(path, make_config([plugin]))
+    ad = next(s for s in snapshot.settings if s.id == "ad_storage")
+    assert ad.default is None and "export does not show" in ad.default_note
+    result = run("check", str(path), "--format", "json", plugins=[plugin])
+    statuses = {f["status"] for f in result.findings if f["target"]["id"] == "ad_storage"}
+    assert "violation" not in statuses and "not_evaluable" in statuses

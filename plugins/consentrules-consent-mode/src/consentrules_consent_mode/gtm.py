@@ -34,6 +34,7 @@ from consentrules import InputError
 from consentrules import JsonSourceMap
 from consentrules import Problem
 from consentrules_consent_mode import CONSENT_TYPES
+from consentrules_consent_mode import V2_TYPES
 from consentrules_consent_mode import Command
 from consentrules_consent_mode import commands_from_page
 from consentrules_consent_mode import load_json
@@ -54,7 +55,8 @@ _LOAD_TRIGGERS = {
 }
 _VARIABLE = re.compile(r"\{\{[^}]*\}\}")
 _CONSENT_JS = re.compile(r"['\"]consent['\"]")
-_CONSENT_CALL = re.compile(r"\b(setDefaultConsentState|updateConsentState)\s*\(")
+#: A template that uses the consent APIs names them (it must require them to call them).
+_CONSENT_CALL = re.compile(r"(setDefaultConsentState|updateConsentState)")
 
 
 def is_container_export(head: str) -> bool:
@@ -202,6 +204,13 @@ def _template_commands(
                             command, line, column))  # fmt: skip
     if not out and code:
         out = _literal_calls(code, line, column)
+    if not out and command == "default" and "setDefaultConsentState" in calls:
+        # The template sets defaults from something the export does not show (its own
+        # fields under other names, the page): what a visitor gets cannot be told. Never
+        # "no default, so granted", and never "denied".
+        params: dict[str, Any] = {name: "denied" for name in V2_TYPES}  # placeholders
+        reason = "a Tag Manager template sets it in a way the export does not show"
+        out = [Command(params, line, column, "default", reason)]
     return out
 
 
