@@ -130,3 +130,17 @@ def test_without_user_numbers_no_figures_are_invented(tmp_path):
                  "json")  # fmt: skip
     assert all("affected" not in f for f in result.findings)
     assert "users" not in result.report["snapshots"][0]
+
+
+def test_a_finding_that_names_no_regions_gets_no_user_figure(tmp_path):
+    # SCA-DIVULGE-CONTENTS judges the recipients, not where the setting ran: counting every US
+    # user would overstate who is affected, and the exposure.
+    setting = {"id": "dm-training", "purposes": ["ai_training"], "default": True,
+               "data_categories": ["private_messages"], "recipients": ["affiliates"],
+               "regions": {"include": ["US-CA"]}, "activated_at": "2024-08-01"}  # fmt: skip
+    snapshot = write_snapshot(
+        tmp_path, {"taken_at": "2024-11-20", "users": {"US": 50_000_000}, "settings": [setting]}
+    )
+    result = run("check", str(snapshot), "--rule", "SCA-*", "--format", "json")
+    divulge = next(f for f in result.findings if f["rule_id"] == "SCA-DIVULGE-CONTENTS")
+    assert divulge["regions"] == [] and "affected" not in divulge

@@ -1,8 +1,9 @@
 """Who is affected by a finding, and the statutory exposure where a law sets damages per person.
 
 A snapshot may give its users per region (``users: {EEA: 41000000, US: 67000000}``). A
-violation's users are those of the entries that lie inside the finding's regions (or, for a
-finding without regions, inside the rule's jurisdictions): an entry that only overlaps them
+violation's users are those of the entries that lie inside the finding's regions; a finding
+that names no regions gets no figure (where it reached users is not known). An entry that only
+overlaps them
 (users given for ``US`` when the finding is about ``US-CA``) cannot be apportioned, so the
 figure becomes "at least" and says why. Nested entries (``US`` and ``US-CA``) count once.
 
@@ -35,9 +36,12 @@ def affected(
     """The figures for one violation, or None when the snapshot gives no user numbers."""
     if summary is None or not summary.users or finding.status is not Status.VIOLATION:
         return None
-    terms = finding.regions or (rule.jurisdictions if rule is not None else ()) or ("ALL",)
+    if not finding.regions:
+        # A finding that names no regions does not say where the practice reached users:
+        # counting a whole jurisdiction would overstate who is affected, and the exposure.
+        return None
     try:
-        scope = registry.mask_all(terms)
+        scope = registry.mask_all(finding.regions)
     except UnknownRegionError:
         return None
     entries = []
