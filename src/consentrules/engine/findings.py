@@ -64,7 +64,7 @@ def unknown_default_gap(unknown: int, within: int, setting: Setting, ctx: EvalCo
     """Say where the default cannot be told (bit masks), and why when the snapshot says."""
     if unknown == within and not setting.default_note:
         return "the snapshot does not say whether users are enrolled by default"
-    where = ctx.regions.describe(ctx.regions.leaves_of(unknown))
+    where = ctx.regions.describe_mask(unknown)
     text = f"users are possibly enrolled by default in {where}"
     return f"{text} ({setting.default_note})" if setting.default_note else text
 
@@ -129,20 +129,16 @@ def region_finding(
     registry = ctx.regions
     spans = joined_spans(offending)
     periods = [(span.describe(), mask) for span, mask in spans]
-    parts = [
-        f"in {registry.describe(registry.leaves_of(mask))} {period}".strip()
-        for period, mask in periods
-    ]
+    parts = [f"in {registry.describe_mask(mask)} {period}".strip() for period, mask in periods]
     union_mask = 0
     for _, mask in periods:
         union_mask |= mask
-    union = registry.leaves_of(union_mask)
     past = "resolved, in the past: " if getattr(rule.prepared, "when", None) == "history" else ""
     return ctx.setting_finding(
         rule,
         setting,
         f"{past}{lead} {join_periods(parts)}{tail}",
-        regions=registry.collapse(union),
+        regions=registry.collapse_mask(union_mask),
         evidence={
             "regions_count": registry.count_countries_mask(union_mask),
             "periods": [period for period, _ in periods],

@@ -102,13 +102,14 @@ class RegionRegistry:
                 note=str(spec.get("note", "")),
                 collapse=bool(spec.get("collapse", True)),
             )
-        # Leaves as bits of an int: set operations on a few hundred regions cost one machine
-        # operation per 30 leaves and a few bytes, where frozensets cost kilobytes.
-        self._bits = {leaf: 1 << i for i, leaf in enumerate(sorted(self.all_leaves))}
-        self._leaf_at = sorted(self.all_leaves)
-        self.all_mask = (1 << len(self._leaf_at)) - 1
-        self._byte_leaves: dict[int, tuple[str, ...]] = {}
-        self._country_masks: tuple[int, list[int]] | None = None
+        # Leaves as bits of an int: set operations on thousands of regions cost one machine
+        # operation per 30 leaves and a few bytes, where frozensets cost kilobytes. The bits are
+        # laid out by country and division (see regionbits) so whole ones are found at once.
+        from consentrules.model.regionbits import BitLayout
+
+        self._layout = BitLayout(self._country_leaves, self._division_leaves)
+        self._bits = self._layout.bit
+        self.all_mask = self._layout.leaves
         # Largest first, so that collapse prefers the broadest name that fits. A group that is
         # one country (UK is GB) is named by the country's code.
         country_sets = set(self._country_leaves.values())
@@ -117,7 +118,6 @@ class RegionRegistry:
             for group in sorted(self.groups.values(), key=lambda g: (-len(g.leaves), g.name))
             if group.collapse and len(group.leaves) > 1 and group.leaves not in country_sets
         ]
-        self._term_masks: list[tuple[str, int]] | None = None
 
     def _leaves_of_division(self, code: str) -> frozenset[str]:
         out: set[str] = set()
@@ -160,11 +160,7 @@ class RegionRegistry:
 
     def mask(self, leaves: Iterable[str]) -> int:
         """The bit mask of a set of leaves."""
-        bits = self._bits
-        out = 0
-        for leaf in leaves:
-            out |= bits[leaf]
-        return out
+        return self._layout.mask(leaves)
 
     def mask_all(self, terms: Iterable[str]) -> int:
         """The bit mask of what some terms stand for (raises UnknownRegionError)."""
@@ -178,36 +174,11 @@ class RegionRegistry:
         return _leaves_cached(self, mask)
 
     def _leaves(self, mask: int) -> frozenset[str]:
-        # A byte at a time: the leaves of each (position, byte value) are worked out once.
-        out: list[str] = []
-        chunks = self._byte_leaves
-        for position, byte in enumerate(mask.to_bytes((mask.bit_length() + 7) // 8, "little")):
-            if byte:
-                key = position << 8 | byte
-                leaves = chunks.get(key)
-                if leaves is None:
-                    first = position * 8
-                    leaves = chunks[key] = tuple(
-                        self._leaf_at[first + bit] for bit in range(8) if byte >> bit & 1
-                    )
-                out.extend(leaves)
-        return frozenset(out)
+        return frozenset(self._layout.decode(mask))
 
     def count_countries_mask(self, mask: int) -> int:
         """:meth:`count_countries` of the leaves of a bit mask, counted on masks."""
-        return _count_countries_cached(self, mask)
-
-    def _count_countries(self, mask: int) -> int:
-        if self._country_masks is None:
-            single, several = 0, []
-            for leaves in self._country_leaves.values():
-                if len(leaves) == 1:
-                    single |= self._bits[next(iter(leaves))]
-                else:
-                    several.append(self.mask(leaves))
-            self._country_masks = (single, several)
-        single, several = self._country_masks
-        return bin(mask & single).count("1") + sum(1 for m in several if mask & m)
+        return self._layout.count_countries(mask)
 
     def is_known(self, term: str) -> bool:
         try:
@@ -235,34 +206,19 @@ class RegionRegistry:
 
         The result is sorted: group names first (largest first), then codes alphabetically.
         """
-        return list(_collapse_cached(self, frozenset(leaves)))
+        return list(_collapse_cached(self, self.mask(leaves)))
 
-    def _collapse(self, leaves: frozenset[str]) -> tuple[str, ...]:
-        mask = self.mask(leaves)
+    def collapse_mask(self, mask: int) -> list[str]:
+        """:meth:`collapse` of the leaves of a bit mask."""
+        return list(_collapse_cached(self, mask))
+
+    def _collapse(self, mask: int) -> tuple[str, ...]:
         named: list[str] = []
         for name, group in self._collapse_order:
             if group & mask == group:
                 named.append(name)
                 mask &= ~group
-        return (*named, *self._terms(mask))
-
-    def _terms(self, mask: int) -> list[str]:
-        """Countries, divisions and leaves that make up a mask, largest first, then sorted."""
-        if self._term_masks is None:
-            several = [
-                (code, leaves)
-                for code, leaves in (*self._country_leaves.items(), *self._division_leaves.items())
-                if len(leaves) > 1
-            ]
-            several.sort(key=lambda item: (-len(item[1]), item[0]))
-            self._term_masks = [(code, self.mask(leaves)) for code, leaves in several]
-        codes: list[str] = []
-        for code, part in self._term_masks:
-            if part & mask == part:
-                codes.append(code)
-                mask &= ~part
-        codes.extend(self._leaves(mask))
-        return sorted(codes)
+        return (*named, *self._layout.terms(mask))
 
     def count_countries(self, leaves: Iterable[str]) -> int:
         """How many countries the leaves touch (a US state counts as the US)."""
@@ -270,24 +226,34 @@ class RegionRegistry:
 
     def describe(self, leaves: Iterable[str], limit: int = 12) -> str:
         """Short text for a set of leaves, e.g. ``"EEA, CH and GB"`` or ``"203 regions (...)"``."""
-        return _describe_cached(self, frozenset(leaves), limit)
+        return _describe_cached(self, self.mask(leaves), limit)
 
-    def _describe(self, leaves: frozenset[str], limit: int) -> str:
-        terms = self.collapse(leaves)
+    def describe_mask(self, mask: int, limit: int = 12) -> str:
+        """:meth:`describe` of the leaves of a bit mask."""
+        return _describe_cached(self, mask, limit)
+
+    def _describe(self, mask: int, limit: int) -> str:
+        terms = _collapse_cached(self, mask)
         if len(terms) <= limit:
-            return _and_list(terms)
-        count = self.count_regions(leaves)
+            return _and_list(list(terms))
+        # Without a group named, the terms are the regions a reader counts.
+        count = self.count_regions_mask(mask) if terms[0] in self.groups else len(terms)
         noun = "region" if count == 1 else "regions"
-        complement = self.collapse(self.all_leaves - leaves)
+        complement = _collapse_cached(self, self.all_mask & ~mask)
         if len(complement) <= limit:
-            return f"{count} {noun} (everywhere except {_and_list(complement)})"
+            return f"{count} {noun} (everywhere except {_and_list(list(complement))})"
         return f"{count} {noun} ({', '.join(terms[:limit])}, ...)"
 
     def count_regions(self, leaves: frozenset[str]) -> int:
         """How many regions the leaves are, as a reader counts them: a country or a division all
         of whose leaves are in counts once, and a subdivision of a country only partly in counts
         on its own (40 US states are 40 regions, not "1 region")."""
-        return len(self._terms(self.mask(leaves)))
+        return self.count_regions_mask(self.mask(leaves))
+
+    def count_regions_mask(self, mask: int) -> int:
+        """:meth:`count_regions` of a bit mask."""
+        whole, covered = self._layout.whole(mask)
+        return len(whole) + (mask & ~covered).bit_count()
 
     def ancestors(self, leaf: str) -> tuple[str, ...]:
         """The codes a leaf lies inside, innermost first: ``ES-B`` is in ``ES-CT`` and ``ES``."""
@@ -310,19 +276,14 @@ def _leaves_cached(registry: RegionRegistry, mask: int) -> frozenset[str]:
     return registry._leaves(mask)
 
 
-@lru_cache(maxsize=1 << 14)
-def _count_countries_cached(registry: RegionRegistry, mask: int) -> int:
-    return registry._count_countries(mask)
+@lru_cache(maxsize=1 << 16)
+def _collapse_cached(registry: RegionRegistry, mask: int) -> tuple[str, ...]:
+    return registry._collapse(mask)
 
 
 @lru_cache(maxsize=1 << 16)
-def _collapse_cached(registry: RegionRegistry, leaves: frozenset[str]) -> tuple[str, ...]:
-    return registry._collapse(leaves)
-
-
-@lru_cache(maxsize=1 << 16)
-def _describe_cached(registry: RegionRegistry, leaves: frozenset[str], limit: int) -> str:
-    return registry._describe(leaves, limit)
+def _describe_cached(registry: RegionRegistry, mask: int, limit: int) -> str:
+    return registry._describe(mask, limit)
 
 
 @lru_cache(maxsize=8192)
