@@ -35,3 +35,15 @@ def test_the_container_runs_unprivileged_with_the_bundled_plugins():
     assert "for plugin in plugins/*/" in dockerfile
     assert 'ENTRYPOINT ["consentrules"]' in dockerfile
     assert "docker build" in (ROOT / "docs/ci.md").read_text()
+
+
+def test_the_default_install_takes_the_fast_validation_path():
+    """Issue 19: `pip install .` with no extras validates large snapshots with jsonschema-rs
+    (.ci/run checks the same in a fresh venv that installed the wheel alone)."""
+    from consentrules.sources.schema import validation_path
+
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    dependencies = pyproject.split("dependencies = [", 1)[1].split("]", 1)[0]
+    assert re.search(r'^\s*"jsonschema-rs>=[\d.]+",$', dependencies, re.MULTILINE)
+    assert validation_path() == "jsonschema-rs"
+    assert "validation_path" in (ROOT / ".ci/run").read_text()
