@@ -35,6 +35,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import generate_traps  # noqa: E402
+
+GENERATORS = {"own": generate, "traps": generate_traps}
 
 
 def consentrules_command() -> list[str]:
@@ -163,9 +166,11 @@ def row(name: str, m: dict[str, float], base: dict[str, float] | None = None) ->
     )
 
 
-def compare_engines(size: int, runs: int, work: Path) -> dict[str, dict[str, float]]:
-    snapshot = work / f"snapshot-{size}.json"
-    snapshot.write_text(json.dumps(generate.generate(size)))
+def compare_engines(
+    size: int, runs: int, work: Path, generator: str = "own"
+) -> dict[str, dict[str, float]]:
+    snapshot = work / f"snapshot-{generator}-{size}.json"
+    snapshot.write_text(json.dumps(GENERATORS[generator].generate(size)))
     found = engines(snapshot, work)
     results = {engine.name: engine.violations() for engine in found}
     reference = results["hand-written loop"]
@@ -178,7 +183,7 @@ def compare_engines(size: int, runs: int, work: Path) -> dict[str, dict[str, flo
                 f"(e.g. {sorted(missing)[:3]}), {len(extra)} extra (e.g. {sorted(extra)[:3]})"
             )
     print(
-        f"\n{size:,} settings: all {len(found)} engines agree on {len(reference):,} "
+        f"\n{generator} generator, {size:,} settings: all {len(found)} engines agree on {len(reference):,} "
         f"violations ({', '.join(f'{p} {n}' for p, n in by_policy.items())})"
     )
     timings = {engine.name: measure(engine.command, runs) for engine in found}
@@ -309,41 +314,83 @@ def many_snapshots(count: int, runs: int, work: Path) -> None:
     print(row(f"--jobs 0 ({cores} cores)", measure([*base, "--jobs", "0"], runs), one))
 
 
+TARGETS = (
+    # (what, engine, compared with, bound): issue 19's targets on the traps generator
+    ("default: >= 5x as fast as OPA", "consentrules", "OPA", 5.0),
+    ("--jobs 1: >= 3x as fast as OPA", "consentrules --jobs 1", "OPA", 3.0),
+    ("default: faster than regorus", "consentrules", "regorus", 1.0),
+    ("--jobs 1: faster than regorus", "consentrules --jobs 1", "regorus", 1.0),
+)
+
+
+def targets(timings: dict[str, dict[str, float]], growth: float | None) -> None:
+    """Issue 19's targets, each with its figure and whether it is met."""
+    print("\ntargets (traps generator, largest size):")
+
+    def line(text: str, ok: bool, figure: str) -> None:
+        print(f"  [{'met' if ok else 'MISSED'}] {text}: {figure}")
+
+    for text, ours, theirs, bound in TARGETS:
+        if theirs in timings:
+            speed = timings[theirs]["median"] / timings[ours]["median"]
+            line(text, speed >= bound, f"{speed:.2f}x")
+    hand = timings["hand-written loop"]["median"]
+    for ours in ("consentrules", "consentrules --jobs 1"):
+        ratio = timings[ours]["median"] / hand
+        line(f"{ours}: <= 3x the hand loop", ratio <= 3.0, f"{ratio:.2f}x")
+        if "OPA" in timings:
+            share = timings[ours]["rss_mib"] / timings["OPA"]["rss_mib"]
+            line(f"{ours}: peak memory <= 1/2 of OPA's", share <= 0.5, f"{share:.2f}")
+    if growth is not None:
+        line("10k -> 100k growth <= 11x", growth <= 11.0, f"{growth:.1f}x")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--generators", nargs="+", choices=sorted(GENERATORS), default=["own", "traps"]
+    )
     parser.add_argument("--quick", action="store_true", help="only the engine comparison")
     args = parser.parse_args(argv)
+    print(f"load average before the run: {os.getloadavg()[0]:.2f} (1 min)")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        all_timings = {size: compare_engines(size, args.runs, work) for size in args.sizes}
-        if len(args.sizes) > 1:
-            small, large = sorted(args.sizes)[-2:]
-            growth = (
-                all_timings[large]["consentrules"]["median"]
-                / all_timings[small]["consentrules"]["median"]
-            )
-            print(
-                f"\ngrowth: time({large:,}) / time({small:,}) = {growth:.1f} "
-                f"(for {large // small}x the settings)"
-            )
-        largest = all_timings[max(args.sizes)]
-        ours = largest["consentrules"]
-        print(f"\nat {max(args.sizes):,} settings, consentrules is:")
-        for name, m in largest.items():
-            if not name.startswith("consentrules"):
-                speed = m["median"] / ours["median"]
-                print(
-                    f"  {speed:5.2f}x as fast as {name}, with {ours['rss_mib'] / m['rss_mib']:.2f}x its peak memory"
+        for generator in args.generators:
+            all_timings = {
+                size: compare_engines(size, args.runs, work, generator) for size in args.sizes
+            }
+            growth = None
+            if len(args.sizes) > 1:
+                small, large = sorted(args.sizes)[-2:]
+                growth = (
+                    all_timings[large]["consentrules"]["median"]
+                    / all_timings[small]["consentrules"]["median"]
                 )
+                print(
+                    f"\ngrowth: time({large:,}) / time({small:,}) = {growth:.1f} "
+                    f"(for {large // small}x the settings)"
+                )
+            largest = all_timings[max(args.sizes)]
+            ours = largest["consentrules"]
+            print(f"\nat {max(args.sizes):,} settings ({generator} generator), consentrules is:")
+            for name, m in largest.items():
+                if not name.startswith("consentrules"):
+                    speed = m["median"] / ours["median"]
+                    print(
+                        f"  {speed:5.2f}x as fast as {name}, with {ours['rss_mib'] / m['rss_mib']:.2f}x its peak memory"
+                    )
+            if generator == "traps":
+                targets(largest, growth)
         if not args.quick:
             startup(args.runs)
             yaml_input(10_000, max(1, args.runs // 2), work)
             many_rules(10_000, 1000, max(1, args.runs // 2), work)
             many_snapshots(1000, max(1, args.runs // 2), work)
+        print(f"load average after the run: {os.getloadavg()[0]:.2f} (1 min)")
     return 0
 
 

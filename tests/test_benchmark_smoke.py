@@ -35,3 +35,53 @@ def test_generator_is_seeded():
 
     assert generate.generate(50, seed=3) == generate.generate(50, seed=3)
     assert generate.generate(50, seed=3) != generate.generate(50, seed=4)
+
+
+def test_the_traps_generator_at_10k_gives_the_hand_loops_violations(tmp_path):
+    """Issue 19: the independent-style generator's 10k snapshot, checked by the real CLI, gives
+    exactly the violation set of the hand-written loop."""
+    import json
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate_traps
+    import handloop
+
+    data = generate_traps.generate(10_000)
+    settings = data["settings"]
+    lengths = [len(s["regions"]["include"]) for s in settings if s["regions"]["include"] != ["ALL"]]
+    assert sum(100 <= n <= 251 for n in lengths) > len(settings) // 2  # long region lists
+    spelled = [
+        s for s in settings if s["regions"]["exclude"] and "EEA" not in s["regions"]["exclude"]
+    ]
+    assert len(spelled) > len(settings) // 4  # exclusions spelled out country by country
+    assert len({d["kind"] for d in data["disclosures"]}) >= 4  # several document kinds
+    snapshot = tmp_path / "traps-10k.json"
+    snapshot.write_text(json.dumps(data))
+    expected = set(handloop.main(str(snapshot)))
+    assert 0.12 <= len({setting for _, setting in expected}) / len(settings) <= 0.18
+    assert {policy for policy, _ in expected} == {"P1", "P2", "P3"}
+    report = tmp_path / "report.json"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "consentrules",
+            "check",
+            str(snapshot),
+            "--rules",
+            str(ROOT / "benchmarks" / "policies" / "bench.yaml"),
+            "--format",
+            "json",
+            "-o",
+            str(report),
+            "--disable-plugin-autoload",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(report.read_text())["findings"]
+    found = {(f["rule_id"], f["target"]["id"]) for f in findings if f["status"] == "violation"}
+    assert found == expected
+    assert all(f["status"] == "violation" for f in findings)  # nothing left undecided
