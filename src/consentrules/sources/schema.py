@@ -51,6 +51,7 @@ def validate(
     source_map: SourceMap,
     base: tuple[str | int, ...] = (),
     rule_id: str | None = None,
+    trusted_terms: bool = False,
 ) -> list[Problem]:
     """Every schema error in ``data`` as a Problem, in document order.
 
@@ -60,7 +61,13 @@ def validate(
     return [
         problem
         for _, problem in validate_with_paths(
-            data, schema, path=path, source_map=source_map, base=base, rule_id=rule_id
+            data,
+            schema,
+            path=path,
+            source_map=source_map,
+            base=base,
+            rule_id=rule_id,
+            trusted_terms=trusted_terms,
         )
     ]
 
@@ -73,11 +80,20 @@ def validate_with_paths(
     source_map: SourceMap,
     base: tuple[str | int, ...] = (),
     rule_id: str | None = None,
+    trusted_terms: bool = False,
 ) -> list[tuple[tuple[str | int, ...], Problem]]:
-    """Like :func:`validate`, with the data path of each error (to skip only the bad parts)."""
-    rust = _rust_validator(schema) if _is_large(data) else None
-    if rust is not None and rust.is_valid(data):
-        return []
+    """Like :func:`validate`, with the data path of each error (to skip only the bad parts).
+
+    With ``trusted_terms``, a large snapshot's region lists are checked for being strings
+    only (see :func:`trusted_terms_schema`): the caller checks every term against the region
+    registry and, on any problem, validates again without it.
+    """
+    large = _is_large(data)
+    rust = _rust_validator(schema) if large else None
+    if rust is not None:
+        fast = _rust_validator(trusted_terms_schema(schema)) if trusted_terms else None
+        if (fast or rust).is_valid(data):
+            return []
     fast = compiled_validator(schema) if rust is None else None
     if fast is not None:
         from consentrules.sources._validators import JsonSchemaValueException
@@ -121,6 +137,33 @@ def _rust_validator(schema: Mapping[str, Any]) -> Any:
         validator = jsonschema_rs.validator_for(dict(schema))
     _rust[id(schema)] = (schema, validator)
     return validator
+
+
+_trusted: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+
+
+def trusted_terms_schema(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The snapshot schema with the items of ``regions.include``/``exclude`` checked for being
+    strings, not against the region pattern.
+
+    A large snapshot lists millions of region codes; matching each against the pattern took
+    three quarters of its validation. The snapshot builder looks every term up in the region
+    registry anyway (every known term fits the pattern, which a test keeps true), so the
+    pattern adds nothing for a term it accepts; where it finds a problem, the snapshot is
+    validated again in full, so an invalid document gets the same messages either way.
+    """
+    cached = _trusted.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    import copy
+
+    relaxed = copy.deepcopy(dict(schema))
+    properties = relaxed.get("$defs", {}).get("regions", {}).get("properties", {})
+    for key in ("include", "exclude"):
+        if key in properties:
+            properties[key]["items"] = {"type": "string"}
+    _trusted[id(schema)] = (schema, relaxed)
+    return relaxed
 
 
 def validation_path() -> str:

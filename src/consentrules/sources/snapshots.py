@@ -326,7 +326,8 @@ def snapshot_from_document(
                 category="file_date",
             )
         )
-    problems = validate(data, load_schema("snapshot"), path=doc.path, source_map=doc.source_map)
+    schema = load_schema("snapshot")
+    problems = validate(data, schema, path=doc.path, source_map=doc.source_map, trusted_terms=True)
     if problems:
         raise InputError(problems)
     builder = _Builder(doc, registry or default_registry())
@@ -349,7 +350,10 @@ def snapshot_from_document(
             continue
         users.append((term, count))
     if builder.problems or taken_at is None:
-        raise InputError(builder.problems)
+        # Region terms were looked up, not matched against the schema's pattern: validate in
+        # full, so that a term the schema rejects gets the schema's message.
+        problems = validate(data, schema, path=doc.path, source_map=doc.source_map)
+        raise InputError(problems or builder.problems)
     return Snapshot(
         platform=data["platform"],
         taken_at=taken_at,
