@@ -76,3 +76,42 @@ def test_a_setting_excluding_the_eea_country_by_country_reads_as_everywhere_exce
     eea = registry.expand("EEA") | registry.expand_all(["GB", "CH"])
     text = registry.describe(registry.all_leaves - eea)
     assert text.endswith("(everywhere except EEA, CH and GB)")
+
+
+def reference_describe(registry, mask: int, limit: int = 12) -> str:
+    """describe() by its definition, always naming the complement."""
+    terms = registry.collapse_mask(mask)
+    if len(terms) <= limit:
+        return (
+            " and ".join([", ".join(terms[:-1]), terms[-1]]) if len(terms) > 1 else "".join(terms)
+        )
+    count = registry.count_regions_mask(mask)
+    noun = "region" if count == 1 else "regions"
+    complement = registry.collapse_mask(registry.all_mask & ~mask)
+    if len(complement) <= limit:
+        listed = (
+            ", ".join(complement[:-1]) + " and " + complement[-1]
+            if len(complement) > 1
+            else "".join(complement)
+        )
+        return f"{count} {noun} (everywhere except {listed})"
+    return f"{count} {noun} ({', '.join(terms[:limit])}, ...)"
+
+
+def test_describe_skips_the_complement_only_where_it_cannot_be_short():
+    registry = default_registry()
+    rng = random.Random(19)
+    countries = sorted(registry.countries)
+    eea = sorted(registry.expand("EEA"))
+    cases = []
+    for _ in range(300):
+        # Everything but a few dozen countries, often with the EEA among them.
+        left_out = rng.sample(countries, rng.randint(1, 60))
+        if rng.random() < 0.5:
+            left_out += ["EEA"]
+        mask = registry.all_mask & ~registry.mask_all(left_out)
+        if rng.random() < 0.3:  # and part of a country back in
+            mask |= registry.mask(rng.sample(eea, 3))
+        cases.append(mask)
+    for mask in cases:
+        assert registry.describe_mask(mask) == reference_describe(registry, mask)

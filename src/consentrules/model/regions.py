@@ -118,6 +118,27 @@ class RegionRegistry:
             for group in sorted(self.groups.values(), key=lambda g: (-len(g.leaves), g.name))
             if group.collapse and len(group.leaves) > 1 and group.leaves not in country_sets
         ]
+        self._largest_named_group = self._group_slack()
+
+    def _group_slack(self) -> int:
+        """How many fewer terms than countries the named groups can make of a set that is not
+        everything: at most the sum of (countries - 1) over groups that do not overlap (one of
+        two nested groups is named, never both)."""
+        from itertools import combinations
+
+        sizes = [
+            (mask, self._layout.count_countries(mask))
+            for _, mask in self._collapse_order
+            if mask != self.all_mask
+        ]
+        if len(sizes) > 12:
+            return sum(count - 1 for _, count in sizes)
+        best = 0
+        for size in range(1, len(sizes) + 1):
+            for chosen in combinations(sizes, size):
+                if all(not a & b for (a, _), (b, _) in combinations(chosen, 2)):
+                    best = max(best, sum(count - 1 for _, count in chosen))
+        return best
 
     def _leaves_of_division(self, code: str) -> frozenset[str]:
         out: set[str] = set()
@@ -239,7 +260,12 @@ class RegionRegistry:
         # Without a group named, the terms are the regions a reader counts.
         count = self.count_regions_mask(mask) if terms[0] in self.groups else len(terms)
         noun = "region" if count == 1 else "regions"
-        complement = _collapse_cached(self, self.all_mask & ~mask)
+        rest = self.all_mask & ~mask
+        # Naming the complement is worth it only if it can be short: a group names at most
+        # the 30 countries of the EEA, so beyond that many more countries it cannot be.
+        if self._layout.count_countries(rest) > limit + self._largest_named_group:
+            return f"{count} {noun} ({', '.join(terms[:limit])}, ...)"
+        complement = _collapse_cached(self, rest)
         if len(complement) <= limit:
             return f"{count} {noun} (everywhere except {_and_list(list(complement))})"
         return f"{count} {noun} ({', '.join(terms[:limit])}, ...)"
