@@ -75,11 +75,16 @@ def _check_one(run: Run, path: Path, parts: int = 1) -> Result:
     from consentrules.cli.inputs import summarize
 
     config, rules, as_of, options = run.config, run.rules, run.as_of, run.options
-    if parts > 1 and path.suffix.lower() == ".json":
+    if path.suffix.lower() == ".json":
         from consentrules.cli import split
 
         if split.splittable(config, rules, path):
-            result = split.check_split(run, path, parts)
+            if parts > 1:
+                result = split.check_split(run, path, parts)
+            else:
+                from consentrules.cli.inturn import check_in_turn
+
+                result = check_in_turn(run, path)
             if result is not None:
                 return result
     try:

@@ -23,6 +23,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from functools import reduce
+from operator import or_
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +121,7 @@ class RegionRegistry:
             if group.collapse and len(group.leaves) > 1 and group.leaves not in country_sets
         ]
         self._largest_named_group = self._group_slack()
+        self._term_masks: dict[str, int] = {}  # by term, for mask_all
 
     def _group_slack(self) -> int:
         """How many fewer terms than countries the named groups can make of a set that is not
@@ -185,9 +188,19 @@ class RegionRegistry:
 
     def mask_all(self, terms: Iterable[str]) -> int:
         """The bit mask of what some terms stand for (raises UnknownRegionError)."""
+        known = self._term_masks
+        try:  # the terms seen before, OR-ed in C
+            return reduce(or_, map(known.__getitem__, terms), 0)
+        except (KeyError, TypeError):
+            pass
         out = 0
         for term in terms:
-            out |= _mask_cached(self, term)
+            mask = known.get(term) if isinstance(term, str) else None
+            if mask is None:
+                mask = self.mask(self.expand(term))
+                if len(known) < 1 << 16:
+                    known[term] = mask
+            out |= mask
         return out
 
     def leaves_of(self, mask: int) -> frozenset[str]:
@@ -290,11 +303,6 @@ def _and_list(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-@lru_cache(maxsize=8192)
-def _mask_cached(registry: RegionRegistry, term: str) -> int:
-    return registry.mask(registry.expand(term))
 
 
 @lru_cache(maxsize=1 << 14)
