@@ -98,6 +98,7 @@ class BitLayout:
         )
         self._decoded: dict[tuple[int, int], tuple[str, ...]] = {}
         self._decoded_bytes: dict[int, tuple[str, ...]] = {}  # at most 256 per byte position
+        self._guard_words: dict[tuple[int, int], tuple[tuple[str, ...], int]] = {}
 
     def _add(self, code: str, *, guard: bool) -> None:
         self.code_at.append(code)
@@ -154,14 +155,33 @@ class BitLayout:
         filled = mask | self.guards  # guard bits inside a run are not leaves: count them as set
         codes: list[str] = []
         covered = 0  # the bits of the runs named so far
-        node_bits = self.node_bits.__getitem__
         for level in self.levels:
             full = (((filled & level.runs) + level.lows) & level.guards) & ~covered
             if full:
-                found = self.decode(full)
-                covered |= sum(map(node_bits, found))  # the runs of one level do not overlap
+                found, bits = self._runs_of(full)
+                covered |= bits
                 codes.extend(found)
         return codes, covered
+
+    def _runs_of(self, guards: int) -> tuple[list[str], int]:
+        """The nodes closed by these guard bits, and the bits of their runs: a 64-bit word of
+        guards at a time, each (position, word) worked out once."""
+        table = self._guard_words
+        if len(table) > DECODE_TABLE_LIMIT:
+            table.clear()
+        codes: list[str] = []
+        bits = 0
+        data = guards.to_bytes((guards.bit_length() + 63) // 64 * 8, "little")
+        for index, word in enumerate(memoryview(data).cast("Q")):
+            if word:
+                key = (index, word)
+                entry = table.get(key)
+                if entry is None:
+                    found = self._decode_word(index, word)
+                    entry = table[key] = (found, sum(self.node_bits[code] for code in found))
+                codes.extend(entry[0])
+                bits += entry[1]  # the runs of one level do not overlap
+        return codes, bits
 
     def terms(self, mask: int) -> list[str]:
         """Countries, divisions and leaves that make up a mask (the outermost whole ones), sorted."""

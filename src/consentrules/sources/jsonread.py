@@ -91,9 +91,7 @@ _NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 
 def _bracket_depth(text: str, stop: int) -> int:
     """An upper bound of the document's nesting (brackets inside strings count too)."""
-    if len(text) <= stop or (
-        len(text) < SMALL_TEXT and text.count("[") + text.count("{") <= stop
-    ):
+    if len(text) <= stop or (len(text) < SMALL_TEXT and text.count("[") + text.count("{") <= stop):
         return 0  # (counting a large text's brackets costs as much as the measure itself)
     brackets = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
     depth = 0
