@@ -115,3 +115,35 @@ def test_describe_skips_the_complement_only_where_it_cannot_be_short():
         cases.append(mask)
     for mask in cases:
         assert registry.describe_mask(mask) == reference_describe(registry, mask)
+
+
+def test_sets_named_from_their_country_terms_read_as_sets_named_from_bits():
+    """A region list of countries (or everything less countries) is named from its terms;
+    the names must be those the bits give, groups and partial countries included."""
+    import json
+    from pathlib import Path
+
+    from consentrules.model import regions
+
+    hinted = default_registry()
+    data = json.loads((Path(regions.__file__).parent / "data" / "regions.json").read_text())
+    plain = regions.RegionRegistry(data)  # knows no terms: names every set from its bits
+    rng = random.Random(7)
+    countries = sorted(hinted.countries)
+    eea = sorted(c for c in countries if hinted.expand(c) <= hinted.expand("EEA"))
+    checked = 0
+    for index in range(400):
+        if index % 3 == 0:
+            include, exclude = ("ALL",), tuple(rng.sample(countries, rng.randint(0, 40)))
+        elif index % 3 == 1:
+            include, exclude = tuple(rng.sample(countries, rng.randint(1, 240))), ()
+        else:  # lists that hold a whole group, or mix in subdivisions and groups
+            include = (*eea, *rng.sample(countries, 20))
+            exclude = tuple(rng.sample(["US-CA", "ES-CT", "FR", "EU", "DE"], rng.randint(0, 2)))
+        mask = hinted.scope_mask(include, exclude)
+        assert mask == plain.mask_all(include) & ~plain.mask_all(exclude)
+        assert list(hinted._collapse(mask)) == plain.collapse_mask(mask), (include, exclude)
+        assert hinted.collapse_mask(mask) == plain.collapse_mask(mask)
+        assert hinted.describe_mask(mask) == plain.describe_mask(mask)
+        checked += 1
+    assert checked == 400

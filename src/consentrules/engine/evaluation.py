@@ -250,7 +250,7 @@ def applicable_mask(state: SettingState, registry: RegionRegistry) -> int | None
 def _applicable(
     registry: RegionRegistry, include: tuple[str, ...], exclude: tuple[str, ...]
 ) -> int:
-    return registry.mask_all(include) & ~registry.mask_all(exclude)
+    return registry.scope_mask(include, exclude)
 
 
 def default_on_leaves(

@@ -29,6 +29,10 @@ from pathlib import Path
 from typing import Any
 
 
+#: How many region lists' terms are kept, by mask, for naming their sets (then it starts again).
+SCOPE_TERMS_LIMIT = 1 << 17
+
+
 class UnknownRegionError(ValueError):
     """A region code or group name the registry does not know."""
 
@@ -122,6 +126,9 @@ class RegionRegistry:
         ]
         self._largest_named_group = self._group_slack()
         self._term_masks: dict[str, int] = {}  # by term, for mask_all
+        self._scope_terms: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        all_group = self.groups.get("ALL")
+        self._all_is_every_country = all_group is not None and all_group.leaves == self.all_leaves
 
     def _group_slack(self) -> int:
         """How many fewer terms than countries the named groups can make of a set that is not
@@ -252,7 +259,41 @@ class RegionRegistry:
             if group & mask == group:
                 named.append(name)
                 mask &= ~group
+        if not named:
+            scope = self._scope_terms.get(mask)
+            if scope is not None:
+                countries = self._whole_countries(*scope)
+                if countries is not None:
+                    return countries
         return (*named, *self._layout.terms(mask))
+
+    def scope_mask(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> int:
+        """The mask of every region in ``include`` less every one in ``exclude``; the terms are
+        remembered, so that naming this set later can start from them (most region lists
+        are lists of countries, whose names are the terms themselves)."""
+        mask = self.mask_all(include) & ~self.mask_all(exclude)
+        if len(self._scope_terms) >= SCOPE_TERMS_LIMIT:
+            self._scope_terms.clear()
+        self._scope_terms[mask] = (include, exclude)
+        return mask
+
+    def _whole_countries(
+        self, include: tuple[str, ...], exclude: tuple[str, ...]
+    ) -> tuple[str, ...] | None:
+        """The terms of a set given as countries (or everything) less countries, when it is
+        one: then each country is whole (countries do not overlap) and its code names it."""
+        codes = self.countries.keys()
+        if include == ("ALL",) and self._all_is_every_country:
+            chosen = set(codes)
+        elif codes >= set(include):
+            chosen = set(include)
+        else:
+            return None
+        if exclude:
+            if not codes >= set(exclude):
+                return None
+            chosen.difference_update(exclude)
+        return tuple(sorted(chosen))
 
     def count_countries(self, leaves: Iterable[str]) -> int:
         """How many countries the leaves touch (a US state counts as the US)."""
