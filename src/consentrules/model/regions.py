@@ -28,7 +28,6 @@ from operator import or_
 from pathlib import Path
 from typing import Any
 
-
 #: How many region lists' terms are kept, by mask, for naming their sets (then it starts again).
 SCOPE_TERMS_LIMIT = 1 << 17
 
