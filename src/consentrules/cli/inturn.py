@@ -25,6 +25,7 @@ from consentrules.cli.split import check_run
 from consentrules.cli.split import make_plan
 from consentrules.cli.split import read_run
 from consentrules.cli.splitmerge import merge
+from consentrules.cli.splitmerge import first_summary
 from consentrules.cli.splitmerge import merged_summary
 from consentrules.cli.splitmerge import summary_part
 from consentrules.model import Finding
@@ -96,5 +97,5 @@ def check_in_turn(run: Run, path: Path) -> Result | None:
         first += count
         del snapshot, elements
     keep_until_exit(head)
-    summary = merged_summary(run, head, head_coverage, parts, first)
+    summary = merged_summary(first_summary(run, head, head_coverage), parts, first)
     return merge(found), summary, []

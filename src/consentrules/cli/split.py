@@ -44,6 +44,7 @@ from consentrules.cli.pipes import _Worker
 from consentrules.cli.process import keep_until_exit
 from consentrules.cli.run import Run
 from consentrules.cli.splitmerge import merge
+from consentrules.cli.splitmerge import first_summary
 from consentrules.cli.splitmerge import merged_summary
 from consentrules.cli.splitmerge import summary_part
 from consentrules.engine.evaluate import Engine
@@ -351,14 +352,16 @@ def _gather(run: Run, plan: Plan, workers: list[_Worker]) -> Result | None:
         findings, ids, snapshot = None, [], None
     del elements
     keep_until_exit(snapshot)
-    seen = set(ids)  # (while the workers finish)
+    # While the workers finish: the ids seen, and this run's part of the summary.
+    seen = set(ids)
+    own = first_summary(run, snapshot, covered) if snapshot is not None else None
     results = [worker.receive() for worker in workers]
     if failed is not None:
         raise failed
     for result in results:
         if result is not None and result[0] == "plugin error":
             raise PluginError(result[1], plugin=result[2], hook=result[3])
-    if findings is None or snapshot is None or any(result is None for result in results):
+    if findings is None or own is None or any(result is None for result in results):
         return None
     for _, _, more, _ in results:
         seen.update(more)
@@ -366,5 +369,5 @@ def _gather(run: Run, plan: Plan, workers: list[_Worker]) -> Result | None:
         return None  # an id used in two runs: the whole check reports where
     merged = merge([findings] + [found for _, found, _, _ in results])
     parts = [part for *_, part in results]
-    summary = merged_summary(run, snapshot, covered, parts, first)
+    summary = merged_summary(own, parts, first)
     return merged, summary, []

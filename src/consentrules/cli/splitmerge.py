@@ -44,21 +44,23 @@ def summary_part(run: Any, snapshot: Any, coverage: dict[str, Any]) -> dict[str,
     }
 
 
-def merged_summary(
-    run: Any,
-    snapshot: Any,
-    coverage: dict[str, Any],
-    parts: list[dict[str, Any]],
-    settings: int,
-) -> SnapshotSummary:
-    """The summary of the whole snapshot: its first run's (summarised here, with its
-    ``coverage``) joined with the other runs' ``parts``, as one check would give it."""
+def first_summary(run: Any, snapshot: Any, coverage: dict[str, Any]) -> SnapshotSummary:
+    """The summary of a split snapshot's first run, with its ``coverage`` (computed while the
+    other runs are still being checked)."""
     from consentrules.cli.inputs import summarize
+
+    drawn = run.config.regions if run.config.getoption("timelines") else None
+    return summarize(snapshot, run.as_of, run.config.known_tokens, coverage, drawn)
+
+
+def merged_summary(
+    summary: SnapshotSummary, parts: list[dict[str, Any]], settings: int
+) -> SnapshotSummary:
+    """The summary of the whole snapshot: its first run's (:func:`first_summary`) joined with
+    the other runs' ``parts``, as one check would give it."""
     from consentrules.engine.evaluate import merge_coverage
 
-    merged = merge_coverage([coverage] + [part["coverage"] for part in parts])
-    drawn = run.config.regions if run.config.getoption("timelines") else None
-    summary = summarize(snapshot, run.as_of, run.config.known_tokens, merged, drawn)
+    merged = merge_coverage([summary.coverage] + [part["coverage"] for part in parts])
     unknown = dict.fromkeys(summary.unknown_tokens)
     for part in parts:
         for name, token, where in part["unknown"]:
@@ -67,6 +69,7 @@ def merged_summary(
     return dataclasses.replace(
         summary,
         settings=settings,
+        coverage=merged,
         inactive=summary.inactive + tuple(i for part in parts for i in part["inactive"]),
         unknown_tokens=tuple(unknown),
         unmapped=summary.unmapped + tuple(i for part in parts for i in part["unmapped"]),
