@@ -52,3 +52,23 @@ def kind_plugin(tmp_path: Path, name: str, evaluate, *, per_setting: bool = Fals
     rules = tmp_path / f"{name}-rules.yaml"
     rules.write_text(f"rules:\n  - {{id: R, title: t, severity: low, check: {{kind: {name}}}}}\n")
     return Plugin(), rules
+
+
+@pytest.fixture
+def splits(monkeypatch):
+    """Split even small JSON snapshots into runs (several processes), and count the checks that
+    really ran in runs (test_split, test_fragments)."""
+    from consentrules.cli import split
+
+    monkeypatch.setattr(split, "MIN_BYTES", 0)
+    done: list[int] = []
+    original = split.check_split
+
+    def counting(job, path, parts):
+        result = original(job, path, parts)
+        if result is not None:
+            done.append(parts)
+        return result
+
+    monkeypatch.setattr(split, "check_split", counting)
+    return done

@@ -31,23 +31,6 @@ BENCH_RULES = str(__import__("conftest").ROOT / "benchmarks" / "policies" / "ben
 SOON = (_dt.date.today() + _dt.timedelta(days=30)).isoformat()
 
 
-@pytest.fixture
-def splits(monkeypatch):
-    """Split even small files, and count the checks that really ran in runs."""
-    monkeypatch.setattr(split, "MIN_BYTES", 0)
-    done: list[int] = []
-    original = split.check_split
-
-    def counting(job, path, parts):
-        result = original(job, path, parts)
-        if result is not None:
-            done.append(parts)
-        return result
-
-    monkeypatch.setattr(split, "check_split", counting)
-    return done
-
-
 def snapshot(count: int, seed: int, *, history: bool = True, traps: bool = False) -> dict:
     """A generated snapshot, made harder to cut: history entries (objects in arrays inside a
     setting), region defaults, ids not always first, and (``traps``) titles holding text that

@@ -174,6 +174,11 @@ def cmd_check(config: Config, options: dict[str, Any]) -> int:
     options["timelines"] = any(
         getattr(config.reporters.get(name), "draws_timelines", False) for name, _ in outputs
     )
+    # A JSON report of a split snapshot: each process writes its findings' JSON as it goes.
+    options["json_fragments"] = any(name == "json" for name, _ in outputs)
+    from consentrules.report import fragments
+
+    fragments.forget()
     setup(config, options)
     written = [("-o", Path(path)) for _, path in outputs if path is not None]
     with collector_paused():

@@ -24,8 +24,8 @@ from consentrules.cli.split import _Unsplittable
 from consentrules.cli.split import check_run
 from consentrules.cli.split import make_plan
 from consentrules.cli.split import read_run
-from consentrules.cli.splitmerge import merge
 from consentrules.cli.splitmerge import first_summary
+from consentrules.cli.splitmerge import merge
 from consentrules.cli.splitmerge import merged_summary
 from consentrules.cli.splitmerge import summary_part
 from consentrules.model import Finding

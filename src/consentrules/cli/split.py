@@ -43,8 +43,8 @@ from consentrules.cli.pipes import _send
 from consentrules.cli.pipes import _Worker
 from consentrules.cli.process import keep_until_exit
 from consentrules.cli.run import Run
-from consentrules.cli.splitmerge import merge
 from consentrules.cli.splitmerge import first_summary
+from consentrules.cli.splitmerge import merge
 from consentrules.cli.splitmerge import merged_summary
 from consentrules.cli.splitmerge import summary_part
 from consentrules.engine.evaluate import Engine
@@ -54,6 +54,7 @@ from consentrules.model import SnapshotSummary
 from consentrules.model.errors import InputError
 from consentrules.model.errors import PluginError
 from consentrules.model.errors import Problem
+from consentrules.report import fragments
 from consentrules.sources.snapshots import snapshot_from_document
 from consentrules.sources.yamlsource import Document
 from consentrules.sources.yamlsource import JsonSourceMap
@@ -255,6 +256,15 @@ def check_run(
     return findings, [setting.id for setting in snapshot.settings], snapshot
 
 
+def _texts(run: Run, findings: list[Finding]) -> list[str] | None:
+    """The findings' JSON, written here when the run writes a JSON report."""
+    if not run.options.get("json_fragments"):
+        return None
+    from consentrules.report.json_reporter import finding_texts
+
+    return finding_texts(findings)
+
+
 def _start(run: Run, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
     down_read, down_write = os.pipe()
     up_read, up_write = os.pipe()
@@ -292,13 +302,14 @@ def _work(run: Run, plan: Plan, index: int, commands: int, replies: int) -> None
         start, tail = order  # where its settings start in the file, and the members after
         findings, ids, snapshot = check_run(run, plan, index, elements, start, tail, covered)
         part = summary_part(run, snapshot, covered)
+        texts = _texts(run, findings)
     except PluginError as exc:  # reported as it is: a whole check would only fail again
         _send(replies, ("plugin error", str(exc), exc.plugin, exc.hook))
         return
     except Exception:
         _send(replies, None)
         return
-    _send(replies, ("done", findings, ids, part))
+    _send(replies, ("done", findings, ids, part, texts))
 
 
 # Putting it together --------------------------------------------------------------------------
@@ -352,9 +363,10 @@ def _gather(run: Run, plan: Plan, workers: list[_Worker]) -> Result | None:
         findings, ids, snapshot = None, [], None
     del elements
     keep_until_exit(snapshot)
-    # While the workers finish: the ids seen, and this run's part of the summary.
+    # While the workers finish: the ids seen, this run's part of the summary and its JSON.
     seen = set(ids)
     own = first_summary(run, snapshot, covered) if snapshot is not None else None
+    texts = _texts(run, findings) if findings is not None else None
     results = [worker.receive() for worker in workers]
     if failed is not None:
         raise failed
@@ -363,11 +375,14 @@ def _gather(run: Run, plan: Plan, workers: list[_Worker]) -> Result | None:
             raise PluginError(result[1], plugin=result[2], hook=result[3])
     if findings is None or own is None or any(result is None for result in results):
         return None
-    for _, _, more, _ in results:
+    for _, _, more, _, _ in results:
         seen.update(more)
     if len(seen) != first:
         return None  # an id used in two runs: the whole check reports where
-    merged = merge([findings] + [found for _, found, _, _ in results])
-    parts = [part for *_, part in results]
+    for found, written in [(findings, texts)] + [(r[1], r[4]) for r in results]:
+        if written is not None:
+            fragments.remember(found, written)
+    merged = merge([findings] + [found for _, found, _, _, _ in results])
+    parts = [part for *_, part, _ in results]
     summary = merged_summary(own, parts, first)
     return merged, summary, []

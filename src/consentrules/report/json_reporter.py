@@ -17,6 +17,7 @@ judged with a caveat, each with a ``category`` (``not_active``, ``not_in_force``
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import IO
 from typing import TYPE_CHECKING
 from typing import Any
@@ -29,8 +30,10 @@ from consentrules.model import Severity
 from consentrules.model import SnapshotSummary
 from consentrules.model import Status
 from consentrules.plugin.registry import ReporterRegistry
+from consentrules.report import INDENT_UP_TO
 from consentrules.report import summary
 from consentrules.report import write_json
+from consentrules.report.fragments import text_of
 
 if TYPE_CHECKING:
     from consentrules.plugin.config import Config
@@ -88,6 +91,15 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
+def finding_texts(findings: Iterable[Finding]) -> list[str]:
+    """Each finding as the compact JSON the report writes for it (written by the process that
+    found them: see :mod:`consentrules.report.fragments`)."""
+    import json
+
+    dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    return [dumps(finding_dict(finding)) for finding in findings]
+
+
 def snapshot_dict(summary: SnapshotSummary) -> dict[str, Any]:
     """What was checked in one snapshot (timelines are for the reports that draw them)."""
     data = {k: v for k, v in vars(summary).items() if k not in ("timelines", "users", "notices")}
@@ -96,22 +108,31 @@ def snapshot_dict(summary: SnapshotSummary) -> dict[str, Any]:
     return data
 
 
-def report_dict(report: Report) -> dict[str, Any]:
+def _figures(report: Report) -> dict[int, Any]:
     from consentrules.model.regions import default_registry
     from consentrules.report.affected import affected_by_finding
 
-    figures = affected_by_finding(
+    return affected_by_finding(
         report.findings,
         {s.path: s for s in report.snapshots},
         report.rules,
         default_registry(),
     )
-    findings = []
-    for finding in report.findings:
-        entry = finding_dict(finding)
-        if id(finding) in figures:
-            entry["affected"] = figures[id(finding)]
-        findings.append(entry)
+
+
+def _entry(finding: Finding, figures: dict[int, Any]) -> dict[str, Any]:
+    entry = finding_dict(finding)
+    if id(finding) in figures:
+        entry["affected"] = figures[id(finding)]
+    return entry
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    figures = _figures(report)
+    return _report_dict(report, [_entry(finding, figures) for finding in report.findings])
+
+
+def _report_dict(report: Report, findings: Any) -> dict[str, Any]:
     return {
         "format": "consentrules-report",
         "version": FORMAT_VERSION,
@@ -144,7 +165,38 @@ class JsonReporter:
     extension = ".json"
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
+        if len(report.findings) > INDENT_UP_TO and any(map(text_of, report.findings)):
+            _write_joined(stream, report)
+        else:
+            write_json(stream, report_dict(report), len(report.findings))
+
+
+def _write_joined(stream: IO[str], report: Report) -> None:
+    """The compact report, joining the findings' JSON written ahead by the processes that
+    found them (:mod:`consentrules.report.fragments`) with the rest, written here: the same
+    text as writing the whole at once."""
+    import json
+    import secrets
+
+    dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    figures = _figures(report)
+    texts = []
+    for finding in report.findings:
+        text = None if id(finding) in figures else text_of(finding)
+        texts.append(text if text is not None else dumps(_entry(finding, figures)))
+    marker = f"\u0000findings-{secrets.token_hex(16)}"  # in no input: its token is new
+    rest = dumps(_report_dict(report, marker))
+    quoted = dumps(marker)
+    if rest.count(quoted) != 1:  # (cannot be: the token is new) write the whole at once
         write_json(stream, report_dict(report), len(report.findings))
+        return
+    before, after = rest.split(quoted)
+    stream.write(before)
+    stream.write("[")
+    stream.write(", ".join(texts))
+    stream.write("]")
+    stream.write(after)
+    stream.write("\n")
 
 
 @hookimpl
