@@ -10,40 +10,50 @@ import pytest
 from consentrules.model.errors import InputError
 from consentrules.model.regions import default_registry
 from consentrules.sources.schema import LARGE
+from consentrules.sources.schema import known_terms_valid
 from consentrules.sources.schema import load_schema
-from consentrules.sources.schema import trusted_terms_schema
 from consentrules.sources.snapshots import snapshot_from_document
 from consentrules.sources.yamlsource import load_document
 
 
 def test_every_term_the_registry_knows_fits_the_schemas_region_pattern():
-    """The fast path trusts the registry's lookup instead of the pattern: that is only sound if
-    no known term breaks the pattern."""
+    """The fast path checks region lists against the registry's terms instead of the pattern:
+    that is only sound if no known term breaks the pattern."""
     registry = default_registry()
     pattern = re.compile(load_schema("snapshot")["$defs"]["region"]["pattern"])
-    terms = {
-        *registry.countries,
-        *registry.groups,
-        *registry.aliases,
-        *registry.divisions,
-        *(sub for subs in registry.subdivisions.values() for sub in subs),
-    }
-    assert len(terms) > 5000
+    terms = registry.known_terms
+    assert len(terms) > 5000 and {"EEA", "US-CA", "ES-CT", "FR-971", "GB"} <= terms
     assert [t for t in terms if not pattern.fullmatch(t)] == []
+    for term in terms:  # and they are exactly what the registry expands
+        assert registry.is_known(term)
+    assert not registry.is_known("ZZ") and "ZZ" not in terms
 
 
-def test_the_relaxed_schema_differs_only_in_the_region_lists():
+def test_the_fast_path_is_taken_only_for_large_snapshots_of_known_terms():
     schema = load_schema("snapshot")
-    relaxed = trusted_terms_schema(schema)
-    assert relaxed is trusted_terms_schema(schema)  # built once
-    assert relaxed["$defs"]["regions"]["properties"]["include"]["items"] == {"type": "string"}
-    relaxed_copy = json.loads(json.dumps(relaxed))
-    for key in ("include", "exclude"):
-        relaxed_copy["$defs"]["regions"]["properties"][key]["items"] = {"$ref": "#/$defs/region"}
-    assert relaxed_copy == schema
-    assert schema["$defs"]["regions"]["properties"]["include"]["items"] == {
-        "$ref": "#/$defs/region"
-    }
+    terms = default_registry().known_terms
+    assert known_terms_valid(_snapshot(LARGE + 10, "FR", 3), schema, terms)
+    assert not known_terms_valid(_snapshot(10, "FR", 3), schema, terms)  # small: as usual
+    for bad in ("ZZ", "not a region!", 7):
+        assert not known_terms_valid(_snapshot(LARGE + 10, bad, 3), schema, terms)
+
+
+def test_trusted_terms_build_the_same_snapshot(tmp_path, monkeypatch):
+    from consentrules.sources import snapshots
+
+    data = _snapshot(LARGE + 10, "FR", 3)
+    for index, setting in enumerate(data["settings"][:40]):  # long lists, and some short
+        setting["regions"] = {
+            "include": ["ALL"] if index % 2 else sorted(default_registry().countries)[:60],
+            "exclude": ["DE", "US-CA"] if index % 3 else [],
+        }
+    path = tmp_path / "large.json"
+    path.write_text(json.dumps(data))
+    fast = snapshot_from_document(load_document(path))
+    monkeypatch.setattr(snapshots, "known_terms_valid", lambda *args: False)
+    usual = snapshot_from_document(load_document(path))
+    assert [s.regions for s in fast.settings] == [s.regions for s in usual.settings]
+    assert fast.settings == usual.settings
 
 
 def _snapshot(count: int, bad_term: object, at: int) -> dict:

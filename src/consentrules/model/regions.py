@@ -126,6 +126,7 @@ class RegionRegistry:
         self._largest_named_group = self._group_slack()
         self._term_masks: dict[str, int] = {}  # by term, for mask_all
         self._scope_terms: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._known_terms: frozenset[str] | None = None
         all_group = self.groups.get("ALL")
         self._all_is_every_country = all_group is not None and all_group.leaves == self.all_leaves
 
@@ -219,6 +220,16 @@ class RegionRegistry:
     def count_countries_mask(self, mask: int) -> int:
         """:meth:`count_countries` of the leaves of a bit mask, counted on masks."""
         return self._layout.count_countries(mask)
+
+    @property
+    def known_terms(self) -> frozenset[str]:
+        """Every term :meth:`expand` accepts: groups, aliases, countries, subdivisions and
+        divisions."""
+        if self._known_terms is None:
+            self._known_terms = frozenset(
+                (*self.groups, *self.aliases, *self._country_leaves, *self._subdivision_country)
+            ).union(self._division_leaves)
+        return self._known_terms
 
     def is_known(self, term: str) -> bool:
         try:

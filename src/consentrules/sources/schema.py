@@ -51,7 +51,6 @@ def validate(
     source_map: SourceMap,
     base: tuple[str | int, ...] = (),
     rule_id: str | None = None,
-    trusted_terms: bool = False,
 ) -> list[Problem]:
     """Every schema error in ``data`` as a Problem, in document order.
 
@@ -61,13 +60,7 @@ def validate(
     return [
         problem
         for _, problem in validate_with_paths(
-            data,
-            schema,
-            path=path,
-            source_map=source_map,
-            base=base,
-            rule_id=rule_id,
-            trusted_terms=trusted_terms,
+            data, schema, path=path, source_map=source_map, base=base, rule_id=rule_id
         )
     ]
 
@@ -80,20 +73,11 @@ def validate_with_paths(
     source_map: SourceMap,
     base: tuple[str | int, ...] = (),
     rule_id: str | None = None,
-    trusted_terms: bool = False,
 ) -> list[tuple[tuple[str | int, ...], Problem]]:
-    """Like :func:`validate`, with the data path of each error (to skip only the bad parts).
-
-    With ``trusted_terms``, a large snapshot's region lists are checked for being strings
-    only (see :func:`trusted_terms_schema`): the caller checks every term against the region
-    registry and, on any problem, validates again without it.
-    """
-    large = _is_large(data)
-    rust = _rust_validator(schema) if large else None
-    if rust is not None:
-        fast = _rust_validator(trusted_terms_schema(schema)) if trusted_terms else None
-        if (fast or rust).is_valid(data):
-            return []
+    """Like :func:`validate`, with the data path of each error (to skip only the bad parts)."""
+    rust = _rust_validator(schema) if _is_large(data) else None
+    if rust is not None and rust.is_valid(data):
+        return []
     fast = compiled_validator(schema) if rust is None else None
     if fast is not None:
         from consentrules.sources._validators import JsonSchemaValueException
@@ -139,31 +123,39 @@ def _rust_validator(schema: Mapping[str, Any]) -> Any:
     return validator
 
 
-_trusted: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+def known_terms_valid(data: Any, schema: Mapping[str, Any], terms: frozenset[str]) -> bool:
+    """Whether a large snapshot is valid with every region of its region lists one of
+    ``terms`` (the region registry's): one pass of jsonschema-rs that also does the registry
+    lookups of millions of codes, where Python would hash each code's string first. False
+    for a small snapshot, without jsonschema-rs, or on any problem (then the caller validates
+    as usual and the builder looks the terms up, for the precise messages).
 
-
-def trusted_terms_schema(schema: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The snapshot schema with the items of ``regions.include``/``exclude`` checked for being
-    strings, not against the region pattern.
-
-    A large snapshot lists millions of region codes; matching each against the pattern took
-    three quarters of its validation. The snapshot builder looks every term up in the region
-    registry anyway (every known term fits the pattern, which a test keeps true), so the
-    pattern adds nothing for a term it accepts; where it finds a problem, the snapshot is
-    validated again in full, so an invalid document gets the same messages either way.
+    Sound because every term the registry knows fits the schema's region pattern (a test
+    keeps it so): the schema with the list of terms accepts no less strictly than the schema.
     """
-    cached = _trusted.get(id(schema))
-    if cached is not None and cached[0] is schema:
-        return cached[1]
-    import copy
+    if not _is_large(data):
+        return False
+    cached = _known.get(id(schema))
+    if cached is None or cached[0] is not schema or cached[1] != terms:
+        rust = _rust_validator(schema)
+        validator = None
+        if rust is not None:
+            import copy
 
-    relaxed = copy.deepcopy(dict(schema))
-    properties = relaxed.get("$defs", {}).get("regions", {}).get("properties", {})
-    for key in ("include", "exclude"):
-        if key in properties:
-            properties[key]["items"] = {"type": "string"}
-    _trusted[id(schema)] = (schema, relaxed)
-    return relaxed
+            import jsonschema_rs
+
+            listed = copy.deepcopy(dict(schema))
+            properties = listed.get("$defs", {}).get("regions", {}).get("properties", {})
+            for key in ("include", "exclude"):
+                if key in properties:
+                    properties[key]["items"] = {"enum": sorted(terms)}
+            validator = jsonschema_rs.validator_for(listed)
+        cached = _known[id(schema)] = (schema, terms, validator)
+    validator = cached[2]
+    return validator is not None and bool(validator.is_valid(data))
+
+
+_known: dict[int, tuple[Mapping[str, Any], frozenset[str], Any]] = {}
 
 
 def validation_path() -> str:

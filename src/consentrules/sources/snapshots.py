@@ -32,6 +32,7 @@ from consentrules.model.regions import default_registry
 from consentrules.sources.files import file_day
 from consentrules.sources.practice import FACTS
 from consentrules.sources.practice import practice_facts
+from consentrules.sources.schema import known_terms_valid
 from consentrules.sources.schema import load_schema
 from consentrules.sources.schema import validate
 from consentrules.sources.yamlsource import Document
@@ -40,10 +41,18 @@ from consentrules.sources.yamlsource import pointer
 _NO_METADATA: Mapping[str, Any] = MappingProxyType({})
 
 
+#: Region lists longer than this (include and exclude together) are not shared between settings.
+LONG_SCOPE = 16
+
+
 class _Builder:
-    def __init__(self, doc: Document, registry: RegionRegistry) -> None:
+    def __init__(
+        self, doc: Document, registry: RegionRegistry, *, terms_known: bool = False
+    ) -> None:
         self.doc = doc
         self.registry = registry
+        #: Every term of the region lists is known to the registry (validated so).
+        self.terms_known = terms_known
         self.problems: list[Problem] = []
         # Large snapshots repeat the same dates and region lists: parse and check each once.
         self._dates: dict[Any, PartialDate] = {}
@@ -106,6 +115,10 @@ class _Builder:
         if raw is None:
             return None
         key = (tuple(raw.get("include") or ()), tuple(raw.get("exclude") or ()))
+        if self.terms_known and len(key[0]) + len(key[1]) > LONG_SCOPE:
+            # Known terms: no lookup. A long list is rarely repeated, and keying a cache by it
+            # would hash every code (the evaluation caches masks by the lists' values anyway).
+            return RegionScope(include=key[0], exclude=key[1])
         scope = self._scopes.get(key)
         if scope is None:
             known = self._known_terms
@@ -327,10 +340,14 @@ def snapshot_from_document(
             )
         )
     schema = load_schema("snapshot")
-    problems = validate(data, schema, path=doc.path, source_map=doc.source_map, trusted_terms=True)
+    registry = registry or default_registry()
+    # A large snapshot whose region lists hold only terms the registry knows is validated and
+    # its terms looked up in one pass (see known_terms_valid); anything else as usual.
+    known = known_terms_valid(data, schema, registry.known_terms)
+    problems = [] if known else validate(data, schema, path=doc.path, source_map=doc.source_map)
     if problems:
         raise InputError(problems)
-    builder = _Builder(doc, registry or default_registry())
+    builder = _Builder(doc, registry, terms_known=known)
     taken_at = builder.date(data["taken_at"], "", "taken_at")
     settings = [builder.setting(raw, i) for i, raw in enumerate(data["settings"], first_index)]
     disclosures = [
@@ -350,10 +367,7 @@ def snapshot_from_document(
             continue
         users.append((term, count))
     if builder.problems or taken_at is None:
-        # Region terms were looked up, not matched against the schema's pattern: validate in
-        # full, so that a term the schema rejects gets the schema's message.
-        problems = validate(data, schema, path=doc.path, source_map=doc.source_map)
-        raise InputError(problems or builder.problems)
+        raise InputError(builder.problems)
     return Snapshot(
         platform=data["platform"],
         taken_at=taken_at,
