@@ -55,8 +55,16 @@ def _extras(tmp_path, variant: str, data: dict) -> tuple[str, ...]:
 
 @pytest.mark.parametrize("variant", ["plain", "waivers and baseline", "users", "max findings"])
 def test_the_joined_report_is_the_one_process_report(
-    tmp_path, consentrules_run, splits, compact, variant
+    tmp_path, consentrules_run, splits, compact, variant, monkeypatch
 ):
+    remembered: list[int] = []
+    original = fragments.remember
+
+    def counting(findings, texts):
+        remembered.append(len(texts))
+        original(findings, texts)
+
+    monkeypatch.setattr(fragments, "remember", counting)
     data = snapshot(300, seed=21)
     if variant == "users":
         data["users"] = {"DE": 1000, "US": 250_000, "FR": 42}
@@ -65,11 +73,12 @@ def test_the_joined_report_is_the_one_process_report(
     one, many = tmp_path / "one.json", tmp_path / "many.json"
     common = ("check", str(path), "--fail-on", "never", "--format", "json")
     first = consentrules_run(*common, "-o", str(one), "--jobs", "1", *extra)
-    fragments.forget()
+    assert remembered == []  # one process: nothing written ahead
     second = consentrules_run(*common, "-o", str(many), "--jobs", "3", *extra)
     assert first.exit_code == second.exit_code == 0, second.stderr
     assert splits[-1:] == [3], "the snapshot was not checked in runs"
-    assert fragments._texts, "no finding was written ahead"
+    assert len(remembered) == 3 and sum(remembered) > 5, "no finding was written ahead"
+    assert not fragments._texts  # kept only while the reporters write
     written = json.loads(many.read_text())
     assert len(written["findings"]) > 5  # compact: the joined path
     assert many.read_bytes() == one.read_bytes()

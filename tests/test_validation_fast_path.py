@@ -9,8 +9,8 @@ import pytest
 
 from consentrules.model.errors import InputError
 from consentrules.model.regions import default_registry
-from consentrules.sources.schema import LARGE
-from consentrules.sources.schema import known_terms_valid
+from consentrules.sources.rustschema import LARGE
+from consentrules.sources.rustschema import known_terms_valid
 from consentrules.sources.schema import load_schema
 from consentrules.sources.snapshots import snapshot_from_document
 from consentrules.sources.yamlsource import load_document

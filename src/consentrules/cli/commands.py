@@ -189,7 +189,10 @@ def cmd_check(config: Config, options: dict[str, Any]) -> int:
         if options.get("quiet"):
             outputs = [(name, path) for name, path in outputs if path is not None]
             sys.stdout.write(quiet_line(report) + "\n")
-        write_outputs(config, outputs, shown)
+        try:
+            write_outputs(config, outputs, shown)
+        finally:
+            fragments.forget()  # (kept only for the reporters)
     config.pluginmanager.call_each(
         "consentrules_sessionfinish", config=config, report=report, exitstatus=int(exit_code)
     )

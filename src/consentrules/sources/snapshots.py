@@ -32,7 +32,7 @@ from consentrules.model.regions import default_registry
 from consentrules.sources.files import file_day
 from consentrules.sources.practice import FACTS
 from consentrules.sources.practice import practice_facts
-from consentrules.sources.schema import known_terms_valid
+from consentrules.sources.rustschema import known_terms_valid
 from consentrules.sources.schema import load_schema
 from consentrules.sources.schema import validate
 from consentrules.sources.yamlsource import Document
