@@ -82,6 +82,26 @@ def addressed(
     return out
 
 
+_UNSEEN = object()
+
+
+def _last_first(prepared: Any, setting: Setting, firsts: dict[str, Any]) -> Any:
+    """The day by which every purpose of the setting (those the rule names) was certainly
+    disclosed, or None where one never was or the rule judges none (the full check decides)."""
+    purposes = setting.purposes
+    if prepared.purposes is not None:
+        purposes = tuple(p for p in purposes if p in prepared.purposes)
+    if not purposes:
+        return None
+    days = []
+    for purpose in purposes:
+        known = firsts.get(purpose)
+        if known is None:
+            return None
+        days.append(known[1])
+    return max(days)
+
+
 class DisclosureTiming(StatementChecks):
     name = "disclosure_timing"
     # Timing findings are about one setting each; retention and required statements are about
@@ -142,12 +162,22 @@ class DisclosureTiming(StatementChecks):
             everyone = [item for item in versions if item[1].regions is None]
             base = self._first_disclosures(everyone)
             regional = len(everyone) < len(versions)
+            # Per list of purposes: the last day by which all were certainly disclosed.
+            latest: dict[tuple[str, ...], Any] = {}
+            quick = ctx.snapshot.has_disclosures
+            margin = _days_delta(prepared.min_days or 0)
             for setting in settings:
                 firsts = base
                 if regional:  # a notice to some regions counts where it reaches every user
                     reach = addressed(versions, setting, ctx)
                     if len(reach) > len(everyone):
                         firsts = self._first_disclosures(reach)
+                if quick and firsts is base and setting.activated_at is not None:
+                    worst = latest.get(setting.purposes, _UNSEEN)
+                    if worst is _UNSEEN:
+                        worst = latest[setting.purposes] = _last_first(prepared, setting, firsts)
+                    if worst is not None and worst <= setting.activated_at.first - margin:
+                        continue  # every purpose certainly disclosed in time: the usual case
                 finding = self._timing(rule, prepared, setting, firsts, ctx)
                 if finding is not None:
                     yield finding
