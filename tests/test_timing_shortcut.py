@@ -11,8 +11,8 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import generate  # noqa: E402
-import generate_traps  # noqa: E402
+import generate
+import generate_traps
 
 BENCH_RULES = str(ROOT / "benchmarks" / "policies" / "bench.yaml")
 
