@@ -41,6 +41,7 @@ from consentrules.cli.pipes import _reap
 from consentrules.cli.pipes import _receive
 from consentrules.cli.pipes import _send
 from consentrules.cli.pipes import _Worker
+from consentrules.cli.pipes import widen
 from consentrules.cli.process import keep_until_exit
 from consentrules.cli.run import Run
 from consentrules.cli.splitmerge import first_summary
@@ -268,6 +269,7 @@ def _texts(run: Run, findings: list[Finding]) -> list[str] | None:
 def _start(run: Run, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
     down_read, down_write = os.pipe()
     up_read, up_write = os.pipe()
+    widen(up_write)
     pid = os.fork()
     if pid == 0:  # the worker: it never returns from here
         try:

@@ -127,6 +127,7 @@ class RegionRegistry:
         self._term_masks: dict[str, int] = {}  # by term, for mask_all
         self._scope_terms: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._known_terms: frozenset[str] | None = None
+        self._country_codes = {code: code for code in self.countries}
         all_group = self.groups.get("ALL")
         self._all_is_every_country = all_group is not None and all_group.leaves == self.all_leaves
 
@@ -303,7 +304,10 @@ class RegionRegistry:
             if not codes >= set(exclude):
                 return None
             chosen.difference_update(exclude)
-        return tuple(sorted(chosen))
+        # The registry's own strings, not the snapshot's copies: findings that name the same
+        # countries then share them (a worker's findings travel to the main process pickled,
+        # and pickle writes a shared string once).
+        return tuple(map(self._country_codes.__getitem__, sorted(chosen)))
 
     def count_countries(self, leaves: Iterable[str]) -> int:
         """How many countries the leaves touch (a US state counts as the US)."""
