@@ -90,3 +90,27 @@ def test_rust_validator_agrees_with_jsonschema_when_installed(data):
     document = json.loads(json.dumps(data, allow_nan=True))
     expected = not list(jsonschema.Draft202012Validator(schema).iter_errors(document))
     assert rust.validator_for(schema).is_valid(document) == expected
+
+
+def test_checking_the_bundled_example_imports_no_jsonschema_or_template_engine():
+    """Start-up stays small (issue 19): a valid snapshot under the bundled packs is validated by
+    the compiled validators alone (review conditions included), and nothing imports
+    jsonschema (a third of start-up) or Jinja2 (only for the HTML report)."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = (
+        "import sys\n"
+        "from consentrules.cli.main import main\n"
+        f"main(['check', {str(ROOT / 'examples/ai-training-2024/violating.yaml')!r}, "
+        "'--disable-plugin-autoload', '-o', '/dev/null'])\n"
+        "heavy = [m for m in ('jsonschema', 'jinja2', 'jsonschema_rs', 're2') if m in sys.modules]\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "HEAVY=\n" in result.stdout + "\n", result.stdout
+    assert result.stdout.rstrip().splitlines()[-1] == "HEAVY=", result.stdout

@@ -1995,6 +1995,150 @@ def _check_condition_validate____defs_conditions(data, custom_formats={}, name_p
     return data
 validate_check_condition = _check_condition_validate
 
+# --- review_condition ---
+NoneType = type(None)
+
+
+def _review_condition_validate(data, custom_formats={}, name_prefix=None):
+    _review_condition_validate____defs_condition(data, custom_formats, None)
+    return data
+
+def _review_condition_validate____defs_condition(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", rule='type')
+    data_one_of_count1 = 0
+    if data_one_of_count1 < 2:
+        try:
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data__missing_keys = set(['all']) - data.keys()
+                if data__missing_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                data_keys = set(data.keys())
+                if "all" in data_keys:
+                    data_keys.remove("all")
+                    data__all = data["all"]
+                    _review_condition_validate____defs_conditions(data__all, custom_formats, None)
+                if data_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
+            data_one_of_count1 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if data_one_of_count1 < 2:
+        try:
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data__missing_keys = set(['any']) - data.keys()
+                if data__missing_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                data_keys = set(data.keys())
+                if "any" in data_keys:
+                    data_keys.remove("any")
+                    data__any = data["any"]
+                    _review_condition_validate____defs_conditions(data__any, custom_formats, None)
+                if data_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
+            data_one_of_count1 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if data_one_of_count1 < 2:
+        try:
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data__missing_keys = set(['not']) - data.keys()
+                if data__missing_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                data_keys = set(data.keys())
+                if "not" in data_keys:
+                    data_keys.remove("not")
+                    data__not = data["not"]
+                    _review_condition_validate____defs_condition(data__not, custom_formats, None)
+                if data_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
+            data_one_of_count1 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if data_one_of_count1 < 2:
+        try:
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_len = len(data)
+                if data_len < 2:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 2 properties", value=data, name="" + (name_prefix or "data") + "", rule='minProperties')
+                if data_len > 2:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 2 properties", value=data, name="" + (name_prefix or "data") + "", rule='maxProperties')
+                data__missing_keys = set(['field']) - data.keys()
+                if data__missing_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                data_keys = set(data.keys())
+                if "field" in data_keys:
+                    data_keys.remove("field")
+                    data__field = data["field"]
+                    if not isinstance(data__field, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".field must be string", value=data__field, name="" + (name_prefix or "data") + ".field", rule='type')
+                    if isinstance(data__field, str):
+                        data__field_len = len(data__field)
+                        if data__field_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".field must be longer than or equal to 1 characters", value=data__field, name="" + (name_prefix or "data") + ".field", rule='minLength')
+                if "equals" in data_keys:
+                    data_keys.remove("equals")
+                    data__equals = data["equals"]
+                if "not_equals" in data_keys:
+                    data_keys.remove("not_equals")
+                    data__notequals = data["not_equals"]
+                if "in" in data_keys:
+                    data_keys.remove("in")
+                    data__in = data["in"]
+                if "contains" in data_keys:
+                    data_keys.remove("contains")
+                    data__contains = data["contains"]
+                if "matches" in data_keys:
+                    data_keys.remove("matches")
+                    data__matches = data["matches"]
+                if "exists" in data_keys:
+                    data_keys.remove("exists")
+                    data__exists = data["exists"]
+                if "before" in data_keys:
+                    data_keys.remove("before")
+                    data__before = data["before"]
+                if "after" in data_keys:
+                    data_keys.remove("after")
+                    data__after = data["after"]
+                if "lt" in data_keys:
+                    data_keys.remove("lt")
+                    data__lt = data["lt"]
+                if "le" in data_keys:
+                    data_keys.remove("le")
+                    data__le = data["le"]
+                if "gt" in data_keys:
+                    data_keys.remove("gt")
+                    data__gt = data["gt"]
+                if "ge" in data_keys:
+                    data_keys.remove("ge")
+                    data__ge = data["ge"]
+                if data_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
+            data_one_of_count1 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if data_one_of_count1 != 1:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be valid exactly by one definition" + (" (" + str(data_one_of_count1) + " matches found)"), value=data, name="" + (name_prefix or "data") + "", rule='oneOf')
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data_len = len(data)
+        if data_len < 1:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties", value=data, name="" + (name_prefix or "data") + "", rule='minProperties')
+    return data
+
+def _review_condition_validate____defs_conditions(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (list, tuple)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array", value=data, name="" + (name_prefix or "data") + "", rule='type')
+    data_is_list = isinstance(data, (list, tuple))
+    if data_is_list:
+        data_len = len(data)
+        if data_len < 1:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 items", value=data, name="" + (name_prefix or "data") + "", rule='minItems')
+        for data_x, data_item in enumerate(data):
+            _review_condition_validate____defs_condition(data_item, custom_formats, None)
+    return data
+validate_review_condition = _review_condition_validate
+
 VALIDATORS = {
     '0433c3c98cce424cf1a7a693': validate_snapshot,  # snapshot
     'dd645d3e78e2010cd2ec9839': validate_rules,  # rules
@@ -2004,4 +2148,5 @@ VALIDATORS = {
     '6f99a121711d4ccf22589eed': validate_check_regional_exclusion,  # check_regional_exclusion
     '8bba054bf3cdea0fe165bfed': validate_check_disclosure_timing,  # check_disclosure_timing
     '547b1b4c9c4dab5c99956092': validate_check_condition,  # check_condition
+    '3527d7122a6ff722e93ed18a': validate_review_condition,  # review_condition
 }
