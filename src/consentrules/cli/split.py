@@ -89,6 +89,8 @@ class Plan:
     head: dict[str, Any]  # the members before "settings", in order
     starts: list[int]  # where the text of each run starts (the first: just after "[")
     ends: list[int]  # where it ends: at the comma before the next run (the last: -1)
+    #: Lines counted so far, by offset (shared by the runs' source maps; see JsonSourceMap).
+    marks: dict[int, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
     @property
     def runs(self) -> int:
@@ -242,7 +244,7 @@ def check_run(
     """Validate, build and judge one run: its findings, its setting ids and its snapshot (and
     what each rule evaluated, into ``coverage``)."""
     data = {**plan.head, "settings": elements, **tail}
-    source_map = JsonSourceMap(plan.text, ids_from=plan.starts[index])
+    source_map = JsonSourceMap(plan.text, ids_from=plan.starts[index], marks=plan.marks)
     snapshot = snapshot_from_document(
         Document(plan.path, data, source_map),
         run.config.regions,

@@ -96,8 +96,13 @@ class JsonSourceMap:
     found faster still, at its ``"id"`` key, by a plain text search.
     """
 
-    def __init__(self, text: str, *, ids_from: int = 0) -> None:
+    def __init__(
+        self, text: str, *, ids_from: int = 0, marks: dict[int, tuple[int, int]] | None = None
+    ) -> None:
         self._text = text
+        # Line and line start at offsets already counted to, shared by the source maps of the
+        # runs of one large text (each run then counts from the last run's end, not the start).
+        self._marks = marks if marks is not None else {}
         self._ids_from = ids_from  # where the registered elements start in the text
         self._decoder = json.JSONDecoder()
         self._array_offsets: dict[int, list[int]] = {}
@@ -136,6 +141,11 @@ class JsonSourceMap:
         one pass over the text, where a table of every line of a large file would cost more."""
         text, lines = self._text, self._lines
         line, line_start, previous = 1, 0, 0
+        if offsets and self._marks:
+            before = [mark for mark in self._marks if mark <= offsets[0]]
+            if before:
+                previous = max(before)
+                line, line_start = self._marks[previous]
         for offset in offsets:
             newlines = text.count("\n", previous, offset)
             if newlines:
@@ -143,6 +153,8 @@ class JsonSourceMap:
                 line_start = text.rfind("\n", previous, offset) + 1
             lines[offset] = (line, offset - line_start + 1)
             previous = offset
+        if offsets:
+            self._marks[previous] = (line, line_start)
 
     def _by_id(self, parts: list[str]) -> int | None:
         if len(parts) != 2 or parts[0] not in self._ids or not parts[1].isdigit():
