@@ -71,10 +71,14 @@ class SettingIndex:
         """The index of one field, built the first time a rule selects by it."""
         table = self._by.get(name)
         if table is None:
-            table = self._by[name] = {}
-            for position, setting in enumerate(self.settings):
-                for value in getattr(setting, name):
-                    table.setdefault(value, []).append(position)
+            from collections import defaultdict
+            from operator import attrgetter
+
+            positions: defaultdict[str, list[int]] = defaultdict(list)
+            for position, values in enumerate(map(attrgetter(name), self.settings)):
+                for value in values:
+                    positions[value].append(position)
+            table = self._by[name] = dict(positions)
         return table
 
     def candidates(self, selector: Selector) -> Sequence[Setting]:

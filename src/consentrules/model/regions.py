@@ -296,10 +296,10 @@ class RegionRegistry:
         codes = self.countries.keys()
         if include == ("ALL",) and self._all_is_every_country:
             chosen = set(codes)
-        elif codes >= set(include):
-            chosen = set(include)
         else:
-            return None
+            chosen = set(include)
+            if not codes >= chosen:
+                return None
         if exclude:
             if not codes >= set(exclude):
                 return None

@@ -59,6 +59,7 @@ class _Builder:
         self._known_terms: set[str] = set()
         self._scopes: dict[tuple[tuple[str, ...], tuple[str, ...]], RegionScope] = {}
         self._stated: dict[tuple[str, ...], frozenset[str]] = {}
+        self._facts: dict[frozenset[str], bool] = {}
 
     def problem(self, ptr: str, message: str, hint: str | None = None) -> None:
         position = self.doc.source_map.locate(ptr)
@@ -80,6 +81,13 @@ class _Builder:
             return None
         self._dates[value] = parsed
         return parsed
+
+    def _has_facts(self, stated: frozenset[str]) -> bool:
+        """Whether a setting with these keys states practice facts (once per key set)."""
+        found = self._facts.get(stated)
+        if found is None:
+            found = self._facts[stated] = not FACTS.isdisjoint(stated)
+        return found
 
     def stated(self, raw: Mapping[str, Any]) -> frozenset[str]:
         """The keys of ``raw``; settings mostly share one key set, so share one frozenset."""
@@ -171,6 +179,7 @@ class _Builder:
         region_defaults = get("region_defaults")
         metadata = get("metadata")
         activated = self.date(get("activated_at"), ptr, "activated_at")
+        stated = self.stated(raw)
         return Setting(
             id=str(raw["id"]),
             title=str(get("title") or raw["id"]),
@@ -186,11 +195,11 @@ class _Builder:
             regions=self.scope(get("regions"), ptr),
             activated_at=activated,
             default_note=get("default_note"),
-            stated=self.stated(raw),
+            stated=stated,
             history=(self.history(history_raw, index, activated) if history_raw else ()),
             metadata=dict(metadata) if metadata else _NO_METADATA,
             pointer=ptr,
-            **(practice_facts(self, raw, ptr) if FACTS.intersection(raw) else {}),
+            **(practice_facts(self, raw, ptr) if self._has_facts(stated) else {}),
         )
 
     def history(
