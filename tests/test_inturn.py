@@ -3,13 +3,12 @@ the report must be exactly that of a whole check, and a bad input must give the 
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from consentrules.cli import inturn
 from consentrules.cli import split
 from test_split import BENCH_RULES
+from test_split import damaged
 from test_split import snapshot
 from test_split import write
 
@@ -72,25 +71,8 @@ def test_runs_in_turn_give_the_report_of_a_whole_check(
 def test_bad_input_gives_the_errors_of_a_whole_check(
     tmp_path, consentrules_run, monkeypatch, in_turn, damage
 ):
-    data = snapshot(200, seed=9, history=False)
-    last = data["settings"][-1]
-    text = None
-    if damage == "unknown region in the first run":
-        data["settings"][0]["regions"]["exclude"] = ["Swiss"]
-    elif damage == "unknown region in the last run":
-        last["regions"]["include"] = ["Swiss"]
-    elif damage == "id of the first run again in the last":
-        last["id"] = data["settings"][0]["id"]
-    if damage == "bad json in the last run":
-        text = json.dumps(data, indent=2).replace('"Setting 190"', '"Setting 190" oops', 1)
-    elif damage == "duplicate key in the last run":
-        text = json.dumps(data, indent=2).replace(
-            '"title": "Setting 195"', '"title": "Setting 195", "title": "again"', 1
-        )
-    elif damage == "text after the snapshot":
-        text = json.dumps(data, indent=2) + "\n[]"
     path = tmp_path / "bad.json"
-    path.write_text(text or json.dumps(data, indent=2))
+    path.write_text(damaged(damage))
     whole, turns = whole_and_in_turn(consentrules_run, monkeypatch, path)
     assert whole.exit_code == turns.exit_code == 2
     assert turns.stderr == whole.stderr and "bad.json:" in turns.stderr

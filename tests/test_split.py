@@ -168,6 +168,40 @@ def test_what_cannot_be_cut(monkeypatch):
     assert split.make_plan("x.json", '{"platform": "p"}', 2) is None
 
 
+def damaged(damage: str) -> str:
+    """The text of a 200-setting snapshot with one kind of damage (test_inturn uses it too)."""
+    data = snapshot(200, seed=9, history=False)
+    last = data["settings"][-1]
+    if damage == "unknown region in the last run":
+        last["regions"]["include"] = ["Swiss"]
+    elif damage == "unknown region in the first run":
+        data["settings"][0]["regions"]["exclude"] = ["Swiss"]
+    elif damage == "bad date in the first run":
+        data["settings"][1]["activated_at"] = "2024-02-30"
+    elif damage == "id of the first run again in the last":
+        last["id"] = data["settings"][0]["id"]
+    whole = json.dumps(data, indent=2)
+    text = whole
+    if damage == "bad json in the last run":
+        text = whole.replace('"Setting 190"', '"Setting 190" oops', 1)
+    elif damage == "duplicate key in the last run":
+        text = whole.replace(
+            '"title": "Setting 195"', '"title": "Setting 195", "title": "again"', 1
+        )
+    elif damage == "text after the snapshot":
+        text = whole + "\n[]"
+    assert damage in DATA_DAMAGE or text != whole
+    return text
+
+
+DATA_DAMAGE = (
+    "unknown region in the last run",
+    "unknown region in the first run",
+    "bad date in the first run",
+    "id of the first run again in the last",
+)
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -181,28 +215,8 @@ def test_what_cannot_be_cut(monkeypatch):
     ],
 )
 def test_bad_input_gives_the_errors_of_one_process(tmp_path, consentrules_run, splits, damage):
-    data = snapshot(200, seed=9, history=False)
-    last = data["settings"][-1]
-    text = None
-    if damage == "unknown region in the last run":
-        last["regions"]["include"] = ["Swiss"]
-    elif damage == "unknown region in the first run":
-        data["settings"][0]["regions"]["exclude"] = ["Swiss"]
-    elif damage == "bad date in the first run":
-        data["settings"][1]["activated_at"] = "2024-02-30"
-    elif damage == "id of the first run again in the last":
-        last["id"] = data["settings"][0]["id"]
-    if damage == "bad json in the last run":
-        text = json.dumps(data, indent=2).replace('"Setting 190"', '"Setting 190" oops', 1)
-    elif damage == "duplicate key in the last run":
-        text = json.dumps(data, indent=2).replace(
-            '"title": "Setting 195"', '"title": "Setting 195", "title": "again"', 1
-        )
-    elif damage == "text after the snapshot":
-        text = json.dumps(data, indent=2) + "\n[]"
     path = tmp_path / "bad.json"
-    path.write_text(text or json.dumps(data, indent=2))
-    assert text is None or text != json.dumps(data, indent=2)
+    path.write_text(damaged(damage))
     one, many = both(consentrules_run, path)
     assert one.exit_code == many.exit_code == 2
     assert many.stderr == one.stderr

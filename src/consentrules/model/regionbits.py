@@ -14,8 +14,11 @@ took a tenth of a millisecond: that was most of the cost of a finding on a long 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import TypeVar
 
 #: How many (position, word) decodings are kept before the table starts again.
 DECODE_TABLE_LIMIT = 1 << 17
@@ -118,19 +121,12 @@ class BitLayout:
         are kept (up to a bound), since the same countries recur across settings.
         """
         out: list[str] = []
-        if not mask:
-            return out
-        table = self._decoded
-        if len(table) > DECODE_TABLE_LIMIT:
-            table.clear()
-        data = mask.to_bytes((mask.bit_length() + 63) // 64 * 8, "little")
-        for index, word in enumerate(memoryview(data).cast("Q")):
-            if word:
-                key = (index, word)
-                codes = table.get(key)
-                if codes is None:
-                    codes = table[key] = self._decode_word(index, word)
-                out.extend(codes)
+        table = _bounded(self._decoded)
+        for key in _words(mask):
+            codes = table.get(key)
+            if codes is None:
+                codes = table[key] = self._decode_word(*key)
+            out.extend(codes)
         return out
 
     def _decode_word(self, index: int, word: int) -> tuple[str, ...]:
@@ -166,21 +162,16 @@ class BitLayout:
     def _runs_of(self, guards: int) -> tuple[list[str], int]:
         """The nodes closed by these guard bits, and the bits of their runs: a 64-bit word of
         guards at a time, each (position, word) worked out once."""
-        table = self._guard_words
-        if len(table) > DECODE_TABLE_LIMIT:
-            table.clear()
+        table = _bounded(self._guard_words)
         codes: list[str] = []
         bits = 0
-        data = guards.to_bytes((guards.bit_length() + 63) // 64 * 8, "little")
-        for index, word in enumerate(memoryview(data).cast("Q")):
-            if word:
-                key = (index, word)
-                entry = table.get(key)
-                if entry is None:
-                    found = self._decode_word(index, word)
-                    entry = table[key] = (found, sum(self.node_bits[code] for code in found))
-                codes.extend(entry[0])
-                bits += entry[1]  # the runs of one level do not overlap
+        for key in _words(guards):
+            entry = table.get(key)
+            if entry is None:
+                found = self._decode_word(*key)
+                entry = table[key] = (found, sum(self.node_bits[code] for code in found))
+            codes.extend(entry[0])
+            bits += entry[1]  # the runs of one level do not overlap
         return codes, bits
 
     def terms(self, mask: int) -> list[str]:
@@ -198,3 +189,19 @@ class BitLayout:
             touched = ((mask & top.runs) + top.runs) & top.guards
             count += touched.bit_count()
         return count
+
+
+def _words(mask: int) -> Iterator[tuple[int, int]]:
+    """``(position, word)`` of each 64-bit word of ``mask`` that has a bit set (filtered in C)."""
+    data = mask.to_bytes((mask.bit_length() + 63) // 64 * 8, "little")
+    return filter(itemgetter(1), enumerate(memoryview(data).cast("Q")))
+
+
+_Table = TypeVar("_Table", bound=dict)  # type: ignore[type-arg]
+
+
+def _bounded(table: _Table) -> _Table:
+    """The table, emptied first when it has grown past :data:`DECODE_TABLE_LIMIT` entries."""
+    if len(table) > DECODE_TABLE_LIMIT:
+        table.clear()
+    return table
