@@ -52,7 +52,7 @@ def known_terms_valid(data: Any, schema: Mapping[str, Any], terms: frozenset[str
     if not is_large(data):
         return False
     cached = _known.get(id(schema))
-    if cached is None or cached[0] is not schema or cached[1] != terms:
+    if cached is None or cached[0] is not schema or cached[1] is not terms:
         rust = rust_validator(schema)
         validator = None
         if rust is not None:
