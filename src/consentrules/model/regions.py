@@ -127,7 +127,7 @@ class RegionRegistry:
         self._term_masks: dict[str, int] = {}  # by term, for mask_all
         self._scope_terms: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._known_terms: frozenset[str] | None = None
-        self._country_codes = {code: code for code in self.countries}
+        self._sorted_codes = tuple(sorted(self.countries))  # the registry's own strings
         all_group = self.groups.get("ALL")
         self._all_is_every_country = all_group is not None and all_group.leaves == self.all_leaves
 
@@ -304,10 +304,11 @@ class RegionRegistry:
             if not codes >= set(exclude):
                 return None
             chosen.difference_update(exclude)
-        # The registry's own strings, not the snapshot's copies: findings that name the same
-        # countries then share them (a worker's findings travel to the main process pickled,
-        # and pickle writes a shared string once).
-        return tuple(map(self._country_codes.__getitem__, sorted(chosen)))
+        # In order by filtering the sorted codes (no sort of the chosen), and the registry's own
+        # strings, not the snapshot's copies: findings that name the same countries then share
+        # them (a worker's findings travel to the main process pickled, and pickle writes a
+        # shared string once).
+        return tuple(filter(chosen.__contains__, self._sorted_codes))
 
     def count_countries(self, leaves: Iterable[str]) -> int:
         """How many countries the leaves touch (a US state counts as the US)."""
