@@ -126,7 +126,7 @@ class _Builder:
         if self.terms_known and len(key[0]) + len(key[1]) > LONG_SCOPE:
             # Known terms: no lookup. A long list is rarely repeated, and keying a cache by it
             # would hash every code (the evaluation caches masks by the lists' values anyway).
-            return RegionScope(include=key[0], exclude=key[1])
+            return RegionScope(*key)
         scope = self._scopes.get(key)
         if scope is None:
             known = self._known_terms
@@ -180,27 +180,31 @@ class _Builder:
         metadata = get("metadata")
         activated = self.date(get("activated_at"), ptr, "activated_at")
         stated = self.stated(raw)
-        return Setting(
-            id=str(raw["id"]),
-            title=str(get("title") or raw["id"]),
-            purposes=tuple(get("purposes") or ()),
-            data_categories=tuple(get("data_categories") or ()),
-            recipients=tuple(get("recipients") or ()),
-            default=get("default"),
-            region_defaults=(
+        # Setting's fields up to ``pointer``, in their order: given by position, as a large
+        # snapshot builds one setting per element (keywords cost a third more).
+        fields = (
+            str(raw["id"]),
+            str(get("title") or raw["id"]),
+            tuple(get("purposes") or ()),
+            tuple(get("data_categories") or ()),
+            tuple(get("recipients") or ()),
+            get("default"),
+            (
                 self.region_defaults(region_defaults, ptr + "/region_defaults")
                 if region_defaults
                 else ()
             ),
-            regions=self.scope(get("regions"), ptr),
-            activated_at=activated,
-            default_note=get("default_note"),
-            stated=stated,
-            history=(self.history(history_raw, index, activated) if history_raw else ()),
-            metadata=dict(metadata) if metadata else _NO_METADATA,
-            pointer=ptr,
-            **(practice_facts(self, raw, ptr) if self._has_facts(stated) else {}),
+            self.scope(get("regions"), ptr),
+            activated,
+            get("default_note"),
+            stated,
+            self.history(history_raw, index, activated) if history_raw else (),
+            dict(metadata) if metadata else _NO_METADATA,
+            ptr,
         )
+        if self._has_facts(stated):
+            return Setting(*fields, **practice_facts(self, raw, ptr))
+        return Setting(*fields)
 
     def history(
         self, entries: Any, index: int, activated: PartialDate | None = None
