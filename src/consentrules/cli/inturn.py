@@ -96,7 +96,9 @@ def check_in_turn(run: Run, path: Path) -> Result | None:
         else:
             parts.append(summary_part(run, snapshot, covered))
         first += count
-        del snapshot, elements
-    keep_until_exit(head)
+        del elements
+        if index < plan.runs - 1:
+            del snapshot
+    keep_until_exit((head, snapshot))  # (the last run too: freeing it is work for nothing)
     summary = merged_summary(first_summary(run, head, head_coverage), parts, first)
     return merge(found), summary, []
