@@ -214,3 +214,42 @@ def test_prepared_positions_equal_positions_found_one_by_one(tmp_path):
             offset = snap.source_map._pointer_offset(ptr)
             assert line == text.count("\n", 0, offset) + 1
             assert column == offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def test_every_stated_field_lands_in_its_own_attribute(tmp_path):
+    # The builder gives a setting's first fields by position: each must reach its attribute.
+    snapshot = load(
+        tmp_path,
+        """\
+        platform: Acme
+        taken_at: 2024-11-20
+        settings:
+          - id: s1
+            title: Training
+            purposes: [ai_training]
+            data_categories: [posts]
+            recipients: [affiliates]
+            default: true
+            region_defaults: {US-CA: false}
+            regions: {include: [US], exclude: [US-TX]}
+            activated_at: 2024-08-01
+            default_note: staged rollout
+            history: [{date: 2024-09-01, default: false}]
+            metadata: {team: data}
+            legal_basis: consent
+        """,
+    )
+    (setting,) = snapshot.settings
+    assert (setting.id, setting.title) == ("s1", "Training")
+    assert (setting.purposes, setting.data_categories, setting.recipients) == (
+        ("ai_training",),
+        ("posts",),
+        ("affiliates",),
+    )
+    assert setting.default is True and setting.region_defaults == (("US-CA", False),)
+    assert (setting.regions.include, setting.regions.exclude) == (("US",), ("US-TX",))
+    assert str(setting.activated_at) == "2024-08-01"
+    assert setting.default_note == "staged rollout"
+    assert "metadata" in setting.stated and setting.metadata == {"team": "data"}
+    assert [entry.default for entry in setting.history] == [False]
+    assert setting.pointer == "/settings/0" and setting.legal_basis == (("ALL", "consent"),)
