@@ -43,11 +43,14 @@ def whole_and_in_turn(run, monkeypatch, path, *extra: str):
 
 @pytest.mark.parametrize("indent", [None, 2])
 @pytest.mark.parametrize("rules", [[], ["--rules", BENCH_RULES]], ids=["bundled", "bench"])
-@pytest.mark.parametrize("layout", ["plain", "traps", "disclosures first"])
+@pytest.mark.parametrize("layout", ["plain", "traps", "disclosures first", "no disclosures"])
 def test_runs_in_turn_give_the_report_of_a_whole_check(
     tmp_path, consentrules_run, monkeypatch, in_turn, indent, rules, layout
 ):
+    # (later runs take the first run's disclosures: with none, every run must know it)
     data = snapshot(300, seed=11, traps=layout == "traps")
+    if layout == "no disclosures":
+        del data["disclosures"]
     path = write(tmp_path, data, indent=indent, disclosures_first=layout == "disclosures first")
     whole, turns = whole_and_in_turn(consentrules_run, monkeypatch, path, *rules)
     assert in_turn == [1], "the snapshot was not checked in turn"

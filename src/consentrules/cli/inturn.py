@@ -82,7 +82,9 @@ def check_in_turn(run: Run, path: Path) -> Result | None:
         count = len(elements)
         covered: dict[str, dict[str, Any]] = {}
         try:
-            findings, ids, snapshot = check_run(run, plan, index, elements, first, tail, covered)
+            findings, ids, snapshot = check_run(
+                run, plan, index, elements, first, tail, covered, like=head
+            )
         except PluginError:
             raise
         except Exception:  # a problem with the input: the whole check reports it

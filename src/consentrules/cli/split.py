@@ -240,10 +240,20 @@ def check_run(
     first: int,
     tail: dict[str, Any],
     coverage: dict[str, dict[str, Any]] | None = None,
+    like: Any = None,
 ) -> tuple[list[Finding], list[str], Any]:
     """Validate, build and judge one run: its findings, its setting ids and its snapshot (and
-    what each rule evaluated, into ``coverage``)."""
-    data = {**plan.head, "settings": elements, **tail}
+    what each rule evaluated, into ``coverage``).
+
+    ``like``: the snapshot of an earlier run of this process, whose disclosures were validated
+    and built with it; this run then takes them as they are (the same members of the same
+    file: only the settings differ from run to run).
+    """
+    head = plan.head
+    if like is not None:
+        head = {key: value for key, value in head.items() if key != "disclosures"}
+        tail = {key: value for key, value in tail.items() if key != "disclosures"}
+    data = {**head, "settings": elements, **tail}
     source_map = JsonSourceMap(plan.text, ids_from=plan.starts[index], marks=plan.marks)
     snapshot = snapshot_from_document(
         Document(plan.path, data, source_map),
@@ -251,6 +261,10 @@ def check_run(
         adapter="native",
         first_index=first,
     )
+    if like is not None:
+        snapshot = dataclasses.replace(
+            snapshot, disclosures=like.disclosures, has_disclosures=like.has_disclosures
+        )
     elements.clear()  # freed now, their memory serves the evaluation
     engine = Engine(run.config.check_kinds, run.config.regions)
     findings = engine.evaluate(
