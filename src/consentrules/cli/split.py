@@ -72,8 +72,7 @@ _WS = re.compile(r"[ \t\n\r]*")
 _CUT_AT_ID = re.compile(r'\}[ \t\n\r]*(,)[ \t\n\r]*(?=\{[ \t\n\r]*"id"[ \t\n\r]*:)')
 _CUT = re.compile(r"\}[ \t\n\r]*(,)[ \t\n\r]*(?=\{)")
 _BEFORE_KEY = re.compile(r"\][ \t\n\r]*,[ \t\n\r]*\Z")
-_WINDOW = 1 << 20
-_FIRST_EXTRA = 0.05  # of a share  # how far past the ideal place a cut is looked for
+_WINDOW, _FIRST_EXTRA = 1 << 20, 0.05  # where a cut is looked for; the first run's extra share
 
 
 class _Unsplittable(Exception):
@@ -243,17 +242,12 @@ def check_run(
     like: Any = None,
 ) -> tuple[list[Finding], list[str], Any]:
     """Validate, build and judge one run: its findings, its setting ids and its snapshot (and
-    what each rule evaluated, into ``coverage``).
-
-    ``like``: the snapshot of an earlier run of this process, whose disclosures were validated
-    and built with it; this run then takes them as they are (the same members of the same
-    file: only the settings differ from run to run).
-    """
-    head = plan.head
+    what each rule evaluated, into ``coverage``). With ``like``, an earlier run's snapshot of
+    this process, the run takes the disclosures validated and built with it (the same members
+    of the same file: only the settings differ from run to run)."""
+    data = {**plan.head, "settings": elements, **tail}
     if like is not None:
-        head = {key: value for key, value in head.items() if key != "disclosures"}
-        tail = {key: value for key, value in tail.items() if key != "disclosures"}
-    data = {**head, "settings": elements, **tail}
+        data.pop("disclosures", None)
     source_map = JsonSourceMap(plan.text, ids_from=plan.starts[index], marks=plan.marks)
     snapshot = snapshot_from_document(
         Document(plan.path, data, source_map),
