@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 #: Datetimes are accepted (exporters write them); only the calendar date in their own zone counts.
@@ -91,6 +92,9 @@ def parse_date(value: object) -> PartialDate:
     return _parse_one(value)
 
 
+# Remembered (a date is immutable): a large snapshot checked a run at a time, or many
+# snapshots in one run, then parse each date text once.
+@lru_cache(maxsize=1 << 14)
 def _parse_one(value: str) -> PartialDate:
     text = value.strip()
     match = _DATE_RE.match(text) or _DATETIME_RE.match(text)
