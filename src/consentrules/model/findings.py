@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from functools import lru_cache
 from typing import Any
 
 from consentrules.model.rules import Rule
@@ -152,6 +153,7 @@ class Finding:
         )
 
 
+@lru_cache(maxsize=1024)  # (asked once per finding, of a few paths)
 def snapshot_key(path: str) -> str:
     """A snapshot's path as fingerprints see it: forward slashes, no ``./`` or ``a/../``."""
     import posixpath
