@@ -180,6 +180,7 @@ def _pooled(run: Run, files: Sequence[Path], jobs: int) -> Iterator[Result]:
             try:
                 results = future.result()
             except BrokenProcessPool:
+                _settle(pool)
                 raise InputError(
                     [
                         Problem(
@@ -195,11 +196,20 @@ def _pooled(run: Run, files: Sequence[Path], jobs: int) -> Iterator[Result]:
                 ) from None
             yield from results
     except BaseException:  # interrupted, or failed: stop the workers now, not after their work
-        for process in list(getattr(pool, "_processes", {}).values()):
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+
+
+def _settle(pool: Any) -> None:
+    """Wait (a few seconds at most) for a broken pool's manager thread to finish tearing it
+    down: it terminates the workers and closes the queues, and a process that exits or shuts
+    the pool down meanwhile can make that thread fail and print its traceback."""
+    thread = getattr(pool, "_executor_manager_thread", None)
+    if thread is not None:
+        thread.join(timeout=5)
 
 
 def check_files(run: Run) -> tuple[list[Finding], list[SnapshotSummary]]:
