@@ -6,8 +6,9 @@ consentrules' own generator (generate.py) does:
 
 - most settings list their regions country by country, 100 to 250 ISO codes, instead of
   naming a group;
-- exclusions are spelled out as country lists too (the 27 EU states, then IS, LI, NO, GB, CH
-  one by one), and some of them forget a country or two, which is the regional trap;
+- exclusions are spelled out as country lists too (the 27 EU states and the 7 territories of
+  theirs with a code of their own where EU law applies, then IS, LI, NO, GB, CH one by one),
+  and some of them forget a code or two, which is the regional trap;
 - disclosures come in several document kinds (privacy policy, FAQ, help center, blog, terms);
   the FAQ and the blog announce purposes months before the privacy policy does, and only the
   privacy policy counts for the timing policy (P3), which is the FAQ-before-policy trap;
@@ -31,6 +32,7 @@ REGIONS_FILE = Path(__file__).resolve().parents[1] / "src/consentrules/model/dat
 EU = [
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
     "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    "GF", "GP", "MQ", "RE", "YT", "MF", "AX",  # French outermost regions, Åland
 ]  # fmt: skip
 PROTECTED = [*EU, "IS", "LI", "NO", "GB", "CH"]  # what P2 protects: the EEA, GB and CH
 PURPOSES = ["analytics", "personalization", "advertising", "research", "security", "support"]

@@ -40,6 +40,15 @@ EU = {
     "SI",
     "ES",
     "SE",
+    # Territories of member states where EU law applies that have a country code of their own:
+    # the French outermost regions (TFEU art. 349 and 355(1)) and the Åland Islands (355(4)).
+    "GF",
+    "GP",
+    "MQ",
+    "RE",
+    "YT",
+    "MF",
+    "AX",
 }
 EEA = EU | {"IS", "LI", "NO"}
 TARGETS = EEA | {"GB", "CH"}

@@ -40,12 +40,27 @@ def test_groups_expand_to_their_members(regions):
             "SE",
             "SI",
             "SK",
-        ]
+        ],
+        # Territories of member states where EU law applies, coded on their own (TFEU arts.
+        # 349 and 355(1) and (4)): the French outermost regions and the Åland Islands.
+        *["GF", "GP", "MF", "MQ", "RE", "YT", "AX"],
     }
     assert regions.expand("EEA") == eu | regions.expand_all(["IS", "LI", "NO"])
     assert regions.expand("UK") == regions.expand("GB")
     assert regions.expand("CH") == frozenset(regions.subdivisions["CH"])
     assert len(regions.expand("CH")) == 26  # the cantons
+
+
+def test_the_eu_is_where_its_law_applies_not_every_territory_of_a_member(regions):
+    """GDPR applies in the outermost regions, whichever code names them; not in the overseas
+    countries and territories (TFEU art. 355(2)), the Faroes (355(5)) or Greenland."""
+    eu = regions.expand("EU")
+    for term in ["GP", "FR-971", "RE", "FR-974", "YT", "MF", "AX", "FI-01", "PT-20", "PT-30"]:
+        assert regions.expand(term) <= eu, term
+    assert regions.expand("ES-CN") <= eu  # the Canary Islands, under ES
+    for term in ["NC", "PF", "PM", "BL", "WF", "TF", "AW", "CW", "SX", "BQ", "GL", "FO", "GI"]:
+        assert not regions.expand(term) & eu, term
+    assert not regions.expand("SJ") & regions.expand("EEA")  # EEA Agreement Protocol 40
 
 
 def test_us_expands_to_states_and_dc(regions):
@@ -94,7 +109,7 @@ def test_collapse_names_whole_groups(regions):
 
 def test_describe_uses_complement_for_large_sets(regions):
     leaves = regions.all_leaves - regions.expand_all(["EEA", "CH", "GB"])
-    assert regions.describe(leaves) == "217 regions (everywhere except EEA, CH and GB)"
+    assert regions.describe(leaves) == "210 regions (everywhere except EEA, CH and GB)"
     assert regions.describe(regions.expand("GB")) == "GB"
     assert regions.describe(regions.expand_all(["GB", "CH"])) == "CH and GB"
 
@@ -112,7 +127,7 @@ def test_masks_turn_back_into_their_leaves_and_country_counts(data):
 
 def test_count_countries_mask_counts_a_state_as_its_country(regions):
     assert regions.count_countries_mask(regions.mask_all(["US-CA", "US-NY", "DE"])) == 2
-    assert regions.count_countries_mask(regions.mask_all(["EEA"])) == 30
+    assert regions.count_countries_mask(regions.mask_all(["EEA"])) == 37
     assert regions.count_countries_mask(0) == 0
 
 
@@ -130,7 +145,7 @@ def test_region_counts_in_messages_count_what_a_reader_counts():
     states = frozenset(sorted(registry.expand("US"))[:40])
     text = registry.describe(states)
     assert text.startswith("40 regions (")  # not "1 regions": the states are partly in
-    assert registry.count_regions(registry.expand("EEA")) == 30
+    assert registry.count_regions(registry.expand("EEA")) == 37
     everything_but = registry.all_leaves - {"US-AK"}
     assert registry.describe(everything_but).endswith("(everywhere except US-AK)")
     countries = [c for c, leaves in registry._country_leaves.items() if len(leaves) == 1]

@@ -331,7 +331,7 @@ class RegionRegistry:
         noun = "region" if count == 1 else "regions"
         rest = self.all_mask & ~mask
         # Naming the complement is worth it only if it can be short: a group names at most
-        # the 30 countries of the EEA, so beyond that many more countries it cannot be.
+        # the countries of the largest group, so beyond that many more countries it cannot be.
         if self._layout.count_countries(rest) > limit + self._largest_named_group:
             return f"{count} {noun} ({', '.join(terms[:limit])}, ...)"
         complement = _collapse_cached(self, rest)
