@@ -44,6 +44,9 @@ EEA = [
     "LI",
     "NO",
 ]
+# Territories of EU member states that ISO 3166-1 (and so geolocation) codes on their own: a
+# list of the member states that says FR leaves Réunion (RE) out.
+TERRITORIES = ["AX", "GF", "GP", "MF", "MQ", "RE", "YT"]
 DENIED = {t: "denied" for t in plugin.V2_TYPES}
 GRANTED = {t: "granted" for t in plugin.V2_TYPES}
 
@@ -79,11 +82,25 @@ def fired(result):
 
 def test_denied_in_eea_uk_and_ch_passes(tmp_path):
     path = export(
-        tmp_path, [["consent", "default", {**DENIED, "region": [*EEA, "GB", "CH"]}], GRANTED]
+        tmp_path,
+        [["consent", "default", {**DENIED, "region": [*EEA, *TERRITORIES, "GB", "CH"]}], GRANTED],
     )
     result = check(path)
     assert result.exit_code == 0, result.stdout
     assert result.report["snapshots"][0]["adapter"] == "consent-mode"
+
+
+def test_the_member_states_alone_leave_their_own_coded_territories_open(tmp_path):
+    path = export(
+        tmp_path, [["consent", "default", {**DENIED, "region": [*EEA, "GB", "CH"]}], GRANTED]
+    )
+    result = check(path)
+    ads = next(f for f in result.findings if f["rule_id"] == "CM-ADS-EEA-UK")
+    assert ads["regions"] == TERRITORIES
+    assert ads["message"].endswith(
+        "in AX, GF, GP, MF, MQ, RE and YT (AX, GF, GP, MF, MQ, RE and YT: territories of EU "
+        "member states with country codes of their own, where EU law applies)"
+    )
 
 
 def test_saved_page_with_the_uk_and_switzerland_forgotten(tmp_path):
@@ -100,7 +117,7 @@ def test_saved_page_with_the_uk_and_switzerland_forgotten(tmp_path):
         ("CM-CH", "analytics_storage"),
     ]
     ads = next(f for f in result.findings if f["rule_id"] == "CM-ADS-EEA-UK")
-    assert ads["regions"] == ["GB"]
+    assert ads["regions"] == sorted(["GB", *TERRITORIES])  # the page lists the 30 states only
     assert ads["location"]["line"] == 18  # the global 'granted' command
     assert result.report["snapshots"][0]["platform"] == "shop.example"
 
@@ -119,7 +136,7 @@ def test_unset_v2_type_is_granted_and_says_so(tmp_path):
 def test_most_specific_region_wins(tmp_path):
     commands = [
         {**GRANTED},
-        {**DENIED, "region": [*EEA, "GB", "CH"]},
+        {**DENIED, "region": [*EEA, *TERRITORIES, "GB", "CH"]},
         {"ad_storage": "granted", "region": ["DE"]},  # a country over the group's entry
     ]
     result = check(export(tmp_path, commands))

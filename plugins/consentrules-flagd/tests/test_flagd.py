@@ -144,9 +144,10 @@ def test_check_reports_possibly_on_with_the_reason(tmp_path):
     # flags carry no disclosures: timing rules cannot be judged, and say so
     timing = findings[("AI-TRAIN-003", "ai-training-data")]
     assert timing["status"] == "not_evaluable" and "carries no disclosures" in timing["message"]
-    # the EEA/CH exclusion holds, but the UK was forgotten
+    # the EEA/CH exclusion holds for the countries it lists, but the UK was forgotten, and so
+    # were the EU's territories with codes of their own (Réunion is RE, not FR)
     region = findings[("AI-TRAIN-002", "ai-training-data")]
-    assert region["regions"] == ["GB"]
+    assert region["regions"] == ["AX", "GB", "GF", "GP", "MF", "MQ", "RE", "YT"]
 
 
 def test_region_attribute_is_configurable(tmp_path):
@@ -170,7 +171,7 @@ def test_region_attribute_is_configurable(tmp_path):
             if (f["rule_id"], f["target"]["id"]) == ("AI-TRAIN-002", "ai-training-data")
         )
 
-    assert region_finding(configured)["regions"] == ["GB"]
+    assert region_finding(configured)["regions"] == ["AX", "GB", "GF", "GP", "MF", "MQ", "RE", "YT"]
     # read with the wrong attribute, the targeting cannot be decided: possibly on everywhere
     assert region_finding(default)["status"] == "not_evaluable"
 

@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from consentrules.engine.evaluation import WHEN_CHOICES
@@ -134,10 +135,11 @@ def region_finding(
     for _, mask in periods:
         union_mask |= mask
     past = "resolved, in the past: " if getattr(rule.prepared, "when", None) == "history" else ""
+    note = _territories_note(registry, union_mask)
     return ctx.setting_finding(
         rule,
         setting,
-        f"{past}{lead} {join_periods(parts)}{tail}",
+        f"{past}{lead} {join_periods(parts)}{note}{tail}",
         regions=registry.collapse_mask(union_mask),
         evidence={
             "regions_count": registry.count_countries_mask(union_mask),
@@ -145,6 +147,32 @@ def region_finding(
             "spans": span_facts(spans),
         },
     )
+
+
+def _territories_note(registry: RegionRegistry, mask: int) -> str:
+    """Why a few named regions count as the EU: Réunion (``RE``) is France, but a list of the
+    member states that says ``FR`` leaves it out, so a finding naming it needs the reason."""
+    territories = _eu_territories(registry)
+    own = mask & territories
+    if not own or registry.count_countries_mask(mask) > 12:
+        return ""
+    what = (
+        "a territory of an EU member state with a country code of its own"
+        if registry.count_countries_mask(own) == 1
+        else "territories of EU member states with country codes of their own"
+    )
+    return f" ({registry.describe_mask(own)}: {what}, where EU law applies)"
+
+
+@lru_cache(maxsize=4)
+def _eu_territories(registry: RegionRegistry) -> int:
+    """The bits of the EU's regions that ISO 3166-1 codes as countries apart from their
+    member state (``FR-974`` is ``RE``)."""
+    eu = registry.groups.get("EU")
+    if eu is None:
+        return 0
+    codes = {code for code in registry.aliases.values() if code in registry.countries}
+    return registry.mask(eu.leaves) & registry.mask_all(sorted(codes))
 
 
 def prepare_regions_mask(terms: Any, registry: RegionRegistry, key: str = "regions") -> int | None:
