@@ -135,26 +135,27 @@ def region_finding(
     for _, mask in periods:
         union_mask |= mask
     past = "resolved, in the past: " if getattr(rule.prepared, "when", None) == "history" else ""
-    note = _territories_note(registry, union_mask)
+    countries = registry.count_countries_mask(union_mask)
+    note = _territories_note(registry, union_mask, countries)
     return ctx.setting_finding(
         rule,
         setting,
         f"{past}{lead} {join_periods(parts)}{note}{tail}",
         regions=registry.collapse_mask(union_mask),
         evidence={
-            "regions_count": registry.count_countries_mask(union_mask),
+            "regions_count": countries,
             "periods": [period for period, _ in periods],
             "spans": span_facts(spans),
         },
     )
 
 
-def _territories_note(registry: RegionRegistry, mask: int) -> str:
+def _territories_note(registry: RegionRegistry, mask: int, countries: int) -> str:
     """Why a few named regions count as the EU: Réunion (``RE``) is France, but a list of the
-    member states that says ``FR`` leaves it out, so a finding naming it needs the reason."""
-    territories = _eu_territories(registry)
-    own = mask & territories
-    if not own or registry.count_countries_mask(mask) > 12:
+    member states that says ``FR`` leaves it out, so a finding naming it needs the reason. Only
+    where the message names the regions one by one (``countries`` within describe's limit)."""
+    own = mask & _eu_territories(registry)
+    if not own or countries > _NAMED_ONE_BY_ONE:
         return ""
     what = (
         "a territory of an EU member state with a country code of its own"
@@ -162,6 +163,10 @@ def _territories_note(registry: RegionRegistry, mask: int) -> str:
         else "territories of EU member states with country codes of their own"
     )
     return f" ({registry.describe_mask(own)}: {what}, where EU law applies)"
+
+
+#: How many countries a finding's message names one by one (describe_mask's default limit).
+_NAMED_ONE_BY_ONE = 12
 
 
 @lru_cache(maxsize=4)
