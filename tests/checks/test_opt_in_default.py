@@ -130,4 +130,4 @@ def test_on_somewhere_and_possibly_elsewhere_is_a_violation_that_says_both():
     s = setting(default=False, region_defaults={"US": True, "DE": None})
     (finding,) = evaluate(RULE, {"settings": [s]})
     assert finding.status is Status.VIOLATION and finding.regions == ("US",)
-    assert "also users are possibly enrolled by default in DE" in finding.message
+    assert "also not evaluable: users are possibly enrolled by default in DE" in finding.message

@@ -107,6 +107,10 @@ def run_checks(
     from consentrules.sources import limits
 
     as_of = parse_as_of(options.get("as_of"))
+    from consentrules.model.findings import set_identity_root
+
+    # Identity (fingerprints) names files relative to --root, else to their checkout.
+    set_identity_root(str(Path.cwd() / options["root"]) if options.get("root") else None)
     files = snapshot_files(config, _snapshot_args(options))
     if options.get("changed_since"):
         from consentrules.cli.changed import only_changed

@@ -56,6 +56,7 @@ from consentrules.model.errors import InputError
 from consentrules.model.errors import PluginError
 from consentrules.model.errors import Problem
 from consentrules.report import fragments
+from consentrules.sources.printable import may_hold_surrogates
 from consentrules.sources.snapshots import snapshot_from_document
 from consentrules.sources.yamlsource import Document
 from consentrules.sources.yamlsource import JsonSourceMap
@@ -122,7 +123,7 @@ def make_plan(path: str, text: str, parts: int) -> Plan | None:
     """Cut ``text`` into at most ``parts`` runs, each of ``MIN_BYTES / 2`` or more; None where
     it cannot be cut."""
     parts = min(parts, len(text) // max(1, MIN_BYTES // 2))
-    if parts < 2:
+    if parts < 2 or may_hold_surrogates(text):  # (such text is made printable when read whole)
         return None
     try:
         return _plan(path, text, parts)
@@ -131,8 +132,7 @@ def make_plan(path: str, text: str, parts: int) -> Plan | None:
 
 
 def _scanner(decoder: json.JSONDecoder) -> Any:
-    """The decoder's reader of one value at a position (``scan_once(text, pos)`` gives the value
-    and where it ends; the C one where there is one)."""
+    """The decoder's reader of one value at a position (``scan_once(text, pos)``), in C."""
     return decoder.scan_once  # type: ignore[attr-defined]
 
 

@@ -68,9 +68,7 @@ def disputed_findings(
                 f"alleged and denied; if it does: {finding.message}",
                 evidence={
                     **finding.evidence,
-                    "disputed_categories": list(
-                        setting.disputed_categories if setting is not None else ()
-                    ),
+                    "disputed_categories": list(alleged_cats),
                 },
             )
         )

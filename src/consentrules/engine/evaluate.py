@@ -96,6 +96,10 @@ class Engine:
             from consentrules.engine.review import reviewed
 
             found = reviewed(rule, rule.review, found, selected, ctx)
+        if rule.selector is not None and rule.selector.regions and found:
+            from consentrules.engine.reach import where_unknown
+
+            found = where_unknown(rule, found, selected, ctx)
         return found
 
 

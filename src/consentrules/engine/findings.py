@@ -122,10 +122,13 @@ def region_finding(
     lead: str,
     offending: list[tuple[Span, int]],
     tail: str = "",
+    gaps: Iterable[str] = (),
 ) -> Finding:
     """A violation naming each offending set of regions with its period.
 
-    ``offending`` pairs a span with the bit mask of the leaves at fault in it.
+    ``offending`` pairs a span with the bit mask of the leaves at fault in it; ``gaps`` says
+    what the snapshot leaves open beside them (a region whose default is unknown): every
+    region is accounted for, not only those at fault.
     """
     registry = ctx.regions
     spans = joined_spans(offending)
@@ -137,16 +140,21 @@ def region_finding(
     past = "resolved, in the past: " if getattr(rule.prepared, "when", None) == "history" else ""
     countries = registry.count_countries_mask(union_mask)
     note = _territories_note(registry, union_mask, countries)
+    evidence: dict[str, Any] = {
+        "regions_count": countries,
+        "periods": [period for period, _ in periods],
+        "spans": span_facts(spans),
+    }
+    unique = list(dict.fromkeys(gaps))
+    if unique:
+        tail += f"; also not evaluable: {'; '.join(unique)}"
+        evidence["not_evaluable"] = unique
     return ctx.setting_finding(
         rule,
         setting,
         f"{past}{lead} {join_periods(parts)}{note}{tail}",
         regions=registry.collapse_mask(union_mask),
-        evidence={
-            "regions_count": countries,
-            "periods": [period for period, _ in periods],
-            "spans": span_facts(spans),
-        },
+        evidence=evidence,
     )
 
 

@@ -41,6 +41,7 @@ def seen_from(setting: Setting, day: PartialDate) -> Setting:
         regions=state.regions,
         initial_status=state.status,
         activated_at=day,
+        began_at=start,
         history=tuple(later),
     )
 
@@ -63,13 +64,18 @@ def judge_from(
     found = judge(rule, seen, ctx)
     if not moved and applies:
         return found
+    began = {old.id: old.activated_at for old in selected if old.id in moved}
     out = []
     for finding in found:
-        if finding.target_kind == "setting" and finding.target_id in moved:
+        if (
+            finding.target_kind == "setting"
+            and finding.target_id in moved
+            and "judged_from" not in finding.evidence  # the message says it already
+        ):
             finding = dataclasses.replace(
                 finding,
                 message=f"{finding.message} (judged from {day}, when the law behind the rule "
-                "took effect; the setting began earlier)",
+                f"took effect; the setting began {began[finding.target_id]})",
             )
         if applies is None and finding.status is Status.VIOLATION:
             finding = dataclasses.replace(

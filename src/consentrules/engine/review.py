@@ -26,6 +26,7 @@ from consentrules.model import Review
 from consentrules.model import Rule
 from consentrules.model import Setting
 from consentrules.model import Status
+from consentrules.model.regions import UnknownRegionError
 from consentrules.plugin.registry import ParamError
 
 
@@ -33,13 +34,28 @@ def reviewed(
     rule: Rule, review: Review, found: list[Finding], selected: Sequence[Any], ctx: EvalContext
 ) -> list[Finding]:
     """``found`` with each violation about a setting that meets the review's condition turned
-    into a finding to review."""
+    into a finding to review.
+
+    The conditions are judged for the people the finding is about: its regions (where the
+    setting applies, for a finding that names none), and the rule's purposes. A notice to
+    other regions, or of another purpose, does not count; a part of ``in_regions`` applies
+    only where the finding's regions include some of its region."""
     by_id = {setting.id: setting for setting in selected}
+    purposes = rule.selector.purposes if rule.selector is not None else None
     out = []
     for finding in found:
         setting = by_id.get(finding.target_id) if finding.target_kind == "setting" else None
         if setting is not None and finding.status is Status.VIOLATION:
-            holds, failing = holds_for(review.condition, setting, ctx)
+            scope = _finding_scope(finding, ctx)
+            wanted = _wanted_purposes(setting, purposes)
+            holds, failing = holds_for(review.condition, setting, ctx, scope, wanted)
+            for term, mask, condition in review.in_regions:
+                part = mask if scope is None else scope & mask
+                if not part:
+                    continue  # the finding is not about this region: its law asks nothing
+                result, parts = holds_for(condition, setting, ctx, part, wanted)
+                holds = _and(holds, result)
+                failing += [(f"in {term}: {text}", value) for text, value in parts]
             if holds:
                 finding = dataclasses.replace(
                     finding,
@@ -65,6 +81,31 @@ def reviewed(
     return out
 
 
+def _finding_scope(finding: Finding, ctx: EvalContext) -> int | None:
+    """The regions a finding is about, as a bit mask; None where it names none (the view
+    then takes where the setting applies)."""
+    if not finding.regions:
+        return None
+    try:
+        return ctx.regions.mask_all(finding.regions)
+    except UnknownRegionError:
+        return None
+
+
+def _wanted_purposes(setting: Setting, purposes: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The purposes the rule is about, of those the setting has (None: all of the setting's)."""
+    if not purposes:
+        return None
+    chosen = tuple(p for p in setting.purposes if p in purposes)
+    return chosen or None
+
+
+def _and(left: bool | None, right: bool | None) -> bool | None:
+    if left is False or right is False:
+        return False
+    return None if left is None or right is None else True
+
+
 #: The JSON Schema of one condition (what a rule's ``review: when:`` holds).
 CONDITION_SCHEMA: dict[str, Any] = {"$ref": "#/$defs/condition", **CONDITION_DEFS}
 
@@ -84,12 +125,17 @@ def describe_condition(condition: Node | Test) -> str:
 
 
 def holds_for(
-    condition: Node | Test, setting: Setting, ctx: EvalContext
+    condition: Node | Test,
+    setting: Setting,
+    ctx: EvalContext,
+    scope: int | None = None,
+    purposes: tuple[str, ...] | None = None,
 ) -> tuple[bool | None, list[tuple[str, bool | None]]]:
-    """Whether the condition holds for the setting (None: the snapshot cannot tell), and the
-    parts of it that do not hold (each described, with False or None): the members of a
+    """Whether the condition holds for the setting (None: the snapshot cannot tell), for the
+    people of ``scope`` (a region bit mask) and ``purposes`` (see :func:`setting_view`), and
+    the parts of it that do not hold (each described, with False or None): the members of a
     top-level ``all``, or the whole condition."""
-    view = setting_view(setting, ctx)
+    view = setting_view(setting, ctx, scope, purposes)
     result = eval_node(condition, view)
     if result is True:
         return True, []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -153,12 +154,50 @@ class Finding:
         )
 
 
+#: Where identity paths are relative to: ``--root`` (set by the command line), else the
+#: checkout holding each snapshot file.
+_IDENTITY_ROOT: list[str | None] = [None]
+
+
+def set_identity_root(root: str | None) -> None:
+    """Make fingerprints name snapshot files relative to ``root`` (``--root``); None: to the
+    git checkout that holds each file."""
+    _IDENTITY_ROOT[0] = None if root is None else os.path.realpath(root)
+    snapshot_key.cache_clear()
+
+
 @lru_cache(maxsize=1024)  # (asked once per finding, of a few paths)
 def snapshot_key(path: str) -> str:
-    """A snapshot's path as fingerprints see it: forward slashes, no ``./`` or ``a/../``."""
+    """A snapshot's path as fingerprints see it: relative to the repository root (``--root``,
+    else the nearest folder holding ``.git`` above the file), with forward slashes, so that a
+    run from the root, from a subfolder or with an absolute path gives the same identity. A
+    path that names no file here (a snapshot in memory), or a file outside any checkout,
+    keeps its own normal form."""
     import posixpath
 
-    return posixpath.normpath(path.replace("\\", "/"))
+    plain = posixpath.normpath(path.replace("\\", "/"))
+    if path.startswith("<") or not os.path.isfile(path):
+        return plain
+    absolute = os.path.realpath(path)
+    root = _IDENTITY_ROOT[0] or _checkout(os.path.dirname(absolute))
+    if root is None:
+        return plain
+    relative = os.path.relpath(absolute, root)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return plain  # outside the root: the path as given
+    return relative.replace(os.sep, "/")
+
+
+@lru_cache(maxsize=256)
+def _checkout(folder: str) -> str | None:
+    """The nearest folder at or above ``folder`` that holds ``.git``."""
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,9 @@ class Review:
     condition: Any = field(compare=False, repr=False)
     #: The condition in words, for the finding's message.
     described: str = ""
+    #: Conditions that only some regions' laws ask for: (region term, its region bit mask,
+    #: compiled condition), each judged for the part of a finding's regions it covers.
+    in_regions: tuple[tuple[str, int, Any], ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,6 +131,9 @@ class Setting:
     #: The status the setting starts with (a rule in force from a later date may see it
     #: paused on that date).
     initial_status: str = "active"
+    #: When the setting really began, where a rule in force from a later date sees it from
+    #: that date (``activated_at`` is then the law's start); None otherwise.
+    began_at: PartialDate | None = None
 
     @property
     def initial_state(self) -> SettingState:

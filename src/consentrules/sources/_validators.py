@@ -891,6 +891,33 @@ def _rules_validate____defs_rule(data, custom_formats={}, name_prefix=None):
                         data__review__reason_len = len(data__review__reason)
                         if data__review__reason_len < 1:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".review.reason must be longer than or equal to 1 characters", value=data__review__reason, name="" + (name_prefix or "data") + ".review.reason", rule='minLength')
+                if "in_regions" in data__review_keys:
+                    data__review_keys.remove("in_regions")
+                    data__review__inregions = data__review["in_regions"]
+                    if not isinstance(data__review__inregions, (dict)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".review.in_regions must be object", value=data__review__inregions, name="" + (name_prefix or "data") + ".review.in_regions", rule='type')
+                    data__review__inregions_is_dict = isinstance(data__review__inregions, dict)
+                    if data__review__inregions_is_dict:
+                        data__review__inregions_len = len(data__review__inregions)
+                        if data__review__inregions_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".review.in_regions must contain at least 1 properties", value=data__review__inregions, name="" + (name_prefix or "data") + ".review.in_regions", rule='minProperties')
+                        data__review__inregions_keys = set(data__review__inregions.keys())
+                        for data__review__inregions_key in data__review__inregions_keys:
+                            if data__review__inregions_key not in []:
+                                data__review__inregions_value = data__review__inregions.get(data__review__inregions_key)
+                                if not isinstance(data__review__inregions_value, (dict)):
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".review.in_regions.{data__review__inregions_key}".format(**locals()) + " must be object", value=data__review__inregions_value, name="" + (name_prefix or "data") + ".review.in_regions.{data__review__inregions_key}".format(**locals()) + "", rule='type')
+                        if data__review__inregions_len != 0:
+                            data__review__inregions_property_names = True
+                            for data__review__inregions_key in data__review__inregions:
+                                try:
+                                    if isinstance(data__review__inregions_key, str):
+                                        if not _rules_PATTERNS['^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$'].search(data__review__inregions_key):
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".review.in_regions must match pattern ^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$", value=data__review__inregions_key, name="" + (name_prefix or "data") + ".review.in_regions", rule='pattern')
+                                except (JsonSchemaValueException, JsonSchemaValuesException):
+                                    data__review__inregions_property_names = False
+                            if not data__review__inregions_property_names:
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".review.in_regions must be named by propertyName definition", value=data__review__inregions, name="" + (name_prefix or "data") + ".review.in_regions", rule='propertyNames')
                 if data__review_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".review must not contain "+str(data__review_keys)+" properties", value=data__review, name="" + (name_prefix or "data") + ".review", rule='additionalProperties')
         if "fixtures" in data_keys:
@@ -2141,7 +2168,7 @@ validate_review_condition = _review_condition_validate
 
 VALIDATORS = {
     '0433c3c98cce424cf1a7a693': validate_snapshot,  # snapshot
-    'dd645d3e78e2010cd2ec9839': validate_rules,  # rules
+    '656525978a6782ee6ba6acc2': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config
     'c1b5df86f4efc17421f8ffcf': validate_check_opt_in_default,  # check_opt_in_default

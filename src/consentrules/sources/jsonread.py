@@ -10,6 +10,8 @@ from typing import Any
 from consentrules.model.errors import InputError
 from consentrules.model.errors import Problem
 from consentrules.sources import limits
+from consentrules.sources.printable import may_hold_surrogates
+from consentrules.sources.printable import printable
 from consentrules.sources.sourcemaps import Document
 from consentrules.sources.sourcemaps import JsonSourceMap
 
@@ -185,6 +187,8 @@ def load_json_text(text: str, name: str) -> Document:
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         raise InputError([Problem(name, f"invalid JSON: {exc}")]) from None
     guard_json(text, name, data)
+    if may_hold_surrogates(text):
+        data = printable(data)
     return Document(name, data, JsonSourceMap(text))
 
 

@@ -21,7 +21,6 @@ from consentrules.model import Damages
 from consentrules.model import Expectation
 from consentrules.model import Fixture
 from consentrules.model import Reference
-from consentrules.model import Review
 from consentrules.model import Rule
 from consentrules.model import Selector
 from consentrules.model import Severity
@@ -264,31 +263,10 @@ class RuleLoader:
             return None
         review = None
         if raw.get("review"):
-            from consentrules.engine.review import CONDITION_SCHEMA
+            from consentrules.sources.reviews import load_review
 
-            shape = validate(
-                raw["review"]["when"],
-                CONDITION_SCHEMA,
-                path=doc.path,
-                source_map=doc.source_map,
-                base=("rules", index, "review", "when"),
-                rule_id=rule_id,
-            )
-            if shape:
-                problems.extend(shape)
-                return None
-            try:
-                review = _review(raw["review"], raw["severity"])
-            except ParamError as exc:
-                problems.append(
-                    self._problem(
-                        doc,
-                        pointer("rules", index, "review", *exc.key),
-                        str(exc),
-                        exc.hint,
-                        rule_id,
-                    )
-                )
+            review = load_review(raw["review"], doc, index, rule_id, self.regions, problems)
+            if review is None:
                 return None
         in_force_from = None
         if raw.get("in_force_from"):
@@ -328,23 +306,6 @@ class RuleLoader:
             review=review,
             in_force_from=in_force_from,
         )
-
-
-def _review(raw: Mapping[str, Any], severity: str) -> Review:
-    """A rule's ``review``: its condition compiled as the ``condition`` kind compiles one.
-
-    :raises ParamError: for a condition that cannot hold (at its key under ``review``).
-    """
-    from consentrules.engine.review import compile_condition
-    from consentrules.engine.review import describe_condition
-
-    condition = compile_condition(raw["when"], ("when",))
-    return Review(
-        reason=raw["reason"].strip(),
-        severity=Severity.parse(raw.get("severity", "medium")),
-        condition=condition,
-        described=describe_condition(condition),
-    )
 
 
 def _positions(doc: Document, rules: list[Rule]) -> dict[str, tuple[int, int]]:

@@ -36,6 +36,8 @@ from consentrules.sources.nesting import ValueMarkError
 from consentrules.sources.nesting import check_tree
 from consentrules.sources.nesting import guard_depth
 from consentrules.sources.nesting import may_nest_deeper
+from consentrules.sources.printable import may_hold_surrogates
+from consentrules.sources.printable import printable
 from consentrules.sources.sourcemaps import Document
 from consentrules.sources.sourcemaps import JsonSourceMap
 from consentrules.sources.sourcemaps import YamlSourceMap
@@ -274,6 +276,8 @@ def load_yaml_text(text: str, name: str) -> Document:
         dispose = getattr(loader, "dispose", None)
         if dispose:
             dispose()
+    if may_hold_surrogates(text):
+        data = printable(data)
     return Document(name, data, YamlSourceMap(node))
 
 

@@ -51,6 +51,7 @@ from consentrules.engine.checks.condition_fields import compile_regex
 from consentrules.engine.checks.condition_fields import field_type
 from consentrules.engine.checks.condition_fields import setting_view
 from consentrules.engine.evaluation import EvalContext
+from consentrules.engine.evaluation import spans
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import Setting
@@ -59,6 +60,7 @@ from consentrules.model.dates import DateFormatError
 from consentrules.model.dates import PartialDate
 from consentrules.model.dates import parse_date
 from consentrules.model.regions import RegionRegistry
+from consentrules.model.regions import UnknownRegionError
 from consentrules.plugin.registry import CheckKindRegistry
 from consentrules.plugin.registry import ParamError
 
@@ -137,6 +139,20 @@ class Prepared:
     condition: Node | Test
 
 
+def _scope(rule: Rule, setting: Setting, ctx: EvalContext) -> int | None:
+    """The people a condition on a setting is about: where the setting applies on the
+    evaluation date, within the rule's jurisdictions (a notice must reach them)."""
+    current = spans(setting, ctx.as_of, "as_of")
+    state = current[-1].state if current else setting.initial_state
+    applies = ctx.applicable_mask(state)
+    if applies is None or not rule.jurisdictions:
+        return applies
+    try:
+        return applies & ctx.regions.mask_all(rule.jurisdictions)
+    except UnknownRegionError:
+        return applies
+
+
 class Condition:
     name = "condition"
     # Each setting is judged alone; disclosure versions are judged once a setting is selected.
@@ -172,7 +188,7 @@ class Condition:
                     rule,
                     prepared,
                     ctx,
-                    setting_view(setting, ctx),
+                    setting_view(setting, ctx, _scope(rule, setting, ctx)),
                     "setting",
                     setting.id,
                     setting.pointer,

@@ -11,6 +11,7 @@ from typing import Any
 
 from consentrules.engine.evaluation import EvalContext
 from consentrules.engine.evaluation import spans
+from consentrules.engine.notices import notice_facts
 from consentrules.model import DisclosureVersion
 from consentrules.model import Setting
 from consentrules.model.regions import UnknownRegionError
@@ -35,6 +36,7 @@ _SETTING_FIELDS: dict[str, str] = {
     "practice": "text",
     "legal_basis": "list",
     "legal_basis_in.*": "text",
+    "legal_basis_here": "list",
     "objection.route": "text",
     "objection.available_at": "date",
     "objection.before_start": "bool",
@@ -191,7 +193,16 @@ def compile_regex(pattern: str, where: tuple[Any, ...] = ()) -> Any:
         ) from None
 
 
-def setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:
+def setting_view(
+    setting: Setting,
+    ctx: EvalContext,
+    scope: int | None = None,
+    purposes: tuple[str, ...] | None = None,
+) -> dict[str, Any]:
+    """What a condition sees of a setting. Facts that depend on who is concerned (notice,
+    ``legal_basis_here``) are those of the people in ``scope`` (a region bit mask; default:
+    where the setting applies on the evaluation date) about ``purposes`` (default: all of the
+    setting's)."""
     current = spans(setting, ctx.as_of, "as_of")
     state = current[-1].state if current else setting.initial_state
     view: dict[str, Any] = {
@@ -208,7 +219,9 @@ def setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:
         "status": state.status,
         "practice": setting.practice,
     }
-    _practice_view(setting, ctx, view)
+    if scope is None:
+        scope = ctx.applicable_mask(state)
+    _practice_view(setting, ctx, view, scope, purposes)
     if setting.stated is not None:
         for name in ("purposes", "data_categories", "recipients", "activated_at", "metadata"):
             if name not in setting.stated:
@@ -221,13 +234,22 @@ def setting_view(setting: Setting, ctx: EvalContext) -> dict[str, Any]:
     return view
 
 
-def _practice_view(setting: Setting, ctx: EvalContext, view: dict[str, Any]) -> None:
+def _practice_view(
+    setting: Setting,
+    ctx: EvalContext,
+    view: dict[str, Any],
+    scope: int | None,
+    purposes: tuple[str, ...] | None,
+) -> None:
     """The facts beyond the default, where the snapshot states them (an absent fact is "not
     stated", so a test of it is not evaluable rather than false)."""
     start = setting.activated_at
     if setting.legal_basis:
         view["legal_basis"] = sorted({basis for _, basis in setting.legal_basis})
         view["legal_basis_in"] = BasisByRegion(setting.legal_basis, ctx.regions)
+        here = bases_in(setting.legal_basis, ctx.regions, scope)
+        if here is not None:
+            view["legal_basis_here"] = here
     if setting.disputed_categories:
         view["disputed_categories"] = list(setting.disputed_categories)
     if setting.group_defaults:
@@ -250,16 +272,40 @@ def _practice_view(setting: Setting, ctx: EvalContext, view: dict[str, Any]) -> 
                     facts["before_start"] = before
         view["objection"] = facts
     if ctx.snapshot.has_disclosures:
-        first = first_notice(setting, ctx)
+        told = notice_facts(setting, ctx, scope, purposes)
         notice: dict[str, Any] = {}
-        if first is not None:
-            notice["first_at"] = first
-        if start is not None:
-            before = False if first is None else first.is_on_or_before(start)
-            if before is not None:
-                notice["before_start"] = before
+        if told.first_at is not None:
+            notice["first_at"] = told.first_at
+        if told.before_start is not None:
+            notice["before_start"] = told.before_start
         if notice:
             view["notice"] = notice
+
+
+def bases_in(
+    pairs: tuple[tuple[str, str], ...], registry: Any, scope: int | None
+) -> list[str] | None:
+    """``legal_basis_here``: the bases recorded for the regions of ``scope`` (the most specific
+    entry covering each region winning), sorted; None where a region of the scope has none
+    recorded, or the scope is unknown (a basis for everyone still answers then)."""
+    ordered = sorted(pairs, key=lambda pair: -registry.weight(pair[0]))  # broadest first
+    if scope is None:
+        everywhere = [basis for term, basis in pairs if term == "ALL"]
+        return everywhere if len(pairs) == 1 and everywhere else None
+    found: dict[str, int] = {}
+    covered = 0
+    for term, basis in ordered:
+        try:
+            mask = registry.mask_all((term,)) & scope
+        except UnknownRegionError:
+            continue
+        for other in found:
+            found[other] &= ~mask  # a more specific entry overrides the broader one
+        found[basis] = found.get(basis, 0) | mask
+        covered |= mask
+    if scope & ~covered:
+        return None
+    return sorted(basis for basis, mask in found.items() if mask)
 
 
 class BasisByRegion(Mapping[str, str]):
@@ -297,41 +343,6 @@ class BasisByRegion(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._pairs)
-
-
-def first_notice(setting: Setting, ctx: EvalContext) -> Any:
-    """The earliest publication date of a disclosure version (of any document) naming one of
-    the setting's purposes; None if none does (undated versions do not count)."""
-    earliest = _earliest_by_purpose(ctx.snapshot.disclosures)
-    found = [earliest[p] for p in setting.purposes if p in earliest]
-    return min(found)[2] if found else None
-
-
-#: Per snapshot (its disclosures, kept alive with the result): purpose -> the earliest version
-#: naming it, as (first day, order in the file, date). Computed once, not once per setting.
-_EARLIEST: dict[int, tuple[Any, dict[str, tuple[Any, int, Any]]]] = {}
-
-
-def _earliest_by_purpose(disclosures: Any) -> dict[str, tuple[Any, int, Any]]:
-    cached = _EARLIEST.get(id(disclosures))
-    if cached is not None and cached[0] is disclosures:
-        return cached[1]
-    earliest: dict[str, tuple[Any, int, Any]] = {}
-    order = 0
-    for document in disclosures:
-        for version in document.versions:
-            order += 1
-            day = version.published_at
-            if day is None:
-                continue
-            for purpose in version.purposes:
-                entry = (day.first, order, day)
-                if purpose not in earliest or entry[:2] < earliest[purpose][:2]:
-                    earliest[purpose] = entry
-    if len(_EARLIEST) > 16:
-        _EARLIEST.clear()
-    _EARLIEST[id(disclosures)] = (disclosures, earliest)
-    return earliest
 
 
 def _version_view(version: DisclosureVersion, document: Any) -> dict[str, Any]:

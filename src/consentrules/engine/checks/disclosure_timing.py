@@ -55,6 +55,7 @@ from consentrules.model import Setting
 from consentrules.model import Status
 from consentrules.model.dates import PartialDate
 from consentrules.model.dates import days_between
+from consentrules.model.dates import parse_date
 from consentrules.model.evidence import version_facts
 from consentrules.model.regions import RegionRegistry
 from consentrules.plugin.registry import CheckKindRegistry
@@ -83,6 +84,8 @@ def addressed(
 
 
 _UNSEEN = object()
+#: A stand-in date for undated versions (only their regions are looked at).
+_EPOCH = parse_date("1970-01-01")
 
 
 def _last_first(prepared: Any, setting: Setting, firsts: dict[str, Any]) -> Any:
@@ -203,15 +206,19 @@ class DisclosureTiming(StatementChecks):
         return out
 
     def _undated(
-        self, prepared: Prepared, ctx: EvalContext, purpose: str
+        self, prepared: Prepared, ctx: EvalContext, purpose: str, setting: Setting
     ) -> DisclosureVersion | None:
-        """A version of the counted kinds that discloses ``purpose`` but has no date."""
-        for document in ctx.snapshot.disclosures:
-            if document.kind in prepared.kinds:
-                for version in document.versions:
-                    if self._date(version, prepared) is None and purpose in version.purposes:
-                        return version
-        return None
+        """A version of the counted kinds that discloses ``purpose`` but has no date, and that
+        reaches the setting's users (addressed to everyone or to every region it applies in)."""
+        found = [
+            (document, version, _EPOCH)
+            for document in ctx.snapshot.disclosures
+            if document.kind in prepared.kinds
+            for version in document.versions
+            if self._date(version, prepared) is None and purpose in version.purposes
+        ]
+        reach = addressed(found, setting, ctx) if found else []
+        return reach[0][1] if reach else None
 
     @staticmethod
     def _first_disclosures(
@@ -281,11 +288,14 @@ class DisclosureTiming(StatementChecks):
         kind_text = _kind_text(prepared.kinds)
         late: list[str] = []
         unsure: list[str] = []
-        evidence: dict[str, Any] = {"activated_at": str(activated), "purposes": {}}
+        began = setting.began_at
+        evidence: dict[str, Any] = {"activated_at": str(began or activated), "purposes": {}}
+        if began is not None:  # a rule in force from a later date judges from that date
+            evidence["judged_from"] = str(activated)
         for purpose in purposes:
             known = firsts.get(purpose)
             if known is None:
-                undated = self._undated(prepared, ctx, purpose)
+                undated = self._undated(prepared, ctx, purpose, setting)
                 if undated is not None:  # it may have been disclosed in time: no verdict
                     unsure.append(
                         f"{purpose}: only version {undated.version} of the {kind_text} discloses "
@@ -301,6 +311,20 @@ class DisclosureTiming(StatementChecks):
             if earliest_last <= deadline.first:
                 continue
             day = first[2]
+            undated = self._undated(prepared, ctx, purpose, setting)
+            if undated is not None:  # an undated version may have disclosed it in time
+                unsure.append(
+                    f"{purpose}: the first dated version of the {kind_text} to disclose it is "
+                    f"version {first[1].version} ({day}), but version {undated.version} also "
+                    f"discloses it and has no {prepared.date_field} date: its date decides "
+                    "whether the purpose was disclosed in time"
+                )
+                evidence["purposes"][purpose] = {
+                    "status": "not_evaluable",
+                    "undated_version": undated.version,
+                    "disclosure": version_facts(first[0], first[1], purpose),
+                }
+                continue
             if earliest_first > deadline.last:
                 low, high = days_between(activated, day)
                 gap = _days(low) if low == high else f"{low} to {high} days"
@@ -335,7 +359,12 @@ class DisclosureTiming(StatementChecks):
                     "disclosure": version_facts(first[0], first[1], purpose),
                 }
         if late:
-            message = f"activated {activated}, but " + "; ".join(late)
+            lead = (
+                f"activated {activated}"
+                if began is None
+                else f"in use since {began}, under the law from {activated}"
+            )
+            message = f"{lead}, but " + "; ".join(late)
             if unsure:
                 message += "; not evaluable: " + "; ".join(unsure)
             return ctx.setting_finding(rule, setting, message, evidence=evidence)

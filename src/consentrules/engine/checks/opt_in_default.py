@@ -118,16 +118,16 @@ class OptInDefault(PerSettingCheck):
             message = "enrolls users by default wherever it applies (the snapshot lists no regions)"
             joined = joined_spans(offending)
             periods = [span.describe() for span, _ in joined]
-            return ctx.setting_finding(
-                rule,
-                setting,
-                f"{message} {join_periods(periods)}".strip(),
-                evidence={"periods": periods, "spans": span_facts(joined)},
-            )
+            evidence: dict[str, Any] = {"periods": periods, "spans": span_facts(joined)}
+            text = f"{message} {join_periods(periods)}".strip()
+            unique = list(dict.fromkeys(gaps))
+            if unique:
+                text += "; also not evaluable: " + "; ".join(unique)
+                evidence["not_evaluable"] = unique
+            return ctx.setting_finding(rule, setting, text, evidence=evidence)
         if offending:
-            tail = f"; also {'; '.join(dict.fromkeys(gaps))}" if gaps else ""
             return region_finding(
-                ctx, rule, setting, "enrolls users by default (opt-out)", offending, tail=tail
+                ctx, rule, setting, "enrolls users by default (opt-out)", offending, gaps=gaps
             )
         return gap_finding(ctx, rule, setting, gaps)
 

@@ -102,7 +102,7 @@ class RegionalExclusion(PerSettingCheck):
         if offending:
             verb = "enrolls users by default" if prepared.mode == "default_on" else "applies"
             return region_finding(
-                ctx, rule, setting, verb, offending, tail=", where the rule excludes it"
+                ctx, rule, setting, verb, offending, tail=", where the rule excludes it", gaps=gaps
             )
         return gap_finding(ctx, rule, setting, gaps)
 
