@@ -197,7 +197,12 @@ def test_hanging_reporter_is_stopped_and_other_outputs_survive(
     assert not slow.exists() and good.exists()
 
 
-def test_sigterm_leaves_no_partial_file(tmp_path):
+@pytest.mark.parametrize(
+    ("signum", "code", "said"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGHUP, 129, "hung up")],
+)
+def test_sigterm_leaves_no_partial_file(tmp_path, signum, code, said):
+    """SIGTERM, and SIGHUP (a closed terminal or SSH session), end the run cleanly."""
     plugin = tmp_path / "slow_reporter.py"
     plugin.write_text(
         textwrap.dedent("""
@@ -248,7 +253,7 @@ def test_sigterm_leaves_no_partial_file(tmp_path):
     deadline = time.monotonic() + 30
     while process.stderr.readline().strip() != "rendering":
         assert time.monotonic() < deadline and process.poll() is None
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 143 and "terminated" in stderr
+    assert process.returncode == code and said in stderr
     assert list(out.parent.iterdir()) == []

@@ -50,12 +50,18 @@ if TYPE_CHECKING:
     from consentrules.model.errors import ConsentrulesError
     from consentrules.model.errors import ExitCode
     from consentrules.model.errors import InputError
+    from consentrules.model.errors import OutputError
     from consentrules.model.errors import PluginError
     from consentrules.model.errors import Problem
     from consentrules.model.errors import UsageError
     from consentrules.model.vocabulary import VOCABULARY
     from consentrules.plugin.config import Config
+    from consentrules.plugin.registry import AdapterRegistry
+    from consentrules.plugin.registry import CheckKindRegistry
+    from consentrules.plugin.registry import DisclosureReaderRegistry
     from consentrules.plugin.registry import ParamError
+    from consentrules.plugin.registry import ReporterRegistry
+    from consentrules.plugin.watchdog import PluginTimeout
     from consentrules.sources.fromdata import snapshot_from_data
     from consentrules.sources.mapping import load_mapping
     from consentrules.sources.schema import describe_path
@@ -76,7 +82,18 @@ _EXPORTS = {
     "Problem": "consentrules.model.errors",
     "UsageError": "consentrules.model.errors",
     "EvalContext": "consentrules.engine.evaluation",
+    "OutputError": "consentrules.model.errors",
     "ParamError": "consentrules.plugin.registry",
+    **{
+        name: "consentrules.plugin.registry"
+        for name in (
+            "AdapterRegistry",
+            "CheckKindRegistry",
+            "DisclosureReaderRegistry",
+            "ReporterRegistry",
+        )
+    },
+    "PluginTimeout": "consentrules.plugin.watchdog",
     "snapshot_from_data": "consentrules.sources.fromdata",
     "snapshot_from_document": "consentrules.sources.snapshots",
     "Document": "consentrules.sources.yamlsource",
@@ -121,10 +138,13 @@ _EXPORTS = {
 
 __all__ = [
     "VOCABULARY",
+    "AdapterRegistry",
+    "CheckKindRegistry",
     "Claim",
     "Config",
     "ConsentrulesError",
     "Disclosure",
+    "DisclosureReaderRegistry",
     "DisclosureVersion",
     "Document",
     "EvalContext",
@@ -134,14 +154,17 @@ __all__ = [
     "InputError",
     "JsonSourceMap",
     "Notice",
+    "OutputError",
     "ParamError",
     "PartialDate",
     "PerSettingCheck",
     "PluginError",
+    "PluginTimeout",
     "Problem",
     "Reference",
     "RegionScope",
     "Report",
+    "ReporterRegistry",
     "Rule",
     "Selector",
     "Setting",

@@ -199,7 +199,43 @@ except ImportError:  # pragma: no cover
 else:
 
     @pytest.fixture
-    def consentrules_run(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-        """Run the CLI in process, with entry-point autoload off so tests stay isolated."""
+    def consentrules_run(
+        monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+    ) -> Iterator[Any]:
+        """Run the CLI in process. Entry-point autoload is off, so that other installed
+        plugins stay out of the tests, but the plugin under test is loaded: the entry points
+        of the distribution whose ``pyproject.toml`` is at pytest's root folder."""
+        import os
+
         monkeypatch.setenv("CONSENTRULES_DISABLE_PLUGIN_AUTOLOAD", "1")
+        names = plugins_under_test(Path(request.config.rootpath))
+        if names:
+            given = [n for n in os.environ.get("CONSENTRULES_PLUGINS", "").split(",") if n]
+            monkeypatch.setenv("CONSENTRULES_PLUGINS", ",".join([*given, *names]))
         yield run
+
+
+def plugins_under_test(root: Path) -> list[str]:
+    """The ``consentrules`` entry points of the distribution whose ``pyproject.toml`` is in
+    ``root`` (installed, as ``pip install -e .`` or a tox environment installs it)."""
+    import re
+    from importlib.metadata import entry_points
+
+    try:
+        text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return []
+    project = re.search(r"(?ms)^\[project\]\s*$(.*?)(?=^\[|\Z)", text)
+    found = project and re.search(r"""(?m)^name\s*=\s*["']([^"']+)["']""", project.group(1))
+    if not found:
+        return []
+
+    def normal(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    wanted = normal(found.group(1))
+    return sorted(
+        ep.name
+        for ep in entry_points(group="consentrules")
+        if ep.dist is not None and normal(ep.dist.name) == wanted
+    )

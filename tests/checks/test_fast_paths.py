@@ -31,7 +31,7 @@ CHANGES = st.one_of(
     st.fixed_dictionaries({"date": DATES, "regions": SCOPES.filter(lambda s: s is not None)}),
     st.fixed_dictionaries({"date": DATES, "region_defaults": OVERRIDES}),
 )
-HISTORY = st.lists(CHANGES, max_size=2).map(
+HISTORY = st.lists(CHANGES, max_size=2, unique_by=lambda e: e["date"]).map(
     lambda entries: sorted(entries, key=lambda e: e["date"])
 )
 

@@ -240,7 +240,7 @@ def consentrules_register_check_kinds(registry):
     )
     snaps = folder / "snaps"
     snaps.mkdir()
-    for name in ("a", "victim", "z"):
+    for name in ("a", "b", "c", "victim", "d", "e", "z"):  # the victim need not lead a chunk
         (snaps / f"{name}.yaml").write_text(ON)
 
 

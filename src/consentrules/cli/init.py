@@ -83,8 +83,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-          cache: pip
-      - run: python -m pip install "consentrules @ git+https://github.com/OWNER/consentrules@v{version}"
+      - run: python -m pip install "{install}"
       - run: >-
           consentrules check --format github
           -o sarif=consentrules.sarif -o markdown="$GITHUB_STEP_SUMMARY" -o html=consentrules.html
@@ -113,7 +112,7 @@ consentrules:
   stage: test
   script:
     - apt-get update -qq && apt-get install -y -qq git >/dev/null
-    - python -m pip install --quiet "consentrules @ git+https://github.com/OWNER/consentrules@v{version}"
+    - python -m pip install --quiet "{install}"
     - consentrules check -o junit=consentrules-junit.xml -o html=consentrules.html
   artifacts:
     when: always
@@ -132,7 +131,7 @@ pipeline {{
   stages {{
     stage('consentrules') {{
       steps {{
-        sh 'python -m pip install --quiet "consentrules @ git+https://github.com/OWNER/consentrules@v{version}"'
+        sh 'python -m pip install --quiet "{install}"'
         sh 'consentrules check -o junit=consentrules-junit.xml -o html=consentrules.html'
       }}
       post {{
@@ -168,9 +167,11 @@ def cmd_init(config: Any, options: dict[str, Any]) -> int:
         f"snapshots/{slug(platform)}.yaml": SNAPSHOT.format(platform=f'"{platform}"', today=today),
     }
     ci = options.get("ci")
+    install, source = "", ""
     if ci:
+        install, source = install_spec(options.get("install"), __version__)
         name, text = CI[ci]
-        files[name] = text.format(version=__version__)
+        files[name] = text.format(install=install)
     existing = [name for name in files if (folder / name).exists()]
     if existing and not options.get("force"):
         raise UsageError(
@@ -185,4 +186,42 @@ def cmd_init(config: Any, options: dict[str, Any]) -> int:
     sys.stdout.write(
         "next: edit the snapshot, then run `consentrules check` (it reads .consentrules.yaml)\n"
     )
+    if ci:
+        sys.stdout.write(
+            f"the CI snippet installs {install!r} ({source}); to install it from elsewhere, "
+            "run init again with --install SPEC --force, or edit the pip line\n"
+        )
     return ExitCode.OK
+
+
+def install_spec(given: str | None, version: str) -> tuple[str, str]:
+    """What the CI snippet installs, and why: ``--install SPEC`` as given; else where this
+    consentrules came from (PEP 610's ``direct_url.json``): a git repository at the installed
+    commit, or, installed from a package index, this version from it.
+
+    :raises UsageError: when this copy came from a local folder or file, which CI cannot reach.
+    """
+    import json
+    from importlib import metadata
+
+    if given:
+        if '"' in given or "\n" in given:
+            raise UsageError("--install: give a pip requirement on one line, without quotes")
+        return given, "as given with --install"
+    try:
+        direct = metadata.distribution("consentrules").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        direct = None
+    if not direct:
+        return f"consentrules=={version}", "this version, from your package index"
+    info = json.loads(direct)
+    url, vcs = str(info.get("url", "")), info.get("vcs_info") or {}
+    if vcs.get("vcs") == "git" and not url.startswith("file:"):
+        commit = vcs.get("commit_id") or vcs.get("requested_revision") or f"v{version}"
+        return f"consentrules @ git+{url}@{commit}", "the repository this copy was installed from"
+    raise UsageError(
+        f"this consentrules was installed from {url or 'a local copy'}, which CI cannot reach: "
+        "say where CI gets it with --install SPEC (a pip requirement: consentrules==VERSION "
+        "from your package index, consentrules @ git+https://github.com/ORG/consentrules@TAG, "
+        "or a wheel committed to the repository)"
+    )

@@ -112,8 +112,7 @@ def load_snapshot(config: Config, path: Path) -> Snapshot:
     forced = config.getoption("adapter")
     if forced:
         if forced not in config.adapters:
-            known = ", ".join(sorted(config.adapters.names()))
-            raise UsageError(f"unknown adapter {forced!r}; installed adapters: {known}")
+            raise UsageError(unknown_adapter(config, forced))
         adapter = config.adapters.get(forced)
     else:
         found = pick_adapter(config, path)
@@ -228,3 +227,17 @@ def parse_as_of(text: str | None) -> PartialDate | None:
         return parse_date(text)
     except DateFormatError as exc:
         raise UsageError(f"--as-of: {exc}") from None
+
+
+def unknown_adapter(config: Config, name: str) -> str:
+    """Why ``--adapter NAME`` finds nothing: the adapters loaded, and the installed plugins
+    that were not loaded (entry-point loading off, or blocked), with how to load them."""
+    known = ", ".join(sorted(config.adapters.names()))
+    text = f"unknown adapter {name!r}; adapters loaded: {known}"
+    idle = config.pluginmanager.unloaded_entry_points()
+    if idle:
+        text += (
+            f"; installed but not loaded: {', '.join(idle)} (plugin loading from entry points "
+            f"is off or blocked here: load one with -p NAME, e.g. -p {idle[0]})"
+        )
+    return text

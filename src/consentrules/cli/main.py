@@ -250,6 +250,7 @@ def main(argv: Sequence[str] | None = None, plugins: Sequence[Any] = ()) -> int:
     debug = "--debug" in argv or bool(os.environ.get("CONSENTRULES_DEBUG"))
     from consentrules.model.errors import ConsentrulesError
     from consentrules.model.errors import ExitCode
+    from consentrules.model.errors import Terminated
 
     previous = _on_sigterm()
     try:
@@ -267,8 +268,10 @@ def main(argv: Sequence[str] | None = None, plugins: Sequence[Any] = ()) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return int(ExitCode.INTERRUPTED)
-    except Terminated:
-        sys.stderr.write("terminated\n")
+    except Terminated as exc:
+        sys.stderr.write(f"{exc.signal_name or 'terminated'}\n")
+        if exc.signal_name == "hung up":
+            return int(ExitCode.HANGUP)
         return int(ExitCode.TERMINATED)
     except Exception as exc:  # a bug: say so, without a traceback unless asked
         if debug:
@@ -284,6 +287,29 @@ def main(argv: Sequence[str] | None = None, plugins: Sequence[Any] = ()) -> int:
         _restore_sigterm(previous)
 
 
+def _stdout_for_the_report_alone() -> None:
+    """Keep standard output for what consentrules writes: ``sys.stdout`` moves to a copy of
+    the descriptor, and descriptor 1 becomes standard error, so that plugin code (or a library
+    it calls) writing to descriptor 1 directly cannot corrupt a JSON or SARIF report."""
+    import io
+
+    try:
+        fd = sys.stdout.fileno()
+        sys.stdout.flush()
+        kept = os.dup(fd)
+        os.dup2(sys.stderr.fileno(), fd)
+    except (AttributeError, OSError, ValueError):
+        return  # no descriptors to move (or no standard error): leave it as it is
+    old = sys.stdout
+    sys.stdout = io.TextIOWrapper(
+        io.FileIO(kept, "w", closefd=True),
+        encoding=getattr(old, "encoding", None) or "utf-8",
+        errors=getattr(old, "errors", None) or "strict",
+        line_buffering=bool(getattr(old, "line_buffering", False)),
+        write_through=True,
+    )
+
+
 def _silence_stdout() -> None:
     """Point standard output at /dev/null, so that flushing it at exit raises nothing."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -292,28 +318,32 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
-class Terminated(BaseException):
-    """SIGTERM arrived: unwind (atomic outputs remove their temporary files) and exit."""
-
-
 def _terminate(signum: int, frame: Any) -> None:
-    raise Terminated()
+    import signal
+
+    from consentrules.model.errors import Terminated
+
+    raise Terminated("hung up" if signum == getattr(signal, "SIGHUP", None) else "terminated")
 
 
 def _on_sigterm() -> Any:
+    """End the run cleanly on SIGTERM and on SIGHUP (a closed terminal or SSH session):
+    outputs in progress remove their temporary files. Returns what to restore."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         return None
-    return signal.signal(signal.SIGTERM, _terminate)
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    return {name: signal.signal(getattr(signal, name), _terminate) for name in names}
 
 
 def _restore_sigterm(previous: Any) -> None:
     import signal
 
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
+    for name, handler in (previous or {}).items():
+        if handler is not None:
+            signal.signal(getattr(signal, name), handler)
 
 
 def console_main() -> None:
@@ -326,11 +356,17 @@ def console_main() -> None:
     from consentrules.cli import process
 
     process.ends_after_run = True
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        from consentrules.report.guarded import ClosedStdout
+
+        sys.stdout = ClosedStdout()
+    else:
+        _stdout_for_the_report_alone()
     code = main()
     import atexit
 
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError, OSError, ValueError):
+        with contextlib.suppress(BrokenPipeError, OSError, ValueError, AttributeError):
             stream.flush()
     os._exit(code)

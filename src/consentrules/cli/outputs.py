@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import IO
 from typing import Any
+from typing import cast
 
 from consentrules.model import Report
 from consentrules.model.errors import UsageError
@@ -75,26 +77,41 @@ def standard_output() -> Any:
 
 def write_outputs(config: Config, outputs: list[tuple[str, str | None]], report: Report) -> None:
     """Render every output; one that fails does not stop or damage the others."""
+    from consentrules.model.errors import OutputError
     from consentrules.model.errors import PluginError
+    from consentrules.report.guarded import GuardedStream
 
-    failures: list[PluginError] = []
+    failures: list[PluginError | OutputError] = []
     for name, path in outputs:
         reporter = config.reporters.get(name)
         try:
             if path is None:
-                stdout = standard_output()  # (while a reporter runs, sys.stdout is stderr)
+                # (while a reporter runs, sys.stdout is stderr)
+                stdout = cast(
+                    IO[str], GuardedStream(standard_output(), "the report to standard output")
+                )
                 with config.reporters.blame(name, "failed"):
                     reporter.render(report, stdout, config)
                 stdout.flush()  # (a closed pipe shows here, not in a silent flush at exit)
             else:
-                with atomic_writer(Path(path)) as stream, config.reporters.blame(name, "failed"):
+                with atomic_writer(Path(path)) as raw, config.reporters.blame(name, "failed"):
+                    stream = cast(IO[str], GuardedStream(raw, str(path)))
                     reporter.render(report, stream, config)
-        except PluginError as exc:
+                    stream.flush()
+        except (PluginError, OutputError) as exc:
             failures.append(exc)
+        except BrokenPipeError:
+            raise  # the reader went away (| head): the run ends quietly
+        except OSError as exc:  # closing or moving the file into place
+            from consentrules.report.guarded import output_failed
+
+            failures.append(output_failed(path or "standard output", exc))
     if failures:
         if len(failures) == 1:
             raise failures[0]
-        raise PluginError("; ".join(f"{e.plugin}: {e}" for e in failures))
+        raise PluginError(
+            "; ".join(f"{getattr(e, 'plugin', None) or 'output'}: {e}" for e in failures)
+        )
 
 
 def limited(report: Report, maximum: int | None) -> Report:

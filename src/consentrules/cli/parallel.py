@@ -140,18 +140,31 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _start_worker(run: Run) -> None:
+def _start_worker(run: Run, doing: str | None = None) -> None:
     """In a worker, as it starts: its signals, its limits, and the run it checks snapshots of
     (the main process keeps no such state; it hands the run to each call)."""
-    global _worker_run
+    global _worker_run, _doing
     worker_signals()
     run.use_in_worker()
     _worker_run = run
+    if doing is not None:
+        _doing = os.open(os.path.join(doing, str(os.getpid())), os.O_WRONLY | os.O_CREAT, 0o600)
 
 
 def _check_chunk(paths: list[Path]) -> list[Result]:
     assert _worker_run is not None, "a worker is started by _start_worker"
-    return [_check_one(_worker_run, path) for path in paths]
+    results = []
+    for path in paths:
+        if _doing is not None:  # say which snapshot this worker holds, should it die on it
+            data = os.fsencode(str(path))
+            os.pwrite(_doing, data, 0)
+            os.ftruncate(_doing, len(data))
+        results.append(_check_one(_worker_run, path))
+    return results
+
+
+#: In a worker: the file saying which snapshot it is checking (see _pooled).
+_doing: int | None = None
 
 
 def _results(run: Run, jobs: int, parts: int) -> Iterator[Result]:
@@ -167,40 +180,73 @@ def _pooled(run: Run, files: Sequence[Path], jobs: int) -> Iterator[Result]:
     signal or by the out-of-memory killer) fails the run at once, naming its snapshots: a
     ``multiprocessing.Pool`` would wait for it forever."""
     import multiprocessing  # (4 ms: only when it is used)
+    import tempfile
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     size = max(1, len(files) // (jobs * 8))
     chunks = [list(files[i : i + size]) for i in range(0, len(files), size)]
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(run,))
+    doing = tempfile.mkdtemp(prefix="consentrules-workers-")  # each worker's current snapshot
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(run, doing)
+    )
     try:
         futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
+        workers = dict(getattr(pool, "_processes", None) or {})
         for chunk, future in zip(chunks, futures, strict=True):
             try:
                 results = future.result()
             except BrokenProcessPool:
                 _settle(pool)
-                raise InputError(
-                    [
-                        Problem(
-                            str(path),
-                            "the worker process checking this snapshot (or one checked beside "
-                            "it) ended abruptly: killed by a signal or by the out-of-memory "
-                            "killer",
-                            hint="check it with --jobs 1 to see the problem in this process, "
-                            "or give the run more memory",
-                        )
-                        for path in chunk[:3]
-                    ]
-                ) from None
+                raise InputError(_dead_worker_problems(workers, doing, chunk)) from None
             yield from results
     except BaseException:  # interrupted, or failed: stop the workers now, not after their work
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
+    finally:
+        import shutil
+
+        shutil.rmtree(doing, ignore_errors=True)
     pool.shutdown(wait=True)
+
+
+def _dead_worker_problems(workers: dict[int, Any], doing: str, chunk: list[Path]) -> list[Problem]:
+    """Name the snapshot the dead worker held: the one it said it was checking. The pool
+    ends the other workers with SIGTERM after one dies, so the dead one is the worker that
+    ended otherwise; where that cannot be told, every snapshot a worker was on is named."""
+    import signal
+
+    ended = {pid: process.exitcode for pid, process in workers.items()}
+    dead = [pid for pid, code in ended.items() if code not in (None, 0, -signal.SIGTERM)]
+    held = []
+    for pid in dead or list(ended):
+        try:
+            with open(os.path.join(doing, str(pid)), encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        if text:
+            held.append(text)
+    certain = bool(dead) and bool(held)
+    named = held or [str(path) for path in chunk[:3]]
+    return [
+        Problem(
+            path,
+            (
+                "the worker process checking this snapshot ended abruptly"
+                if certain
+                else "the worker process checking this snapshot (or one checked beside it) "
+                "ended abruptly"
+            )
+            + ": killed by a signal or by the out-of-memory killer",
+            hint="check it with --jobs 1 to see the problem in this process, "
+            "or give the run more memory",
+        )
+        for path in dict.fromkeys(named)
+    ]
 
 
 def _settle(pool: Any) -> None:

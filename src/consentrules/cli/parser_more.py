@@ -93,4 +93,10 @@ def more_commands(sub: Any, plugin_options: Any) -> None:
     init.add_argument(
         "--ci", choices=("github", "gitlab", "jenkins"), help="also write a CI snippet for this"
     )
+    init.add_argument(
+        "--install",
+        metavar="SPEC",
+        help="what the CI snippet installs (a pip requirement; default: where this consentrules "
+        "came from, a git repository or this version from the package index)",
+    )
     init.add_argument("--force", action="store_true", help="overwrite files that exist")

@@ -19,7 +19,9 @@ from consentrules.engine.evaluation import inactive_settings
 from consentrules.engine.selection import SettingIndex
 from consentrules.model import Finding
 from consentrules.model import Rule
+from consentrules.model import Severity
 from consentrules.model import Snapshot
+from consentrules.model import Status
 from consentrules.model.dates import PartialDate
 from consentrules.model.errors import PluginError
 from consentrules.model.regions import RegionRegistry
@@ -90,6 +92,13 @@ class Engine:
             if not isinstance(item, Finding):
                 raise PluginError(
                     f"check kind {rule.check_kind!r} yielded {type(item).__name__}, not a Finding",
+                    plugin=self.kinds.provider(rule.check_kind),
+                )
+            if not isinstance(item.severity, Severity) or not isinstance(item.status, Status):
+                raise PluginError(
+                    f"check kind {rule.check_kind!r} yielded a Finding with the unknown severity "
+                    f"or status {item.severity!r}/{item.status!r} (use ctx.finding, which fills "
+                    "them in)",
                     plugin=self.kinds.provider(rule.check_kind),
                 )
         if rule.review is not None and found:

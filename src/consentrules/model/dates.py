@@ -14,7 +14,13 @@ from functools import lru_cache
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 #: Datetimes are accepted (exporters write them); only the calendar date in their own zone counts.
-_DATETIME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?$")
+#: The time and offset are checked (hours 00-23, minutes 00-59, seconds 00-60; an offset of
+#: at most 14 hours, as in every zone in use) although only the date counts.
+_DATETIME_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[T ]"
+    r"(?:[01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:[.,]\d+)?)?"
+    r"(?:Z|[+-](?:0\d|1[0-4]):?[0-5]\d)?$"
+)
 
 
 class DateFormatError(ValueError):
@@ -99,6 +105,11 @@ def _parse_one(value: str) -> PartialDate:
     text = value.strip()
     match = _DATE_RE.match(text) or _DATETIME_RE.match(text)
     if not match:
+        if _DATE_RE.match(text[:10]) and len(text) > 10 and text[10] in "T ":
+            raise DateFormatError(
+                f"{value!r} has an impossible time or offset (hours 00-23, minutes 00-59, an "
+                "offset of at most 14 hours); write a real time, or the date alone"
+            )
         raise DateFormatError(f"{value!r} is not a date; write YYYY-MM-DD or YYYY-MM")
     year, month = int(match.group(1)), int(match.group(2))
     if not YEARS[0] <= year <= YEARS[1]:

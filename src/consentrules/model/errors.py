@@ -57,6 +57,8 @@ class ExitCode(enum.IntEnum):
     #: Standard output was closed by its reader (``| head``): stopped quietly, as a Unix tool
     #: ended by SIGPIPE does (128 + 13).
     BROKEN_PIPE = 141
+    #: The terminal hung up (SIGHUP, 128 + 1); no output file was left half-written.
+    HANGUP = 129
     #: Terminated by SIGTERM; no output file was left half-written.
     TERMINATED = 143
 
@@ -86,6 +88,15 @@ class Problem:
         return text
 
 
+class Terminated(BaseException):
+    """SIGTERM (or SIGHUP) arrived: unwind (atomic outputs remove their temporary files) and
+    exit with 143."""
+
+    def __init__(self, signal_name: str = "") -> None:
+        super().__init__(signal_name)
+        self.signal_name = signal_name
+
+
 class ConsentrulesError(Exception):
     """Base of every error consentrules reports to its user."""
 
@@ -97,6 +108,11 @@ class ConsentrulesError(Exception):
 
 class UsageError(ConsentrulesError):
     """The command line or the project configuration cannot be used."""
+
+
+class OutputError(ConsentrulesError):
+    """An output could not be written (a full disk, a closed standard output): the user's
+    environment, not a bug and not a plugin's fault."""
 
 
 class InputError(ConsentrulesError):

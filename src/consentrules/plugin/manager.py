@@ -122,6 +122,10 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
         except pluggy.PluginValidationError as exc:
             raise PluginError(str(exc), plugin=self.get_name(exc.plugin)) from None
 
+    def unloaded_entry_points(self) -> list[str]:
+        """The ``consentrules`` entry points installed but not loaded in this run."""
+        return sorted(name for name in _entry_points() if self.get_plugin(name) is None)
+
     def import_plugin(self, name: str, entry_points: dict[str, Any] | None = None) -> None:
         """Load ``name`` as with ``-p NAME``: an entry point of that name, else a module."""
         if self.is_blocked(name) or self.get_plugin(name) is not None:
@@ -206,7 +210,7 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
             for impl in caller.get_hookimpls():
                 if impl.plugin is plugin and not (impl.hookwrapper or impl.wrapper):
                     # (pluggy calls ``impl.function``; the guard wraps it in place)
-                    setattr(impl, "function", _guard(self, impl.function, plugin_name, caller.name))  # noqa: B010
+                    setattr(impl, "function", _guard(self, impl, plugin_name, caller.name))  # noqa: B010
         return plugin_name
 
     def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
@@ -264,22 +268,64 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
         return infos
 
 
-def _guard(manager: ConsentrulesPluginManager, function: Any, plugin: str, hook: str) -> Any:
+def _guard(manager: ConsentrulesPluginManager, impl: Any, plugin: str, hook: str) -> Any:
     """``function`` (a plugin's hook implementation) run as plugin code: under the watchdog,
     with registries bound to ``plugin``, failures blamed on it, and its result credited to it
     for :meth:`ConsentrulesPluginManager.call_each`."""
     from consentrules.plugin.registry import Registry
 
+    function = impl.function
+    argnames = tuple(getattr(impl, "argnames", ()))
+
     def guarded(*args: Any, **kwargs: Any) -> Any:
         args = tuple(a.bound(plugin) if isinstance(a, Registry) else a for a in args)
         with watchdog.guarded(f"plugin {plugin!r} (hook {hook})", plugin, hook=hook):
             result = function(*args, **kwargs)
+        if hook in _LIST_HOOKS:
+            _check_list(hook, {**dict(zip(argnames, args, strict=False)), **kwargs}, plugin)
         if result is not None and manager._collecting:
             manager._collecting[-1].append((plugin, result))
         return result
 
     guarded.__wrapped__ = function  # type: ignore[attr-defined]
     return guarded
+
+
+#: Hooks that change a list in place, and what the list must still hold afterwards.
+_LIST_HOOKS = {"consentrules_modify_rules": "rules", "consentrules_modify_findings": "findings"}
+
+
+def _check_list(hook: str, kwargs: dict[str, Any], plugin: str) -> None:
+    """After a hook that changes the run's rules or findings: each item must still be a
+    :class:`Rule` or :class:`Finding` with a known severity (and status), or the plugin that
+    broke the list is named (a report built on a wrong item would fail later, far from it)."""
+    from consentrules.model import Finding
+    from consentrules.model import Rule
+    from consentrules.model import Severity
+    from consentrules.model import Status
+
+    key = _LIST_HOOKS[hook]
+    items = kwargs.get(key)
+    if not isinstance(items, list):
+        return
+    wanted = Rule if key == "rules" else Finding
+    for index, item in enumerate(items):
+        problem = None
+        severity: Any = getattr(item, "severity", None)
+        status: Any = getattr(item, "status", None)
+        if not isinstance(item, wanted):
+            problem = f"a {type(item).__name__}, not a {wanted.__name__}"
+        elif not isinstance(severity, Severity):
+            problem = f"a {wanted.__name__} with the unknown severity {severity!r}"
+        elif isinstance(item, Finding) and not isinstance(status, Status):
+            problem = f"a Finding with the unknown status {status!r}"
+        if problem is not None:
+            raise PluginError(
+                f"left {problem} in the {key} (item {index}); a plugin may only change the list "
+                f"with {wanted.__name__} objects (dataclasses.replace keeps the types)",
+                plugin=plugin,
+                hook=hook,
+            )
 
 
 def _entry_points() -> dict[str, Any]:

@@ -161,6 +161,7 @@ def guarded(
     a hook learns the plugin and hook), and so does a closed standard output."""
     from consentrules.model.errors import ConsentrulesError
     from consentrules.model.errors import PluginError
+    from consentrules.model.errors import Terminated
 
     try:
         with plugin_code(label):
@@ -184,7 +185,9 @@ def guarded(
             plugin=plugin,
             hook=hook,
         ) from None
-    except Exception as exc:
+    except (KeyboardInterrupt, Terminated, GeneratorExit):
+        raise  # the user or the system ends the run, not the plugin
+    except BaseException as exc:  # also a bare BaseException subclass a plugin raised
         raise PluginError(f"{prefix}{type(exc).__name__}: {exc}", plugin=plugin, hook=hook) from exc
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import sys
 from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from consentrules.model.errors import UsageError
 
 #: Paths that name a file descriptor of this process: written directly, never replaced.
 _DESCRIPTOR_PATHS = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/")
+#: The names of standard output among them.
+_STDOUT_NAMES = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,14 @@ def atomic_writer(path: Path, target: Target | None = None) -> Iterator[IO[str]]
     """Write an output as :func:`plan_target` decided (planning it now if not given)."""
     target = target or plan_target(path)
     if target.direct:
-        with open(target.real, "w", encoding="utf-8", newline="\n") as stream:
+        opened: int | Path = target.real
+        if str(target.path) in _STDOUT_NAMES:
+            # (descriptor 1 is standard error while the run goes: see cli.main; standard
+            # output itself is where sys.stdout writes)
+            with contextlib.suppress(AttributeError, OSError, ValueError):
+                sys.stdout.flush()
+                opened = os.dup(sys.stdout.fileno())
+        with open(opened, "w", encoding="utf-8", newline="\n") as stream:
             yield stream
         return
     from consentrules.plugin import watchdog

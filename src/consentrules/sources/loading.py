@@ -252,14 +252,15 @@ class RuleLoader:
         if len(problems) > before:
             return None
         params = {k: v for k, v in check.items() if k != "kind"}
-        try:
-            prepared = kind.prepare(params, self.regions)
-        except ParamError as exc:
-            problems.append(
-                self._problem(
-                    doc, pointer("rules", index, "check", *exc.key), str(exc), exc.hint, rule_id
-                )
-            )
+        refused: ParamError | None = None
+        with self.kinds.blame(kind_name, f"failed to prepare rule {rule_id!r}"):
+            try:
+                prepared = kind.prepare(params, self.regions)
+            except ParamError as exc:  # the rule's fault, not the kind's
+                refused = exc
+        if refused is not None:
+            ptr = pointer("rules", index, "check", *refused.key)
+            problems.append(self._problem(doc, ptr, str(refused), refused.hint, rule_id))
             return None
         review = None
         if raw.get("review"):

@@ -209,43 +209,9 @@ class _Builder:
     def history(
         self, entries: Any, index: int, activated: PartialDate | None = None
     ) -> tuple[HistoryEntry, ...]:
-        history = []
-        previous: PartialDate | None = None
-        for h_index, entry in enumerate(entries):
-            h_ptr = pointer("settings", index, "history", h_index)
-            day = self.date(entry.get("date"), h_ptr, "date")
-            if day is None:
-                continue
-            if activated is not None and day.last < activated.first:
-                self.problem(
-                    h_ptr + "/date",
-                    f"history entry dated {day} is before the setting's activation "
-                    f"(activated_at {activated}): a change cannot precede the start",
-                    "correct the date, or move activated_at back to when the setting first existed",
-                )
-            if previous is not None and day.first < previous.first:
-                self.problem(
-                    h_ptr + "/date",
-                    f"history entry dated {day} comes after one dated {previous}",
-                    "list history entries in date order, oldest first",
-                )
-            previous = day
-            history.append(
-                HistoryEntry(
-                    date=day,
-                    default=entry.get("default"),
-                    region_defaults=(
-                        self.region_defaults(entry["region_defaults"], h_ptr + "/region_defaults")
-                        if "region_defaults" in entry
-                        else None
-                    ),
-                    regions=self.scope(entry.get("regions"), h_ptr),
-                    note=entry.get("note"),
-                    pointer=h_ptr,
-                    status=entry.get("status"),
-                )
-            )
-        return tuple(history)
+        from consentrules.sources.history import build_history
+
+        return build_history(self, entries, index, activated)
 
     def disclosure(self, raw: Mapping[str, Any], index: int) -> Disclosure:
         versions = []
@@ -347,7 +313,7 @@ def snapshot_from_document(
             Notice(
                 "note",
                 f"the file states no time: it is taken as of {day}, the day it was last "
-                "modified (give taken_at to judge it as of another day)",
+                "modified (judge it as of another day with --as-of DATE)",
                 path=doc.path,
                 category="file_date",
             )

@@ -78,7 +78,10 @@ class StatementChecks:
                 if (day := self._date(version, prepared)) is not None
                 and day.first <= ctx.as_of.last
             ]
+            undated = [v for v in document.versions if self._date(v, prepared) is None]
             if not dated:
+                if undated:  # which version is current cannot be told at all
+                    yield from self._undated_only(rule, prepared, document, undated, ctx)
                 continue
             top, _, current = max(dated, key=lambda item: (item[0].first, item[0].last, item[1]))
             lacking = [t for t in prepared.require if not _states(current, t)]
@@ -90,7 +93,25 @@ class StatementChecks:
                 and not (day.precise and top.precise)
                 and all(_states(version, t) for t in lacking)
             ]
+            # An undated version may be the latest too, whatever the dates of the others.
+            rivals += [v for v in undated if all(_states(v, t) for t in lacking)]
             if not lacking:
+                unsaid = [(v, t) for v in undated for t in prepared.require if not _states(v, t)]
+                if unsaid:
+                    version, token = unsaid[0]
+                    yield ctx.finding(
+                        rule,
+                        target_kind="disclosure",
+                        target_id=document.id,
+                        pointer=version.pointer,
+                        message=f"not evaluable: version {version.version} of "
+                        f"{document.kind.replace('_', ' ')} {document.id!r} has no "
+                        f"{prepared.date_field} date and does not state {_token_text(token)}: "
+                        f"if it is the current one, the rule is broken (version "
+                        f"{current.version}, {top}, states it)",
+                        status=Status.NOT_EVALUABLE,
+                        evidence={"undated_version": version.version},
+                    )
                 continue
             kind, missing = document.kind.replace("_", " "), " or ".join(map(_token_text, lacking))
             vague = _states(current, "opt_out") and all(t.startswith("opt_out_") for t in lacking)
@@ -107,7 +128,7 @@ class StatementChecks:
                     f"not evaluable: which version of {kind} {document.id!r} is the current one "
                     f"depends on the day: version {current.version} ({top}) does not state "
                     f"{missing}, version {rivals[0].version} "
-                    f"({self._date(rivals[0], prepared)}) does"
+                    f"({self._date(rivals[0], prepared) or 'undated'}) does"
                 )
             else:
                 status = Status.VIOLATION
@@ -127,6 +148,49 @@ class StatementChecks:
                     "disclosure": version_facts(document, current),
                 },
             )
+
+    def _undated_only(
+        self,
+        rule: Rule,
+        prepared: Prepared,
+        document: Disclosure,
+        undated: list[DisclosureVersion],
+        ctx: EvalContext,
+    ) -> Iterator[Finding]:
+        """A document whose versions have no date: whichever is current, a statement none of
+        them makes is missing; one that only some make leaves the verdict open."""
+        kind = document.kind.replace("_", " ")
+        never = [t for t in prepared.require if not any(_states(v, t) for v in undated)]
+        some = [
+            t
+            for t in prepared.require
+            if t not in never and not all(_states(v, t) for v in undated)
+        ]
+        if not never and not some:
+            return
+        if never:
+            status, message = (
+                Status.VIOLATION,
+                f"no version of {kind} {document.id!r} states "
+                f"{' or '.join(map(_token_text, never))} (its versions have no "
+                f"{prepared.date_field} date, so which one is current is not known)",
+            )
+        else:
+            status, message = (
+                Status.NOT_EVALUABLE,
+                f"not evaluable: the versions of {kind} {document.id!r} have no "
+                f"{prepared.date_field} date, so which one is current is not known, and only "
+                f"some state {' or '.join(map(_token_text, some))}",
+            )
+        yield ctx.finding(
+            rule,
+            target_kind="disclosure",
+            target_id=document.id,
+            pointer=undated[0].pointer,
+            message=message,
+            status=status,
+            evidence={"missing_statements": never or some},
+        )
 
     def _date(self, version: DisclosureVersion, prepared: Prepared) -> PartialDate | None:
         return getattr(version, prepared.date_field)  # type: ignore[no-any-return]
