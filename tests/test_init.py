@@ -55,7 +55,10 @@ def test_init_says_where_ci_installs_consentrules_from(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     local = json.dumps({"url": "file:///home/me/consentrules", "dir_info": {}})
     git = json.dumps(
-        {"url": "https://github.com/acme/consentrules", "vcs_info": {"vcs": "git", "commit_id": "abc"}}
+        {
+            "url": "https://github.com/acme/consentrules",
+            "vcs_info": {"vcs": "git", "commit_id": "abc"},
+        }
     )
     for direct, expected in [
         (None, "consentrules==9.9"),
