@@ -23,41 +23,62 @@ from consentrules.model import Status
 def where_unknown(
     rule: Rule, found: list[Finding], selected: Sequence[Any], ctx: EvalContext
 ) -> list[Finding]:
-    """``found``, with each violation that rests on an unstated region made not evaluable."""
+    """``found``, with each violation that rests on an unstated region made not evaluable.
+
+    Only the violations are looked at (a large snapshot's few findings, not its settings): a
+    setting's own regions for a finding about it, and, for a finding about the disclosures,
+    whether any selected setting is known to run in the rule's regions (the first one found
+    answers)."""
     terms = rule.selector.regions if rule.selector is not None else None
-    if not terms or not any(f.status is Status.VIOLATION for f in found):
+    open_ = [f for f in found if f.status is Status.VIOLATION and not f.regions]
+    if not terms or not open_:
         return found
     wanted = ctx.regions.mask_all(terms)
-    reach = {setting.id: _ever_mask(setting, ctx) for setting in selected}
-    unknown = [sid for sid, mask in reach.items() if mask is None]
-    if not unknown:
-        return found
-    certain = any(mask is not None and mask & wanted for mask in reach.values())
     where = ", ".join(terms)
+    about_settings = {f.target_id for f in open_ if f.target_kind == "setting"}
+    by_id = {s.id: s for s in selected if s.id in about_settings} if about_settings else {}
+    unknown: list[str] | None = None  # the selected settings of unstated regions, if needed
     out = []
     for finding in found:
         if finding.status is Status.VIOLATION and not finding.regions:
-            if finding.target_kind == "setting" and reach.get(finding.target_id, 0) is None:
-                finding = _open(
-                    finding,
-                    f"the snapshot does not say in which regions setting {finding.target_id!r} "
-                    f"applies, so whether the law of {where} reaches it is open",
-                )
-            elif finding.target_kind != "setting" and not certain:
-                names = ", ".join(repr(sid) for sid in unknown[:3])
-                more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
-                who = (
-                    f"setting {names} applies"
-                    if len(unknown) == 1
-                    else f"settings {names}{more} apply"
-                )
-                finding = _open(
-                    finding,
-                    f"no setting is known to apply in {where}: the snapshot does not say in which "
-                    f"regions {who}",
-                )
+            if finding.target_kind == "setting":
+                setting = by_id.get(finding.target_id)
+                if setting is not None and _ever_mask(setting, ctx) is None:
+                    finding = _open(
+                        finding,
+                        f"the snapshot does not say in which regions setting "
+                        f"{finding.target_id!r} applies, so whether the law of {where} reaches "
+                        "it is open",
+                    )
+            else:
+                if unknown is None:
+                    unknown = _unknown_unless_one_runs(selected, wanted, ctx)
+                if unknown:
+                    finding = _open(finding, _none_known(unknown, where))
         out.append(finding)
     return out
+
+
+def _unknown_unless_one_runs(selected: Sequence[Any], wanted: int, ctx: EvalContext) -> list[str]:
+    """The ids of the selected settings whose regions are not stated, or none at all when a
+    selected setting is known to run in ``wanted`` (then the rule's law certainly applies)."""
+    unknown = []
+    for setting in selected:
+        mask = _ever_mask(setting, ctx)
+        if mask is None:
+            unknown.append(setting.id)
+        elif mask & wanted:
+            return []
+    return unknown
+
+
+def _none_known(unknown: list[str], where: str) -> str:
+    names = ", ".join(repr(sid) for sid in unknown[:3])
+    more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+    who = f"setting {names} applies" if len(unknown) == 1 else f"settings {names}{more} apply"
+    return (
+        f"no setting is known to apply in {where}: the snapshot does not say in which regions {who}"
+    )
 
 
 def _open(finding: Finding, why: str) -> Finding:
