@@ -65,3 +65,22 @@ def test_rules_doc_lists_the_standard_vocabulary():
     ):
         listed = next(line for line in text.splitlines() if line.startswith(f"- {label}:"))
         assert set(re.findall(r"`([a-z_]+)`", listed)) == set(VOCABULARY[name]), label
+
+
+def test_readme_figures_are_what_the_tool_says(consentrules_run):
+    """The quick start's summary line and the bundled rule counts are the tool's own (a bare
+    install: no plugin loaded)."""
+    import re
+
+    from conftest import EXAMPLES
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    result = consentrules_run("check", "examples/ai-training-2024/violating.yaml")
+    last = result.stdout.strip().splitlines()[-1]
+    assert last in readme, last
+    listed = consentrules_run("rules", "list").stdout.strip().splitlines()[-1]  # "54 rules"
+    total = int(listed.split()[0])
+    ran = int(re.search(r"(\d+) rules\. FAILED", last).group(1))
+    assert f"{total} rules, of which `check` runs {ran} by default" in readme
+    assert EXAMPLES.exists()

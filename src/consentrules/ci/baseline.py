@@ -30,6 +30,8 @@ from consentrules.model import Suppression
 from consentrules.model import snapshot_key
 from consentrules.model.errors import InputError
 from consentrules.model.errors import Problem
+from consentrules.model.findings import key_exists
+from consentrules.model.words import plural
 from consentrules.plugin.config import Config
 from consentrules.sources.yamlsource import load_document
 
@@ -175,7 +177,8 @@ def apply_baseline(
         notices.append(
             Notice(
                 "warning",
-                f"{len(worse)} finding(s) recorded in the baseline got worse and are reported "
+                f"{plural(len(worse), 'finding')} recorded in the baseline got worse and "
+                f"{'is' if len(worse) == 1 else 'are'} reported "
                 "as new: " + "; ".join(worse[:20]),
                 source,
             )
@@ -187,7 +190,7 @@ def apply_baseline(
         if fingerprint in seen or entry.get("rule_id") not in checked_rules:
             continue
         path = entry.get("snapshot")
-        if isinstance(path, str) and path not in checked_paths and Path(path).exists():
+        if isinstance(path, str) and path not in checked_paths and key_exists(path):
             continue  # a snapshot this run did not check
         stale.append(entry)
     if stale:
@@ -201,7 +204,8 @@ def apply_baseline(
             Notice(
                 "note",
                 f"{len(stale)} baseline entr{'y is' if len(stale) == 1 else 'ies are'} stale: "
-                f"they match no finding (fixed, or the platform, setting or file was renamed): "
+                f"{'it matches' if len(stale) == 1 else 'they match'} no finding (fixed, or the "
+                "platform, setting or file was renamed): "
                 f"{listed}{more}; refresh the baseline with 'consentrules baseline create'",
                 source,
                 category="stale",

@@ -38,6 +38,7 @@ from consentrules.model import Rule
 from consentrules.model import Severity
 from consentrules.model.errors import ExitCode
 from consentrules.model.errors import UsageError
+from consentrules.model.words import plural
 from consentrules.plugin.config import Config
 from consentrules.report.output import atomic_writer
 from consentrules.report.output import ensure_not_input
@@ -101,6 +102,7 @@ def run_checks(
     ``outputs`` (option, path) are refused before anything is evaluated when one of them is a
     file the run reads.
     """
+    from consentrules.cli import used
     from consentrules.cli.parallel import check_files
     from consentrules.cli.run import Run
     from consentrules.plugin import watchdog
@@ -161,11 +163,7 @@ def run_checks(
         snapshots=summaries,
         fail_on=None if fail_on == "never" else Severity.parse(fail_on),
         tool_version=__version__,
-        plugins=[
-            (info.name, info.version or "")
-            for info in config.pluginmanager.plugin_infos()
-            if not info.builtin
-        ],
+        plugins=used.plugins_used(config, rules, summaries),
         notices=list(config.notices),
         strict=bool(options.get("strict")),
         config_file=options.get("config_path"),
@@ -218,7 +216,8 @@ def cmd_baseline_create(config: Config, options: dict[str, Any]) -> int:
         json.dump(data, stream, indent=2, ensure_ascii=False)
         stream.write("\n")
     sys.stdout.write(
-        f"baseline: {len(data['findings'])} findings of {len(report.snapshots)} snapshot(s) "
+        f"baseline: {plural(len(data['findings']), 'finding')} of "
+        f"{plural(len(report.snapshots), 'snapshot')} "
         f"recorded in {target}\n"
     )
     return ExitCode.OK
@@ -253,7 +252,7 @@ def cmd_rules_list(config: Config, options: dict[str, Any]) -> int:
             f"{rule.pack or '':<{pack_width}}  {rule.title}"
             f"{'' if rule.run_by_default else '  (opt-in: runs when named)'}\n"
         )
-    out.write(f"{len(rules)} rules\n")
+    out.write(f"{plural(len(rules), 'rule')}\n")
     return ExitCode.OK
 
 
@@ -375,7 +374,7 @@ def cmd_rules_validate(config: Config, options: dict[str, Any]) -> int:
     paths = [Path(p) for p in options["paths"]]
     rules = load_rules(config, paths, select=False)
     files = len({rule.path for rule in rules})
-    sys.stdout.write(f"ok: {len(rules)} rules in {files} files are valid\n")
+    sys.stdout.write(f"ok: {plural(len(rules), 'rule')} in {plural(files, 'file')} are valid\n")
     return ExitCode.OK
 
 

@@ -16,6 +16,7 @@ from consentrules.model.dates import parse_date
 from consentrules.model.errors import InputError
 from consentrules.model.errors import Problem
 from consentrules.model.errors import UsageError
+from consentrules.model.words import plural
 from consentrules.plugin.config import Config
 from consentrules.sources.files import read_head
 
@@ -88,7 +89,7 @@ def _skip_hint(found: Any) -> str | None:
     if not found.skipped:
         return None
     first = found.skipped[0]
-    return f"{len(found.skipped)} file(s) passed over, e.g. {first.path}: {first.reason}"
+    return f"{plural(len(found.skipped), 'file')} passed over, e.g. {first.path}: {first.reason}"
 
 
 def skip_notice(skipped: list[Any], hidden: int) -> Notice:
@@ -96,9 +97,13 @@ def skip_notice(skipped: list[Any], hidden: int) -> Notice:
     parts = [f"{item.path} ({item.reason})" for item in skipped[:30]]
     if len(skipped) > 30:
         parts.append(f"and {len(skipped) - 30} more")
-    text = f"folder walk passed over {len(skipped)} file(s): " + "; ".join(parts) if parts else ""
+    text = (
+        f"folder walk passed over {plural(len(skipped), 'file')}: " + "; ".join(parts)
+        if parts
+        else ""
+    )
     if hidden:
-        extra = f"{hidden} hidden file(s) or folder(s) (names starting with a dot) not walked"
+        extra = f"{hidden} hidden {'file or folder' if hidden == 1 else 'files or folders'} (names starting with a dot) not walked"
         text = f"{text}; {extra}" if text else f"folder walk: {extra}"
     return Notice("note", text, category="skipped")
 

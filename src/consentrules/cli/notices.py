@@ -10,6 +10,7 @@ from consentrules.model import Rule
 from consentrules.model import SnapshotSummary
 from consentrules.model.dates import PartialDate
 from consentrules.model.dates import parse_date
+from consentrules.model.words import plural
 
 
 def inactive_notices(summaries: Iterable[SnapshotSummary]) -> list[Notice]:
@@ -113,7 +114,8 @@ def not_in_force_notices(
         dated,
         lambda rule, as_of: rule.in_force_from.is_on_or_before(as_of) is False,
         lambda summary, early: (
-            f"{len(early)} rule(s) not yet in force on the evaluation date {summary.as_of}, so "
+            f"{plural(len(early), 'rule')} not yet in force on the evaluation date "
+            f"{summary.as_of}, so "
             "not applied: " + ", ".join(f"{r.id} (from {r.in_force_from})" for r in early)
         ),
         "note",
@@ -146,8 +148,9 @@ def unmapped_notices(summaries: Iterable[SnapshotSummary]) -> list[Notice]:
         summaries,
         lambda summary: summary.unmapped,
         lambda summary, count, shown: (
-            f"{count} setting(s) state no purposes, so no rule that selects by purpose judged "
-            f"them: {shown} (state their purposes, or an empty list for none)"
+            f"{plural(count, 'setting')} state{'s' if count == 1 else ''} no purposes, so no "
+            f"rule that selects by purpose judged {'it' if count == 1 else 'them'}: {shown} "
+            "(state their purposes, or an empty list for none)"
         ),
         "warning",
         "unmapped",

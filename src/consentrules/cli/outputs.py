@@ -10,6 +10,7 @@ from typing import cast
 
 from consentrules.model import Report
 from consentrules.model.errors import UsageError
+from consentrules.model.words import plural
 from consentrules.plugin.config import Config
 from consentrules.report.output import atomic_writer
 from consentrules.report.output import plan_target
@@ -146,6 +147,6 @@ def quiet_line(report: Report) -> str:
     counts = summary(report)
     verdict = run_verdict(counts)
     return (
-        f"consentrules: {counts['violations']} violations, {counts['not_evaluable']} not "
+        f"consentrules: {plural(counts['violations'], 'violation')}, {counts['not_evaluable']} not "
         f"evaluable, {counts['suppressed']} suppressed; {verdict}"
     )

@@ -39,6 +39,8 @@ def _state(setting_state: SettingState, registry: RegionRegistry, group: int) ->
     within = applicable & group
     if not within:
         return "absent"
+    if setting_state.halted:  # paused, suspended or withdrawn: offered, enrolling no one
+        return "paused"
     on, unknown = default_on_masks(setting_state, registry, within)
     if on == within:
         return "on"

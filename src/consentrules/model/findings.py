@@ -163,16 +163,23 @@ def set_identity_root(root: str | None) -> None:
     """Make fingerprints name snapshot files relative to ``root`` (``--root``); None: to the
     git checkout that holds each file."""
     _IDENTITY_ROOT[0] = None if root is None else os.path.realpath(root)
-    snapshot_key.cache_clear()
+    _snapshot_key.cache_clear()
+    _checkout.cache_clear()
 
 
-@lru_cache(maxsize=1024)  # (asked once per finding, of a few paths)
 def snapshot_key(path: str) -> str:
     """A snapshot's path as fingerprints see it: relative to the repository root (``--root``,
     else the nearest folder holding ``.git`` above the file), with forward slashes, so that a
     run from the root, from a subfolder or with an absolute path gives the same identity. A
     path that names no file here (a snapshot in memory), or a file outside any checkout,
     keeps its own normal form."""
+    # (asked once per finding, of a few paths: remembered per working folder, since a
+    # relative path names another file from another folder)
+    return _snapshot_key(path, "" if os.path.isabs(path) else os.getcwd())
+
+
+@lru_cache(maxsize=1024)
+def _snapshot_key(path: str, cwd: str) -> str:
     import posixpath
 
     plain = posixpath.normpath(path.replace("\\", "/"))
@@ -186,6 +193,14 @@ def snapshot_key(path: str) -> str:
     if relative == os.pardir or relative.startswith(os.pardir + os.sep):
         return plain  # outside the root: the path as given
     return relative.replace(os.sep, "/")
+
+
+def key_exists(key: str) -> bool:
+    """Whether the snapshot file a fingerprint's path names (:func:`snapshot_key`) exists:
+    relative to ``--root``, to the checkout of the working folder, or to the working folder."""
+    cwd = os.getcwd()
+    bases = [_IDENTITY_ROOT[0], _checkout(cwd), cwd]
+    return any(os.path.isfile(os.path.join(base, key)) for base in bases if base)
 
 
 @lru_cache(maxsize=256)

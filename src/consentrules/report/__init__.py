@@ -16,6 +16,7 @@ from urllib.parse import quote
 from consentrules.model import Finding
 from consentrules.model import Report
 from consentrules.model import Severity
+from consentrules.model.words import plural
 
 
 def printable_report(report: Report) -> Report:
@@ -105,7 +106,7 @@ def failed_verdict(counts: dict[str, Any], noun: str = "") -> str | None:
     if counts["failing"]:
         return f"FAILED: {counts['failing']}{noun} at or above {counts['fail_on']}"
     if counts["failing_notices"]:
-        return f"FAILED (--strict): {counts['failing_notices']} notice(s)"
+        return f"FAILED (--strict): {plural(counts['failing_notices'], 'notice')}"
     return None
 
 

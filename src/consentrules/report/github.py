@@ -14,6 +14,7 @@ from typing import Any
 from consentrules import hookimpl
 from consentrules.model import Report
 from consentrules.model import Severity
+from consentrules.model.words import plural
 from consentrules.plugin.registry import ReporterRegistry
 from consentrules.report import printable_report
 from consentrules.report import summary
@@ -115,7 +116,7 @@ def render_github(report: Report, config: Any = None) -> str:
         )
     counts = summary(report)
     lines.append(
-        f"consentrules: {counts['violations']} violations, {counts['not_evaluable']} not "
+        f"consentrules: {plural(counts['violations'], 'violation')}, {counts['not_evaluable']} not "
         f"evaluable, {counts['suppressed']} suppressed; {counts['failing']} at or above "
         f"{counts['fail_on']}"
     )

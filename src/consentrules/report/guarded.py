@@ -9,14 +9,16 @@ consentrules. :class:`GuardedStream` turns such an :class:`OSError` into an
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from consentrules.model.errors import OutputError
 
 
-class GuardedStream(io.TextIOBase):
-    """``stream`` with its writes' failures said as :class:`OutputError` about ``name``."""
+class GuardedStream:
+    """``stream`` with its writes' failures said as :class:`OutputError` about ``name``.
+
+    A plain object, not an ``io`` class: the wrapped stream is closed by its owner, and an
+    ``io`` object would flush it again when it is collected (Python 3.13 reports that)."""
 
     def __init__(self, stream: Any, name: str) -> None:
         self._stream = stream

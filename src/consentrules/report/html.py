@@ -64,18 +64,25 @@ def _packs(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
 def _verdict(failing: int, violations: int, gaps: int, not_evaluable: int) -> str:
     if failing:
         return (
-            f"Action needed: {violations} problem{'s' if violations != 1 else ''} found "
-            f"({gaps} distinct), at least one at or above the failure threshold."
+            f"Action needed: {_plural(gaps, 'problem')} breaking "
+            f"{_plural(violations, 'rule')}, at least one at or above the failure threshold."
         )
     if violations:
-        return f"Review: {violations} finding(s) below the failure threshold."
+        return (
+            f"Review: {_plural(gaps, 'problem')} breaking {_plural(violations, 'rule')}, all "
+            "below the failure threshold."
+        )
     if not_evaluable:
         return (
-            f"No violation found, but {not_evaluable} check(s) could not be evaluated for "
-            "lack of data: the result is incomplete."
+            f"No violation found, but {_plural(not_evaluable, 'check')} could not be evaluated "
+            "for lack of data: the result is incomplete."
         )
     return "No violation found in what was checked."
 
@@ -86,6 +93,7 @@ def build_context(report: Report, config: Config | None) -> dict[str, Any]:
     from consentrules.report.affected import affected_by_finding
     from consentrules.report.affected import money
     from consentrules.report.gaps import group_gaps
+    from consentrules.report.timeline_svg import groups_touched
     from consentrules.report.timeline_svg import picture
 
     registry = config.regions if config is not None else default_registry()
@@ -105,10 +113,22 @@ def build_context(report: Report, config: Config | None) -> dict[str, Any]:
         for finding in violations:
             if finding.target_kind == "setting":
                 by_setting.setdefault(finding.target_id, []).append(finding)
+        offered = {
+            (t.setting_id, bar.group)
+            for t in info.timelines
+            for bar in t.bars
+            if any(segment.state != "absent" for segment in bar.segments)
+        }
+
+        def about(finding: Finding, offered: set[tuple[str, str]] = offered) -> list[str]:
+            rule = report.rules.get(finding.rule_id)
+            scope = rule.jurisdictions if rule is not None else ()
+            return groups_touched(finding, registry, masks, scope, offered)
+
         timelines = [
             {
                 "timeline": t,
-                "picture": picture(t, by_setting.get(t.setting_id, []), registry, masks),
+                "picture": picture(t, by_setting.get(t.setting_id, []), registry, masks, about),
             }
             for t in info.timelines
             if t.setting_id in by_setting or len(info.timelines) <= 12
@@ -123,10 +143,17 @@ def build_context(report: Report, config: Config | None) -> dict[str, Any]:
                 "info": info,
                 "verdict": _verdict(len(failing), len(violations), len(gaps), len(open_gaps)),
                 "failing": bool(failing),
-                "severities": Counter(f.severity.label for f in violations),
+                # (most severe first)
+                "severities": [
+                    (severity.label, count)
+                    for severity, count in sorted(
+                        Counter(f.severity for f in violations).items(), key=lambda i: -i[0]
+                    )
+                ],
                 "gaps": [_gap(g, report, figures, money) for g in gaps],
+                "actions": _actions(gaps, report),
                 "timelines": timelines,
-                "regions": _region_rows(violations, registry, masks, states, figures),
+                "regions": _region_rows(violations, masks, states, figures, about),
                 "not_evaluable": [_gap(g, report, figures, money) for g in group_gaps(open_gaps)],
                 "suppressed": [f for f in mine if f.suppressed],
                 "input_sha256": _hash(info.path),
@@ -147,9 +174,46 @@ def build_context(report: Report, config: Config | None) -> dict[str, Any]:
             "partly": "on by default in part",
             "unknown": "unknown",
             "off": "off by default",
+            "paused": "paused (enrolling no one)",
             "absent": "not offered",
         },
     }
+
+
+#: Who usually acts on a problem, by what it is about.
+_WHO = {
+    "setting": "the product team that owns the setting (its default, rollout or regions)",
+    "disclosure": "the privacy or legal team that owns the document",
+    "timing": "the privacy or legal team (the policy update), with the product team (the "
+    "launch date)",
+}
+
+
+def _actions(gaps: list[Any], report: Report, most: int = 5) -> list[dict[str, Any]]:
+    """The executive summary: the most severe problems first, each with what to do, who
+    usually does it and how bad it is, in plain words."""
+    out = []
+    for gap in gaps[:most]:
+        lead = gap.lead
+        rule = report.rules.get(lead.rule_id)
+        laws = sorted({f.rule_id for f in gap.findings})
+        out.append(
+            {
+                "severity": lead.severity.label,
+                "what": f"{lead.target_kind} {lead.target_id}",
+                "message": lead.message,
+                "fix": rule.remediation if rule is not None else "",
+                "who": (
+                    _WHO["timing"]
+                    if rule is not None
+                    and rule.check_kind == "disclosure_timing"
+                    and lead.target_kind == "setting"
+                    else _WHO.get(lead.target_kind, "the team that owns it")
+                ),
+                "rules": laws,
+            }
+        )
+    return out
 
 
 def _gap(gap: Any, report: Report, figures: dict[int, Any], money: Any) -> dict[str, Any]:
@@ -183,19 +247,19 @@ def _gap(gap: Any, report: Report, figures: dict[int, Any], money: Any) -> dict[
 
 def _region_rows(
     violations: list[Finding],
-    registry: Any,
     masks: list[Any],
     states: dict[tuple[str, str], str],
     figures: dict[int, Any],
+    about: Any,
 ) -> list[dict[str, Any]]:
-    """For each region group and each violation touching it: the state at the evaluation
-    date and the period of violation."""
-    from consentrules.report.timeline_svg import groups_touched
-
+    """For each region group and each violation about it (``about(finding)``: where the
+    rule's jurisdiction and the finding's regions meet): the state at the evaluation date and
+    the period of violation. A group nothing broke in has no row."""
+    touched = {id(finding): set(about(finding)) for finding in violations}
     rows = []
     for key, label, _ in masks:
         for finding in violations:
-            if key not in groups_touched(finding, registry, masks):
+            if key not in touched[id(finding)]:
                 continue
             rows.append(
                 {
@@ -210,17 +274,45 @@ def _region_rows(
 
 
 def _coverage(report: Report) -> list[dict[str, Any]]:
-    """Per rule: settings evaluated and found compliant, over every snapshot."""
+    """Per rule: settings evaluated and found compliant, over every snapshot, and the rule's
+    result in words. A rule with a violation (about a setting or about the disclosures) is
+    "broken", whatever its settings' count says; a rule whose law did not apply yet on any
+    evaluation date is "not in force"; one with only findings it could not evaluate is "not
+    evaluable"; one that selected nothing had "nothing to judge"."""
     totals: dict[str, Counter[str]] = {}
     for info in report.snapshots:
         for rule_id, numbers in info.coverage.items():
             counter = totals.setdefault(rule_id, Counter())
             for key in ("evaluated", "compliant", "not_applicable"):
                 counter[key] += int(numbers.get(key, 0))
-    return [
-        {"rule": report.rules.get(rule_id), "id": rule_id, **totals.get(rule_id, Counter())}
-        for rule_id in sorted(report.rules)
-    ]
+    broken = {f.rule_id for f in report.findings if f.status is Status.VIOLATION}
+    open_ = {f.rule_id for f in report.findings if f.status is Status.NOT_EVALUABLE}
+    out = []
+    for rule_id in sorted(report.rules):
+        rule = report.rules[rule_id]
+        numbers = totals.get(rule_id, Counter())
+        if rule_id in broken:
+            result = "broken"
+        elif (
+            rule.in_force_from is not None
+            and report.snapshots
+            and all(rule.in_force_from.first > _as_of_last(info.as_of) for info in report.snapshots)
+        ):
+            result = "not in force"
+        elif rule_id in open_:
+            result = "not evaluable"
+        elif not numbers.get("evaluated"):
+            result = "nothing to judge"
+        else:
+            result = "compliant"
+        out.append({"rule": rule, "id": rule_id, "result": result, **numbers})
+    return out
+
+
+def _as_of_last(text: str) -> Any:
+    from consentrules.model.dates import parse_date
+
+    return parse_date(text).last
 
 
 def render_html(report: Report, config: Config | None = None) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from consentrules import hookimpl
 from consentrules.model import Finding
 from consentrules.model import Report
+from consentrules.model.words import plural
 from consentrules.plugin.registry import ReporterRegistry
 from consentrules.report import failed_verdict
 from consentrules.report import location_text
@@ -143,10 +144,10 @@ def render_markdown(report: Report, max_bytes: int | None = None) -> str:
     lines = [
         f"## consentrules: {verdict}",
         "",
-        f"{counts['violations']} violations"
+        plural(counts["violations"], "violation")
         + (f" ({', '.join(parts)})" if parts else "")
         + f", {counts['not_evaluable']} not evaluable, {counts['suppressed']} suppressed; "
-        f"{counts['snapshots']} snapshot(s), {counts['rules']} rules."
+        f"{plural(counts['snapshots'], 'snapshot')}, {plural(counts['rules'], 'rule')}."
         + (f" Configuration: `{_cell(report.config_file)}`." if report.config_file else ""),
         "",
         *_platforms(report),

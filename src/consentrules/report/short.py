@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from consentrules import hookimpl
 from consentrules.model import Report
 from consentrules.model import Status
+from consentrules.model.words import plural
 from consentrules.plugin.registry import ReporterRegistry
 from consentrules.report import location_text
 from consentrules.report import printable_report
@@ -35,7 +36,7 @@ def render_short(report: Report) -> str:
     counts = summary(report)
     verdict = run_verdict(counts)
     lines.append(
-        f"{counts['violations']} violations, {counts['not_evaluable']} not evaluable, "
+        f"{plural(counts['violations'], 'violation')}, {counts['not_evaluable']} not evaluable, "
         f"{counts['suppressed']} suppressed: {verdict}"
     )
     return "\n".join(lines) + "\n"

@@ -21,6 +21,7 @@ from consentrules.model import Finding
 from consentrules.model import Report
 from consentrules.model import Severity
 from consentrules.model import Status
+from consentrules.model.words import plural
 from consentrules.plugin.registry import ReporterRegistry
 from consentrules.report import location_text
 from consentrules.report import printable_report
@@ -103,7 +104,7 @@ class TextReporter:
         for info in clean:
             lines.append(
                 paint(_BOLD, info.path) + f" ({info.platform}): no findings "
-                f"({info.settings} settings, {len(report.rules)} rules)"
+                f"({plural(info.settings, 'setting')}, {plural(len(report.rules), 'rule')})"
             )
         if clean:
             lines.append("")
@@ -173,12 +174,26 @@ class TextReporter:
         gaps = [f for f in findings if f.status is Status.NOT_EVALUABLE and not f.suppressed]
         if not gaps:
             return []
-        lines = [f"  {paint(_BOLD, 'NOT EVALUABLE')} (the snapshot lacks facts these rules need)"]
+        lines = [f"  {paint(_BOLD, 'NOT EVALUABLE')} (the data does not settle these)"]
+        # One entry per target and reason, naming every rule it holds up.
+        grouped: dict[tuple[str, str, str, str], list[Finding]] = {}
         for finding in gaps:
-            lines.append(
-                f"    {finding.rule_id}  {finding.target_kind} {finding.target_id}  "
-                f"{paint(_DIM, location_text(finding))}"
-            )
+            key = (finding.snapshot, finding.target_kind, finding.target_id, finding.message)
+            grouped.setdefault(key, []).append(finding)
+        for same in grouped.values():
+            finding = same[0]
+            rules = list(dict.fromkeys(f.rule_id for f in same))
+            if len(rules) == 1:
+                lines.append(
+                    f"    {rules[0]}  {finding.target_kind} {finding.target_id}  "
+                    f"{paint(_DIM, location_text(finding))}"
+                )
+            else:
+                lines.append(
+                    f"    {finding.target_kind} {finding.target_id}  "
+                    f"{paint(_DIM, location_text(finding))}"
+                )
+                lines.extend(_wrap(f"{len(rules)} rules: {', '.join(rules)}", "      "))
             lines.extend(_wrap(finding.message, "      "))
             lines.extend(_evidence(finding, paint))
         return lines
@@ -210,8 +225,7 @@ class TextReporter:
         text += f", {counts['not_evaluable']} not evaluable"
         if counts["suppressed"]:
             text += f", {counts['suppressed']} suppressed"
-        text += f"; {counts['snapshots']} snapshot{'s' if counts['snapshots'] != 1 else ''}, "
-        text += f"{counts['rules']} rules"
+        text += f"; {plural(counts['snapshots'], 'snapshot')}, {plural(counts['rules'], 'rule')}"
         verdict = run_verdict(counts)
         return f"{text}. {paint(_BOLD, verdict)}"
 

@@ -4,6 +4,7 @@ this computes (every text escaped there); :func:`describe` is its text alternati
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -17,14 +18,17 @@ WIDTH = 760
 LABEL = 130
 ROW = 26
 BAR = 16
-TOP = 30
+TOP = 44  # (room above the bars for three lines of mark numbers)
 STATE_TEXT = {
     "on": "on by default",
     "partly": "on by default in part of it",
     "unknown": "default unknown",
     "off": "off by default",
+    "paused": "paused (enrolling no one)",
     "absent": "not offered",
 }
+#: Roughly how wide a mark's number is drawn, per character (11px sans-serif).
+_CHAR = 6.5
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,20 @@ def _day(text: str) -> dt.date:
 
 
 def picture(
-    timeline: Timeline, findings: list[Finding], registry: RegionRegistry, masks: list[Any]
+    timeline: Timeline,
+    findings: list[Finding],
+    registry: RegionRegistry,
+    masks: list[Any],
+    about: Any = None,
 ) -> Picture:
     """The picture of ``timeline``; ``findings`` are the violations about its setting,
-    ``masks`` the (key, label, mask) of the region groups."""
+    ``masks`` the (key, label, mask) of the region groups, ``about(finding)`` the groups a
+    finding is about (default: :func:`groups_touched`)."""
+    if about is None:
+
+        def about(finding: Finding) -> list[str]:
+            return groups_touched(finding, registry, masks)
+
     activated, end = _day(timeline.start), _day(timeline.end)
     # A little before activation, so that a disclosure just before it shows; older marks sit
     # at the left edge (their dates are in the list under the picture).
@@ -91,7 +105,7 @@ def picture(
     shades = []
     bottom = TOP + len(rows) * ROW
     for finding in findings:
-        touched = groups_touched(finding, registry, masks)
+        touched = about(finding)
         for period in finding.evidence.get("spans", ()):
             first = _day(period["from"]["first"]) if period.get("from") else start
             last = _day(period["until"]["first"]) if period.get("until") else end
@@ -109,34 +123,117 @@ def picture(
                         )
                     )
         late = _late_window(finding)
-        if late is not None:
-            shades.append(
-                Rect(
-                    x(late[0]),
-                    TOP - 6,
-                    max(x(late[1]) - x(late[0]), 2),
-                    bottom - TOP + 2,
-                    "late",
-                    f"{finding.rule_id}: {finding.message}",
-                )
-            )
-    marks = [
-        {"x": x(_day(mark.day)), "label": mark.label, "number": n}
-        for n, mark in enumerate(timeline.marks, 1)
-    ]
-    ticks = [{"x": x(day), "label": day.isoformat()[:7]} for day in _ticks(start, end)]
+        if late is not None:  # on the rows of the regions the finding is about
+            for group in touched:
+                row_y = group_rows.get(group)
+                if row_y is not None:
+                    shades.append(
+                        Rect(
+                            x(late[0]),
+                            row_y - 3,
+                            max(x(late[1]) - x(late[0]), 2),
+                            BAR + 6,
+                            "late",
+                            f"{finding.rule_id}: {finding.message}",
+                        )
+                    )
+    marks = _marks(timeline, start, end, x)
+    ticks = []
+    for day in _ticks(start, end):
+        label = day.isoformat()[:7]
+        at = x(day)
+        # (the last label would run past the picture's edge: it ends at its tick instead)
+        anchor = "end" if at + 2 + len(label) * _CHAR > WIDTH else "start"
+        ticks.append({"x": at, "label": label, "anchor": anchor})
     return Picture(bottom + 24, rows, marks, shades, ticks, describe(timeline, findings))
 
 
-def groups_touched(finding: Finding, registry: RegionRegistry, masks: list[Any]) -> list[str]:
-    """The region groups a finding's regions touch (every group when it names none)."""
-    if not finding.regions:
-        return [key for key, _, _ in masks]
-    try:
-        mask = registry.mask_all(finding.regions)
-    except UnknownRegionError:
-        return []
-    return [key for key, _, group in masks if group & mask]
+def _marks(timeline: Timeline, start: dt.date, end: dt.date, x: Any) -> list[dict[str, Any]]:
+    """The disclosure versions as marks: versions of one day share a mark ("3, 4"); versions
+    before the axis share one mark at its left edge ("1, 2 earlier"), those after it one at
+    its right edge; a number that would overlap the one before it goes on the next line."""
+    by_x: dict[float, dict[str, Any]] = {}
+    earlier: list[tuple[int, Any]] = []
+    later: list[tuple[int, Any]] = []
+    for number, version in enumerate(timeline.marks, 1):
+        day = _day(version.day)
+        if day < start:
+            earlier.append((number, version))
+        elif day > end:
+            later.append((number, version))
+        else:
+            at = round(x(day), 1)
+            entry = by_x.setdefault(at, {"x": at, "numbers": [], "labels": [], "outside": ""})
+            entry["numbers"].append(number)
+            entry["labels"].append(version.label)
+    out = sorted(by_x.values(), key=lambda m: m["x"])
+    for side, items, at in (("earlier", earlier, LABEL), ("later", later, WIDTH - 10)):
+        if items:
+            out.append(
+                {
+                    "x": at,
+                    "numbers": [n for n, _ in items],
+                    "labels": [m.label for _, m in items],
+                    "outside": side,
+                }
+            )
+    out.sort(key=lambda m: m["x"])
+    ends = [0.0, 0.0, 0.0]  # where the text of each line of numbers ends so far
+    for mark in out:
+        numbers = ", ".join(map(str, mark["numbers"]))
+        mark["number"] = f"{numbers} {mark['outside']}".strip()
+        mark["label"] = "; ".join(mark["labels"]) + (
+            f" ({'before' if mark['outside'] == 'earlier' else 'after'} the period drawn)"
+            if mark["outside"]
+            else ""
+        )
+        width = len(mark["number"]) * _CHAR
+        left = mark["x"] + 2
+        if mark["outside"] == "later" or left + width > WIDTH:
+            left = mark["x"] - 2 - width  # (drawn to the left of its line)
+            mark["anchor"] = "end"
+        else:
+            mark["anchor"] = "start"
+        line = next((i for i, end_ in enumerate(ends) if left >= end_ + 3), len(ends) - 1)
+        ends[line] = left + width
+        mark["line"] = line
+        mark["y"] = 11 + 11 * line
+    return out
+
+
+def groups_touched(
+    finding: Finding,
+    registry: RegionRegistry,
+    masks: list[Any],
+    jurisdictions: tuple[str, ...] = (),
+    offered: set[tuple[str, str]] | None = None,
+) -> list[str]:
+    """The region groups a finding is about: those its regions touch. A finding that names no
+    regions (a late privacy policy, a statement it lacks) is about the groups where the rule's
+    ``jurisdictions`` apply and, for a finding about a setting, where ``offered`` (the
+    (setting id, group) pairs with a timeline) says the setting was offered at some time:
+    California's law is not broken in Europe, nor a rule about a setting where it never ran."""
+    if finding.regions:
+        try:
+            mask = registry.mask_all(finding.regions)
+        except UnknownRegionError:
+            return []
+        return [key for key, _, group in masks if group & mask]
+    scope = registry.all_mask
+    if jurisdictions:
+        with contextlib.suppress(UnknownRegionError):
+            scope = registry.mask_all(jurisdictions)
+    keys = [key for key, _, group in masks if group & scope]
+    if offered is None:
+        return keys
+    if finding.target_kind == "setting":
+        ran = [key for key in keys if (finding.target_id, key) in offered]
+        if ran or any(setting == finding.target_id for setting, _ in offered):
+            return ran
+        return keys  # (a setting without a timeline: no more is known)
+    # A statement the disclosures lack matters where the law applies and a setting ran.
+    anywhere = {group for _, group in offered}
+    return [key for key in keys if key in anywhere] if anywhere else keys
 
 
 def _late_window(finding: Finding) -> tuple[dt.date, dt.date] | None:

@@ -160,14 +160,16 @@ class DisclosureTiming(StatementChecks):
         self, rule: Rule, settings: Sequence[Setting], ctx: EvalContext
     ) -> Iterator[Finding]:
         prepared: Prepared = rule.prepared
-        if prepared.min_days is not None:
+        if prepared.min_days is not None and not ctx.snapshot.has_disclosures:
+            yield from self._without_disclosures(rule, prepared, settings, ctx)
+        elif prepared.min_days is not None:
             versions = self._versions(prepared, ctx)
             everyone = [item for item in versions if item[1].regions is None]
             base = self._first_disclosures(everyone)
             regional = len(everyone) < len(versions)
             # Per list of purposes: the last day by which all were certainly disclosed.
             latest: dict[tuple[str, ...], Any] = {}
-            quick = ctx.snapshot.has_disclosures
+            quick = True  # (a snapshot without disclosures is judged above)
             margin = _days_delta(prepared.min_days or 0)
             for setting in settings:
                 firsts = base
@@ -259,14 +261,6 @@ class DisclosureTiming(StatementChecks):
             purposes = tuple(p for p in setting.purposes if p in prepared.purposes)
             if not purposes:
                 return None
-        if not ctx.snapshot.has_disclosures:
-            return ctx.setting_finding(
-                rule,
-                setting,
-                f"not evaluable: the snapshot ({ctx.snapshot.adapter} format) carries no "
-                "disclosures to check",
-                status=Status.NOT_EVALUABLE,
-            )
         activated = setting.activated_at
         if activated is None:
             return ctx.setting_finding(

@@ -14,11 +14,22 @@ from consentrules.model import Disclosure
 from consentrules.model import DisclosureVersion
 from consentrules.model import Finding
 from consentrules.model import Rule
+from consentrules.model import Setting
 from consentrules.model import Status
 from consentrules.model.dates import PartialDate
 from consentrules.model.evidence import version_facts
 
 DATE_FIELDS = ("published_at", "effective_at")
+
+
+def no_disclosures(ctx: EvalContext) -> str:
+    """What every disclosure rule says of a snapshot that carries no disclosures (one message,
+    so that reports name it once, with all the rules it holds up)."""
+    return (
+        f"not evaluable: the snapshot ({ctx.snapshot.adapter} format) carries no disclosures "
+        "(no privacy policy or notice, nor their dates): add them, e.g. with --disclosures "
+        "READER:LOCATION"
+    )
 
 
 @dataclass(frozen=True)
@@ -55,8 +66,7 @@ class StatementChecks:
                 target_kind="disclosure",
                 target_id=prepared.kinds[0],
                 pointer="",
-                message=f"not evaluable: the snapshot ({ctx.snapshot.adapter} format) carries no "
-                "disclosures to check",
+                message=no_disclosures(ctx),
                 status=Status.NOT_EVALUABLE,
             )
             return
@@ -191,6 +201,31 @@ class StatementChecks:
             status=status,
             evidence={"missing_statements": never or some},
         )
+
+    def _without_disclosures(
+        self, rule: Rule, prepared: Prepared, settings: Sequence[Setting], ctx: EvalContext
+    ) -> Iterator[Finding]:
+        """Timing on a snapshot that carries no disclosures at all (a feature-flag file): said
+        once for the rule, not once per setting; a setting without purposes is its own gap."""
+        wanted = set(prepared.purposes or ())
+        if any(s.purposes and (not wanted or wanted & set(s.purposes)) for s in settings):
+            yield ctx.finding(
+                rule,
+                target_kind="disclosure",
+                target_id=prepared.kinds[0],
+                pointer="",
+                message=no_disclosures(ctx),
+                status=Status.NOT_EVALUABLE,
+            )
+        if prepared.purposes is None:
+            for setting in settings:
+                if not setting.purposes:
+                    yield ctx.setting_finding(
+                        rule,
+                        setting,
+                        "not evaluable: the setting lists no purposes to check for disclosure",
+                        status=Status.NOT_EVALUABLE,
+                    )
 
     def _date(self, version: DisclosureVersion, prepared: Prepared) -> PartialDate | None:
         return getattr(version, prepared.date_field)  # type: ignore[no-any-return]
