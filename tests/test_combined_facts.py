@@ -139,8 +139,8 @@ def test_an_undated_notice_leaves_before_start_open(consentrules_run, tmp_path):
     )
     found = _one(findings, "AI-TRAIN-002")
     assert found["severity"] == "high"  # a lower severity needs the fact that supports it
-    assert "the snapshot does not show" in found["message"]
-    assert "does not meet" not in found["message"]  # it is open, not false
+    assert "not shown by the snapshot: notice to these users before the start" in found["message"]
+    assert "not met here" not in found["message"]  # it is open, not false
 
 
 # -- facts are required only for the regions where the setting runs -------------------------------

@@ -201,11 +201,20 @@ def test_review_turns_a_violation_with_the_safeguards_into_a_finding_to_review()
 @pytest.mark.parametrize(
     ("change", "said"),
     [
-        ({"objection": {"route": "none"}}, "it does not meet: objection.before_start"),
-        ({"objection": {"route": "toggle", "available_at": "2025-06-30"}}, "does not meet"),
-        ({"legal_basis": {"DE": "legitimate_interest"}}, "does not show: legal_basis_in.EEA"),
-        ({"activated_at": "2025-04-01"}, "does not meet: objection.before_start"),
-        ({"legal_basis": "consent"}, "does not meet: legal_basis_in.EEA"),
+        ({"objection": {"route": "none"}}, "not met here: a way to object from the start"),
+        (
+            {"objection": {"route": "toggle", "available_at": "2025-06-30"}},
+            "not met here: a way to object from the start",
+        ),
+        (
+            {"legal_basis": {"DE": "legitimate_interest"}},
+            "not shown by the snapshot: the legal basis recorded for EEA is legitimate interest",
+        ),
+        ({"activated_at": "2025-04-01"}, "not met here: a way to object from the start"),
+        (
+            {"legal_basis": "consent"},
+            "not met here: the legal basis recorded for EEA is legitimate",
+        ),
     ],
 )
 def test_without_every_safeguard_the_violation_stands_and_says_which(change, said):

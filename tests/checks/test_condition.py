@@ -74,7 +74,8 @@ def test_operators(condition, fires):
 
 def test_require_reports_when_condition_fails():
     (f,) = run({"field": "recipients", "contains": "affiliates"}, key="require")
-    assert "does not meet the required condition" in f.message
+    assert "lacks what the rule requires: rule C" in f.message
+    assert f.evidence["condition"] == "required: recipients contains affiliates"
 
 
 def test_missing_field_is_not_evaluable_not_false():

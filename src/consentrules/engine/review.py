@@ -13,14 +13,16 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
-from consentrules.engine.checks.condition import CONDITION_DEFS
-from consentrules.engine.checks.condition import Node
-from consentrules.engine.checks.condition import Test
-from consentrules.engine.checks.condition import compile_node
-from consentrules.engine.checks.condition import describe_node
-from consentrules.engine.checks.condition import eval_node
 from consentrules.engine.checks.condition_fields import setting_view
+from consentrules.engine.checks.condition_language import CONDITION_DEFS
+from consentrules.engine.checks.condition_language import Node
+from consentrules.engine.checks.condition_language import Test
+from consentrules.engine.checks.condition_language import compile_node
+from consentrules.engine.checks.condition_language import describe_node
+from consentrules.engine.checks.condition_language import eval_node
 from consentrules.engine.evaluation import EvalContext
+from consentrules.engine.words import condition_words
+from consentrules.engine.words import join_words
 from consentrules.model import Finding
 from consentrules.model import Review
 from consentrules.model import Rule
@@ -49,13 +51,15 @@ def reviewed(
             scope = _finding_scope(finding, ctx)
             wanted = _wanted_purposes(setting, purposes)
             holds, failing = holds_for(review.condition, setting, ctx, scope, wanted)
+            needs = [condition_words(p) for p in _members(review.condition)]
             for term, mask, condition in review.in_regions:
                 part = mask if scope is None else scope & mask
                 if not part:
                     continue  # the finding is not about this region: its law asks nothing
                 result, parts = holds_for(condition, setting, ctx, part, wanted)
                 holds = _and(holds, result)
-                failing += [(f"in {term}: {text}", value) for text, value in parts]
+                needs.append(f"{condition_words(condition)} in {term}")
+                failing += [(f"{text} in {term}", value) for text, value in parts]
             if holds:
                 finding = dataclasses.replace(
                     finding,
@@ -66,16 +70,25 @@ def reviewed(
             else:
                 unmet = [text for text, value in failing if value is False]
                 unknown = [text for text, value in failing if value is None]
-                said = []
-                if unmet:
-                    said.append("it does not meet: " + "; ".join(unmet))
-                if unknown:
-                    said.append("the snapshot does not show: " + "; ".join(unknown))
+                if len(needs) == 1:  # (one condition: say it once)
+                    said = [
+                        f"a lower severity needs {needs[0]}, "
+                        + ("which is not met here" if unmet else "which the snapshot does not show")
+                    ]
+                else:
+                    said = [f"a lower severity needs {join_words(needs)}"]
+                    if unmet:
+                        said.append(f"not met here: {join_words(unmet)}")
+                    if unknown:
+                        said.append(f"not shown by the snapshot: {join_words(unknown)}")
                 finding = dataclasses.replace(
                     finding,
-                    message=f"{finding.message}; not only a matter for review: "
-                    + ", and ".join(said),
-                    evidence={**finding.evidence, "review_unmet": unmet + unknown},
+                    message=f"{finding.message}; not only a matter for review: " + "; ".join(said),
+                    evidence={
+                        **finding.evidence,
+                        "review_unmet": unmet + unknown,
+                        "review_condition": review.described,
+                    },
                 )
         out.append(finding)
     return out
@@ -139,6 +152,13 @@ def holds_for(
     result = eval_node(condition, view)
     if result is True:
         return True, []
-    parts = condition.children if isinstance(condition, Node) and condition.op == "all" else ()
-    failing = [(describe_node(part), eval_node(part, view)) for part in parts or (condition,)]
+    failing = [(condition_words(part), eval_node(part, view)) for part in _members(condition)]
     return result, [(text, value) for text, value in failing if value is not True]
+
+
+def _members(condition: Node | Test) -> tuple[Node | Test, ...]:
+    """The parts a condition is judged by: the members of a top-level ``all`` (with no words
+    of its own), or the whole condition."""
+    if isinstance(condition, Node) and condition.op == "all" and not condition.says:
+        return condition.children
+    return (condition,)

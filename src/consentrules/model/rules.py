@@ -168,3 +168,5 @@ class Rule:
     run_by_default: bool = True
     #: Statutory damages per person, where the law behind the rule sets them.
     damages: Damages | None = None
+    #: What a finding of a condition rule says, with the facts filled in ({id}, {purposes}...).
+    message: str = ""

@@ -17,8 +17,9 @@ from typing import Any
 
 from consentrules.model import Finding
 
-#: Evidence a rule adds about itself, not about the fact (the review conditions it found unmet).
-_RULE_NOTES = frozenset({"review_unmet"})
+#: Evidence a rule adds about itself, not about the fact (its condition, the review conditions
+#: it found unmet).
+_RULE_NOTES = frozenset({"review_unmet", "review_condition", "condition"})
 
 
 def gap_key(finding: Finding) -> tuple[Any, ...]:

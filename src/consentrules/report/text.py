@@ -66,14 +66,23 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 
 def _evidence(finding: Finding, paint: _Painter) -> list[str]:
-    """The disclosure versions the finding rests on: document, version, dates, hash, excerpt."""
+    """The disclosure versions the finding rests on: document, version, dates, hash, excerpt;
+    with ``--debug``, the rule's condition as an expression too."""
     from consentrules.model.evidence import disclosure_facts
     from consentrules.model.evidence import evidence_line
 
     lines: list[str] = []
     for label, facts in disclosure_facts(finding.evidence):
         lines.extend(_wrap(f"{paint(_DIM, 'evidence:')} {label}: {evidence_line(facts)}", "      "))
+    if _DEBUG[0]:
+        for key in ("condition", "review_condition"):
+            if finding.evidence.get(key):
+                lines.extend(_wrap(f"{paint(_DIM, key + ':')} {finding.evidence[key]}", "      "))
     return lines
+
+
+#: Whether the run asked for --debug (set while a report is rendered).
+_DEBUG = [False]
 
 
 class TextReporter:
@@ -83,6 +92,7 @@ class TextReporter:
 
     def render(self, report: Report, stream: IO[str], config: Config) -> None:
         report = printable_report(report)
+        _DEBUG[0] = bool(config.getoption("debug", False))
         paint = _Painter(use_colour(stream, config.getoption("color", "auto")))
         lines: list[str] = []
         if report.config_file:

@@ -745,6 +745,15 @@ def _rules_validate____defs_rule(data, custom_formats={}, name_prefix=None):
                 data__title_len = len(data__title)
                 if data__title_len < 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".title must be longer than or equal to 1 characters", value=data__title, name="" + (name_prefix or "data") + ".title", rule='minLength')
+        if "message" in data_keys:
+            data_keys.remove("message")
+            data__message = data["message"]
+            if not isinstance(data__message, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".message must be string", value=data__message, name="" + (name_prefix or "data") + ".message", rule='type')
+            if isinstance(data__message, str):
+                data__message_len = len(data__message)
+                if data__message_len < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".message must be longer than or equal to 1 characters", value=data__message, name="" + (name_prefix or "data") + ".message", rule='minLength')
         if "severity" in data_keys:
             data_keys.remove("severity")
             data__severity = data["severity"]
@@ -1902,6 +1911,15 @@ def _check_condition_validate____defs_condition(data, custom_formats={}, name_pr
                     data_keys.remove("all")
                     data__all = data["all"]
                     _check_condition_validate____defs_conditions(data__all, custom_formats, None)
+                if "says" in data_keys:
+                    data_keys.remove("says")
+                    data__says = data["says"]
+                    if not isinstance(data__says, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be string", value=data__says, name="" + (name_prefix or "data") + ".says", rule='type')
+                    if isinstance(data__says, str):
+                        data__says_len = len(data__says)
+                        if data__says_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be longer than or equal to 1 characters", value=data__says, name="" + (name_prefix or "data") + ".says", rule='minLength')
                 if data_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
             data_one_of_count2 += 1
@@ -1918,6 +1936,15 @@ def _check_condition_validate____defs_condition(data, custom_formats={}, name_pr
                     data_keys.remove("any")
                     data__any = data["any"]
                     _check_condition_validate____defs_conditions(data__any, custom_formats, None)
+                if "says" in data_keys:
+                    data_keys.remove("says")
+                    data__says = data["says"]
+                    if not isinstance(data__says, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be string", value=data__says, name="" + (name_prefix or "data") + ".says", rule='type')
+                    if isinstance(data__says, str):
+                        data__says_len = len(data__says)
+                        if data__says_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be longer than or equal to 1 characters", value=data__says, name="" + (name_prefix or "data") + ".says", rule='minLength')
                 if data_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
             data_one_of_count2 += 1
@@ -1934,19 +1961,139 @@ def _check_condition_validate____defs_condition(data, custom_formats={}, name_pr
                     data_keys.remove("not")
                     data__not = data["not"]
                     _check_condition_validate____defs_condition(data__not, custom_formats, None)
+                if "says" in data_keys:
+                    data_keys.remove("says")
+                    data__says = data["says"]
+                    if not isinstance(data__says, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be string", value=data__says, name="" + (name_prefix or "data") + ".says", rule='type')
+                    if isinstance(data__says, str):
+                        data__says_len = len(data__says)
+                        if data__says_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be longer than or equal to 1 characters", value=data__says, name="" + (name_prefix or "data") + ".says", rule='minLength')
                 if data_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
             data_one_of_count2 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if data_one_of_count2 < 2:
         try:
+            data_any_of_count3 = 0
+            if not data_any_of_count3:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['equals']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count3:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['not_equals']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count3:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['in']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count3:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['contains']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count3:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['matches']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count3:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['exists']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count3:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['before']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count3:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['after']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count3:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['lt']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count3:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['le']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count3:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['gt']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count3:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['ge']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count3:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition", value=data, name="" + (name_prefix or "data") + "", rule='anyOf')
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_len = len(data)
                 if data_len < 2:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 2 properties", value=data, name="" + (name_prefix or "data") + "", rule='minProperties')
-                if data_len > 2:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 2 properties", value=data, name="" + (name_prefix or "data") + "", rule='maxProperties')
+                if data_len > 3:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 3 properties", value=data, name="" + (name_prefix or "data") + "", rule='maxProperties')
                 data__missing_keys = set(['field']) - data.keys()
                 if data__missing_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
@@ -1960,6 +2107,15 @@ def _check_condition_validate____defs_condition(data, custom_formats={}, name_pr
                         data__field_len = len(data__field)
                         if data__field_len < 1:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".field must be longer than or equal to 1 characters", value=data__field, name="" + (name_prefix or "data") + ".field", rule='minLength')
+                if "says" in data_keys:
+                    data_keys.remove("says")
+                    data__says = data["says"]
+                    if not isinstance(data__says, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be string", value=data__says, name="" + (name_prefix or "data") + ".says", rule='type')
+                    if isinstance(data__says, str):
+                        data__says_len = len(data__says)
+                        if data__says_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be longer than or equal to 1 characters", value=data__says, name="" + (name_prefix or "data") + ".says", rule='minLength')
                 if "equals" in data_keys:
                     data_keys.remove("equals")
                     data__equals = data["equals"]
@@ -2046,6 +2202,15 @@ def _review_condition_validate____defs_condition(data, custom_formats={}, name_p
                     data_keys.remove("all")
                     data__all = data["all"]
                     _review_condition_validate____defs_conditions(data__all, custom_formats, None)
+                if "says" in data_keys:
+                    data_keys.remove("says")
+                    data__says = data["says"]
+                    if not isinstance(data__says, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be string", value=data__says, name="" + (name_prefix or "data") + ".says", rule='type')
+                    if isinstance(data__says, str):
+                        data__says_len = len(data__says)
+                        if data__says_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be longer than or equal to 1 characters", value=data__says, name="" + (name_prefix or "data") + ".says", rule='minLength')
                 if data_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
             data_one_of_count1 += 1
@@ -2062,6 +2227,15 @@ def _review_condition_validate____defs_condition(data, custom_formats={}, name_p
                     data_keys.remove("any")
                     data__any = data["any"]
                     _review_condition_validate____defs_conditions(data__any, custom_formats, None)
+                if "says" in data_keys:
+                    data_keys.remove("says")
+                    data__says = data["says"]
+                    if not isinstance(data__says, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be string", value=data__says, name="" + (name_prefix or "data") + ".says", rule='type')
+                    if isinstance(data__says, str):
+                        data__says_len = len(data__says)
+                        if data__says_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be longer than or equal to 1 characters", value=data__says, name="" + (name_prefix or "data") + ".says", rule='minLength')
                 if data_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
             data_one_of_count1 += 1
@@ -2078,19 +2252,139 @@ def _review_condition_validate____defs_condition(data, custom_formats={}, name_p
                     data_keys.remove("not")
                     data__not = data["not"]
                     _review_condition_validate____defs_condition(data__not, custom_formats, None)
+                if "says" in data_keys:
+                    data_keys.remove("says")
+                    data__says = data["says"]
+                    if not isinstance(data__says, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be string", value=data__says, name="" + (name_prefix or "data") + ".says", rule='type')
+                    if isinstance(data__says, str):
+                        data__says_len = len(data__says)
+                        if data__says_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be longer than or equal to 1 characters", value=data__says, name="" + (name_prefix or "data") + ".says", rule='minLength')
                 if data_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
             data_one_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if data_one_of_count1 < 2:
         try:
+            data_any_of_count2 = 0
+            if not data_any_of_count2:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['equals']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count2:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['not_equals']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count2:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['in']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count2:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['contains']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count2:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['matches']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count2:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['exists']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count2:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['before']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count2:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['after']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count2:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['lt']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count2:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['le']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count2:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['gt']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count2:
+                try:
+                    data_is_dict = isinstance(data, dict)
+                    if data_is_dict:
+                        data__missing_keys = set(['ge']) - data.keys()
+                        if data__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
+                    data_any_of_count2 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data_any_of_count2:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition", value=data, name="" + (name_prefix or "data") + "", rule='anyOf')
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_len = len(data)
                 if data_len < 2:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 2 properties", value=data, name="" + (name_prefix or "data") + "", rule='minProperties')
-                if data_len > 2:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 2 properties", value=data, name="" + (name_prefix or "data") + "", rule='maxProperties')
+                if data_len > 3:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 3 properties", value=data, name="" + (name_prefix or "data") + "", rule='maxProperties')
                 data__missing_keys = set(['field']) - data.keys()
                 if data__missing_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", rule='required')
@@ -2104,6 +2398,15 @@ def _review_condition_validate____defs_condition(data, custom_formats={}, name_p
                         data__field_len = len(data__field)
                         if data__field_len < 1:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".field must be longer than or equal to 1 characters", value=data__field, name="" + (name_prefix or "data") + ".field", rule='minLength')
+                if "says" in data_keys:
+                    data_keys.remove("says")
+                    data__says = data["says"]
+                    if not isinstance(data__says, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be string", value=data__says, name="" + (name_prefix or "data") + ".says", rule='type')
+                    if isinstance(data__says, str):
+                        data__says_len = len(data__says)
+                        if data__says_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".says must be longer than or equal to 1 characters", value=data__says, name="" + (name_prefix or "data") + ".says", rule='minLength')
                 if "equals" in data_keys:
                     data_keys.remove("equals")
                     data__equals = data["equals"]
@@ -2168,12 +2471,12 @@ validate_review_condition = _review_condition_validate
 
 VALIDATORS = {
     '0433c3c98cce424cf1a7a693': validate_snapshot,  # snapshot
-    '656525978a6782ee6ba6acc2': validate_rules,  # rules
+    '9094cee6f286ebdfb82c272f': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config
     'c1b5df86f4efc17421f8ffcf': validate_check_opt_in_default,  # check_opt_in_default
     '6f99a121711d4ccf22589eed': validate_check_regional_exclusion,  # check_regional_exclusion
     '8bba054bf3cdea0fe165bfed': validate_check_disclosure_timing,  # check_disclosure_timing
-    '547b1b4c9c4dab5c99956092': validate_check_condition,  # check_condition
-    '3527d7122a6ff722e93ed18a': validate_review_condition,  # review_condition
+    'fd7e32c22b4ce50f2efee51b': validate_check_condition,  # check_condition
+    '02f4f045ded761f7372075f6': validate_review_condition,  # review_condition
 }

@@ -286,6 +286,7 @@ class RuleLoader:
         return Rule(
             id=rule_id,
             title=raw["title"],
+            message=str(raw.get("message") or "").strip(),
             severity=Severity.parse(raw["severity"]),
             check_kind=kind_name,
             params=params,

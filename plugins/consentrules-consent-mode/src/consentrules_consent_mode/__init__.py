@@ -57,13 +57,17 @@ from consentrules import snapshot_from_document
 
 __version__ = "0.1.0"
 
-#: consent type -> (title, purposes, data categories, recipients)
+#: consent type -> (title, purposes, data categories, recipients). A ``*_storage`` type permits
+#: storage on the device (Google's Consent Mode reference: "enables storage, such as cookies,
+#: related to ..."), not sharing: the data sent to Google for advertising is ``ad_user_data``'s.
+#: So only ``ad_user_data`` and ``ad_personalization`` name third parties as recipients, and the
+#: rules about sharing by default do not judge a storage permission.
 CONSENT_TYPES: dict[str, tuple[str, list[str], list[str], list[str]]] = {
     "ad_storage": (
         "Storage (such as cookies) related to advertising",
         ["advertising"],
         ["device_identifiers", "usage"],
-        ["first_party", "third_parties"],
+        ["first_party"],
     ),
     "ad_user_data": (
         "Sending user data to Google for advertising",
@@ -81,7 +85,7 @@ CONSENT_TYPES: dict[str, tuple[str, list[str], list[str], list[str]]] = {
         "Storage (such as cookies) related to analytics",
         ["analytics"],
         ["device_identifiers", "usage"],
-        ["first_party", "third_parties"],
+        ["first_party"],
     ),
     "functionality_storage": (
         "Storage that supports the site's functions (e.g. language)",
