@@ -87,3 +87,22 @@ def test_the_expression_stays_in_the_evidence(consentrules_run):
     assert "recipients contains third_parties" in divulge["evidence"]["condition"]
     assert "shares the contents of private messages with" in divulge["message"]
     assert divulge["evidence"]["review_condition"] == "default equals False"
+
+
+def test_many_targets_with_one_reason_are_one_entry(consentrules_run, tmp_path):
+    """Issue 28: an export of a hundred flags without purposes gives one not-evaluable entry
+    naming the rules and the first flags, not four lines a flag."""
+    from consentrules.testing import write_snapshot
+
+    settings = [
+        {"id": f"flag-{i:03}", "default": True, "regions": {"include": ["EEA"]}} for i in range(100)
+    ]
+    policy = {"id": "pp", "kind": "privacy_policy", "versions": [{"published_at": "2024-01-01"}]}
+    path = write_snapshot(tmp_path, {"settings": settings, "disclosures": [policy]})
+    text = consentrules_run("check", str(path), "--color", "never").stdout
+    section = text.split("NOT EVALUABLE", 1)[1].split("\n\n", 1)[0]
+    assert "100 settings: flag-000, flag-001" in section and "and 92 more" in section
+    assert section.count("lists no purposes") == 1
+    assert len(section.splitlines()) < 10
+    markdown = consentrules_run("check", str(path), "--format", "markdown").stdout
+    assert markdown.count("lists no purposes") == 1

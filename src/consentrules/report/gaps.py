@@ -64,3 +64,34 @@ def group_gaps(findings: Iterable[Finding]) -> list[Gap]:
                        g.lead.rule_id)
     )  # fmt: skip
     return gaps
+
+
+@dataclass(frozen=True)
+class OpenGroup:
+    """Not-evaluable findings that say the same thing: one reason, the rules it holds up and
+    the targets it is about (a hundred flags without purposes are one entry, not a hundred)."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def lead(self) -> Finding:
+        return self.findings[0]
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return list(dict.fromkeys(f.rule_id for f in self.findings))
+
+    @property
+    def targets(self) -> list[str]:
+        return list(dict.fromkeys(f.target_id for f in self.findings))
+
+
+def group_open(findings: Iterable[Finding]) -> list[OpenGroup]:
+    """Findings grouped by what they say: same snapshot, target kind and message (a message
+    that names its target, as most do, keeps the target apart)."""
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.snapshot, finding.target_kind, finding.message), []).append(
+            finding
+        )
+    return [OpenGroup(tuple(items)) for items in groups.values()]

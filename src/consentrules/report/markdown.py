@@ -77,6 +77,22 @@ def _table(findings: list[Finding], report: Report, extra: str | None = None) ->
     return lines
 
 
+def _open_table(findings: list[Finding]) -> list[str]:
+    """Not-evaluable findings, one row per reason: the rules it holds up and its targets."""
+    from consentrules.report.gaps import group_open
+
+    lines = ["| Rules | Targets | Why not evaluable |", "|---|---|---|"]
+    for group in group_open(findings):
+        targets = group.targets
+        shown = ", ".join(f"`{_cell(t)}`" for t in targets[:8])
+        more = f" and {len(targets) - 8} more" if len(targets) > 8 else ""
+        lines.append(
+            f"| {', '.join(group.rule_ids)} | {group.lead.target_kind} {shown}{more} | "
+            f"{_cell(group.lead.message)} |"
+        )
+    return lines
+
+
 #: GitHub refuses a job summary over 1 MiB; the summary stays below it, with room to spare.
 MAX_BYTES = 1_000_000
 
@@ -178,14 +194,14 @@ def render_markdown(report: Report, max_bytes: int | None = None) -> str:
             if not add(block, "the why, fix and law of the less severe rules"):
                 break
     for findings, title, extra in (
-        (report.not_evaluable, "not evaluable (the snapshot lacks facts these rules need)", None),
+        (report.not_evaluable, "not evaluable (the data does not settle these)", None),
         (report.suppressed, "suppressed (waived or in the baseline)", "Why"),
     ):
         if findings:
             block = [
                 f"<details><summary>{len(findings)} {title}</summary>",
                 "",
-                *_table(findings, report, extra=extra),
+                *(_table(findings, report, extra=extra) if extra else _open_table(findings)),
                 "",
                 "</details>",
                 "",

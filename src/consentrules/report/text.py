@@ -185,25 +185,27 @@ class TextReporter:
         if not gaps:
             return []
         lines = [f"  {paint(_BOLD, 'NOT EVALUABLE')} (the data does not settle these)"]
-        # One entry per target and reason, naming every rule it holds up.
-        grouped: dict[tuple[str, str, str, str], list[Finding]] = {}
-        for finding in gaps:
-            key = (finding.snapshot, finding.target_kind, finding.target_id, finding.message)
-            grouped.setdefault(key, []).append(finding)
-        for same in grouped.values():
-            finding = same[0]
-            rules = list(dict.fromkeys(f.rule_id for f in same))
-            if len(rules) == 1:
+        # One entry per reason, naming every rule it holds up and every target it is about.
+        from consentrules.report.gaps import group_open
+
+        for group in group_open(gaps):
+            finding, rules, targets = group.lead, group.rule_ids, group.targets
+            kind = finding.target_kind
+            if len(rules) == 1 and len(targets) == 1:
                 lines.append(
-                    f"    {rules[0]}  {finding.target_kind} {finding.target_id}  "
+                    f"    {rules[0]}  {kind} {finding.target_id}  "
                     f"{paint(_DIM, location_text(finding))}"
                 )
             else:
-                lines.append(
-                    f"    {finding.target_kind} {finding.target_id}  "
-                    f"{paint(_DIM, location_text(finding))}"
-                )
-                lines.extend(_wrap(f"{len(rules)} rules: {', '.join(rules)}", "      "))
+                if len(targets) == 1:
+                    lines.append(
+                        f"    {kind} {finding.target_id}  {paint(_DIM, location_text(finding))}"
+                    )
+                else:
+                    shown = ", ".join(targets[:8])
+                    more = f" and {len(targets) - 8} more" if len(targets) > 8 else ""
+                    lines.extend(_wrap(f"{plural(len(targets), kind)}: {shown}{more}", "    "))
+                lines.extend(_wrap(f"{plural(len(rules), 'rule')}: {', '.join(rules)}", "      "))
             lines.extend(_wrap(finding.message, "      "))
             lines.extend(_evidence(finding, paint))
         return lines
