@@ -101,7 +101,8 @@ def test_many_targets_with_one_reason_are_one_entry(consentrules_run, tmp_path):
     path = write_snapshot(tmp_path, {"settings": settings, "disclosures": [policy]})
     text = consentrules_run("check", str(path), "--color", "never").stdout
     section = text.split("NOT EVALUABLE", 1)[1].split("\n\n", 1)[0]
-    assert "100 settings: flag-000, flag-001" in section and "and 92 more" in section
+    folded = " ".join(section.split())
+    assert "100 settings: flag-000, flag-001" in folded and "and 92 more" in folded
     assert section.count("lists no purposes") == 1
     assert len(section.splitlines()) < 10
     markdown = consentrules_run("check", str(path), "--format", "markdown").stdout
