@@ -53,3 +53,54 @@ def test_json_keeps_one_finding_per_rule(tmp_path):
     assert sorted(f["rule_id"] for f in report["findings"]) == [
         "PACK-A-OPT-IN", "PACK-B-OPT-IN", "PACK-C-EXCLUDE"
     ]  # fmt: skip
+
+
+def test_one_problem_across_region_sets_is_one_entry_naming_each_rules_regions(tmp_path):
+    """Issue 28: a default left on outside the EEA breaks an EEA rule for its countries and a
+    UK rule for GB; the reader sees one entry, each rule with its own regions."""
+    rules = write_rules(
+        tmp_path,
+        [
+            {"id": "EEA-RULE", "severity": "high", "selector": {"purposes": ["ads"]},
+             "check": {"kind": "opt_in_default", "regions": ["EEA"]}},
+            {"id": "UK-RULE", "severity": "high", "selector": {"purposes": ["ads"]},
+             "check": {"kind": "regional_exclusion", "regions": ["UK"], "mode": "default_on"}},
+            {"id": "ALL-RULE", "severity": "medium", "selector": {"purposes": ["ads"]},
+             "check": {"kind": "opt_in_default"}},
+        ],
+    )  # fmt: skip
+    setting = {"id": "ads", "purposes": ["ads"], "default": True,
+               "region_defaults": {"FR": False}, "regions": {"include": ["DE", "FR", "GB", "US"]}}  # fmt: skip
+    snapshot = write_snapshot(tmp_path, {"taken_at": "2025-01-01", "settings": [setting]})
+    text = run("check", str(snapshot), "--rules", str(rules), "--color", "never").stdout
+    import re
+
+    body = text.split("RULES BROKEN")[0]
+    entries = [
+        e for e in re.split(r"\n  (?=[A-Z]+ +setting )", body) if e.startswith(("HIGH", "MED"))
+    ]
+    assert len(entries) == 1, text
+    (entry,) = entries
+    assert "breaks: EEA-RULE" in entry and "breaks: UK-RULE" in entry and "ALL-RULE" in entry
+    folded = " ".join(entry.split())
+    # the most severe leads; each other rule says its own regions
+    assert "in GB" in folded and "in DE" in folded and "in DE, GB, US" in folded
+    report = run("check", str(snapshot), "--rules", str(rules), "--format", "json").report
+    assert sorted(f["rule_id"] for f in report["findings"]) == ["ALL-RULE", "EEA-RULE", "UK-RULE"]
+
+
+def test_a_finding_that_restates_another_is_shown_with_it(tmp_path):
+    """Issue 28: sharing private messages by default (SCA-NO-DEFAULT-SHARING) restates
+    divulging them (SCA-DIVULGE-CONTENTS): one entry in the human formats, two results in
+    JSON; a third rule judging the same setting for another reason keeps its own entry."""
+    from conftest import EXAMPLES
+
+    example = str(EXAMPLES / "ai-training-2024" / "violating.yaml")
+    short = run("check", example, "--format", "short").stdout.splitlines()
+    joined = [line for line in short if "SCA-DIVULGE-CONTENTS" in line]
+    assert len(joined) == 1 and "SCA-NO-DEFAULT-SHARING" in joined[0]
+    assert "CCPA-SECONDARY-USE" not in joined[0]
+    assert not [line for line in short if "SCA-NO-DEFAULT-SHARING" in line and line not in joined]
+    findings = run("check", example, "--format", "json").report["findings"]
+    rules = {f["rule_id"] for f in findings}
+    assert {"SCA-DIVULGE-CONTENTS", "SCA-NO-DEFAULT-SHARING"} <= rules

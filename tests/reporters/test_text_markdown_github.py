@@ -28,7 +28,9 @@ def test_github_annotations(render):
         "::error file=examples/ai-training-2024/violating.yaml,line=12,col=5,title=AI-TRAIN-003%3A "
     )
     assert "::setting data-for-generative-ai-improvement: activated 2024-08-01" in first
-    assert sum(line.startswith("::warning ") for line in lines) == 3  # 1 medium + 2 notices
+    # 2 notices; the medium SCA-NO-DEFAULT-SHARING restates SCA-DIVULGE-CONTENTS: in its error
+    assert sum(line.startswith("::warning ") for line in lines) == 2
+    assert "also breaks SCA-NO-DEFAULT-SHARING" in errors[1]
     (past,) = [line for line in lines if line.startswith("::notice ")]  # info: resolved
     assert "resolved, in the past: enrolls users by default in GB" in past
     assert not any("AI-TRAIN-004" in line for line in lines if line.startswith("::"))

@@ -123,12 +123,14 @@ def region_finding(
     offending: list[tuple[Span, int]],
     tail: str = "",
     gaps: Iterable[str] = (),
+    problem: str = "default_on",
 ) -> Finding:
     """A violation naming each offending set of regions with its period.
 
     ``offending`` pairs a span with the bit mask of the leaves at fault in it; ``gaps`` says
     what the snapshot leaves open beside them (a region whose default is unknown): every
-    region is accounted for, not only those at fault.
+    region is accounted for, not only those at fault. ``problem`` names what is wrong there
+    (``default_on`` or ``active``).
     """
     registry = ctx.regions
     spans = joined_spans(offending)
@@ -141,6 +143,9 @@ def region_finding(
     countries = registry.count_countries_mask(union_mask)
     note = _territories_note(registry, union_mask, countries)
     evidence: dict[str, Any] = {
+        # what is wrong there: users enrolled by default ("default_on"), or the practice
+        # running at all ("active"); reports join findings of one problem across rules
+        "problem": problem,
         "regions_count": countries,
         "periods": [period for period, _ in periods],
         "spans": span_facts(spans),

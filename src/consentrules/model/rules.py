@@ -170,3 +170,6 @@ class Rule:
     damages: Damages | None = None
     #: What a finding of a condition rule says, with the facts filled in ({id}, {purposes}...).
     message: str = ""
+    #: Rules whose finding on the same target this rule's finding restates: reports show them
+    #: as one problem (the JSON and SARIF reports keep a result per rule).
+    restates: tuple[str, ...] = ()

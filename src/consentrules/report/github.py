@@ -68,7 +68,7 @@ def render_github(report: Report, config: Any = None) -> str:
     shown: dict[str, int] = {}
     left_out = 0
     # One annotation per gap: the rules a problem breaks share it (the most severe leads).
-    gaps = group_gaps(f for f in report.findings if not f.suppressed)
+    gaps = group_gaps((f for f in report.findings if not f.suppressed), report.rules)
     for gap in sorted(gaps, key=lambda g: (g.lead.status.value != "violation", -g.lead.severity)):
         finding = gap.lead
         rule = report.rules.get(finding.rule_id)

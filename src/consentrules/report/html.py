@@ -108,7 +108,7 @@ def build_context(report: Report, config: Config | None) -> dict[str, Any]:
         violations = [f for f in mine if f.status is Status.VIOLATION and not f.suppressed]
         open_gaps = [f for f in mine if f.status is Status.NOT_EVALUABLE and not f.suppressed]
         failing = [f for f in violations if fail_on is not None and f.severity >= fail_on]
-        gaps = group_gaps(violations)
+        gaps = group_gaps(violations, report.rules)
         by_setting: dict[str, list[Finding]] = {}
         for finding in violations:
             if finding.target_kind == "setting":
@@ -217,11 +217,13 @@ def _actions(gaps: list[Any], report: Report, most: int = 5) -> list[dict[str, A
 
 
 def _gap(gap: Any, report: Report, figures: dict[int, Any], money: Any) -> dict[str, Any]:
+    from consentrules.report.gaps import rule_note
+
     lead = gap.lead
     rules = []
     for finding in gap.findings:
         rule = report.rules.get(finding.rule_id)
-        rules.append({"finding": finding, "rule": rule})
+        rules.append({"finding": finding, "rule": rule, "note": rule_note(finding, lead)})
     evidence = [
         {"label": label, "text": evidence_line(facts), "facts": facts}
         for label, facts in disclosure_facts(lead.evidence)

@@ -61,7 +61,7 @@ def _table(findings: list[Finding], report: Report, extra: str | None = None) ->
         head += f" {extra} |"
         rule_line += "---|"
     lines = [head, rule_line]
-    gaps = [Gap((f,)) for f in findings] if extra else group_gaps(findings)
+    gaps = [Gap((f,)) for f in findings] if extra else group_gaps(findings, report.rules)
     gaps.sort(key=lambda g: (-g.lead.severity, g.lead.rule_id, g.lead.snapshot, g.lead.target_id))
     for gap in gaps:
         f = gap.lead

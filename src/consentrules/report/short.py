@@ -25,7 +25,7 @@ def render_short(report: Report) -> str:
 
     report = printable_report(report)
     lines = []
-    for gap in group_gaps(f for f in report.findings if not f.suppressed):
+    for gap in group_gaps((f for f in report.findings if not f.suppressed), report.rules):
         lead = gap.lead
         what = "not evaluable" if lead.status is Status.NOT_EVALUABLE else lead.severity.label
         message = " ".join(lead.message.split())

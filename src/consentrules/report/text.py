@@ -131,11 +131,12 @@ class TextReporter:
         """One entry per gap (a problem several rules may judge), listing every rule it breaks;
         then each broken rule once, with why, the fix and the law."""
         from consentrules.report.gaps import group_gaps
+        from consentrules.report.gaps import rule_note
 
         lines: list[str] = []
         violations = [f for f in findings if f.status is Status.VIOLATION and not f.suppressed]
         broken: dict[str, Severity] = {}
-        for gap in group_gaps(violations):
+        for gap in group_gaps(violations, report.rules):
             lead = gap.lead
             label = paint(_COLOURS[lead.severity], f"{lead.severity.label.upper():<8}")
             target = f"{lead.target_kind} {lead.target_id}"
@@ -154,8 +155,9 @@ class TextReporter:
                         "      ",
                     )
                 )
-                if finding.message != lead.message:
-                    lines.extend(_wrap(finding.message, "        "))
+                note = rule_note(finding, lead)
+                if note:
+                    lines.extend(_wrap(note, "        "))
                 broken.setdefault(finding.rule_id, finding.severity)
         if broken:
             lines.append(f"  {paint(_BOLD, 'RULES BROKEN')} (why, the fix and the law)")

@@ -754,6 +754,22 @@ def _rules_validate____defs_rule(data, custom_formats={}, name_prefix=None):
                 data__message_len = len(data__message)
                 if data__message_len < 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".message must be longer than or equal to 1 characters", value=data__message, name="" + (name_prefix or "data") + ".message", rule='minLength')
+        if "restates" in data_keys:
+            data_keys.remove("restates")
+            data__restates = data["restates"]
+            if not isinstance(data__restates, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".restates must be array", value=data__restates, name="" + (name_prefix or "data") + ".restates", rule='type')
+            data__restates_is_list = isinstance(data__restates, (list, tuple))
+            if data__restates_is_list:
+                data__restates_len = len(data__restates)
+                if data__restates_len > _distinct(data__restates):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".restates must contain unique items", value=data__restates, name="" + (name_prefix or "data") + ".restates", rule='uniqueItems')
+                for data__restates_x, data__restates_item in enumerate(data__restates):
+                    if not isinstance(data__restates_item, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".restates[{data__restates_x}]".format(**locals()) + " must be string", value=data__restates_item, name="" + (name_prefix or "data") + ".restates[{data__restates_x}]".format(**locals()) + "", rule='type')
+                    if isinstance(data__restates_item, str):
+                        if not _rules_PATTERNS['^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$'].search(data__restates_item):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".restates[{data__restates_x}]".format(**locals()) + " must match pattern ^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", value=data__restates_item, name="" + (name_prefix or "data") + ".restates[{data__restates_x}]".format(**locals()) + "", rule='pattern')
         if "severity" in data_keys:
             data_keys.remove("severity")
             data__severity = data["severity"]
@@ -2471,7 +2487,7 @@ validate_review_condition = _review_condition_validate
 
 VALIDATORS = {
     '0433c3c98cce424cf1a7a693': validate_snapshot,  # snapshot
-    '9094cee6f286ebdfb82c272f': validate_rules,  # rules
+    '6c0fd21ecfc33db50db9d31f': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config
     'c1b5df86f4efc17421f8ffcf': validate_check_opt_in_default,  # check_opt_in_default

@@ -287,6 +287,7 @@ class RuleLoader:
             id=rule_id,
             title=raw["title"],
             message=str(raw.get("message") or "").strip(),
+            restates=tuple(raw.get("restates") or ()),
             severity=Severity.parse(raw["severity"]),
             check_kind=kind_name,
             params=params,

@@ -102,7 +102,14 @@ class RegionalExclusion(PerSettingCheck):
         if offending:
             verb = "enrolls users by default" if prepared.mode == "default_on" else "applies"
             return region_finding(
-                ctx, rule, setting, verb, offending, tail=", where the rule excludes it", gaps=gaps
+                ctx,
+                rule,
+                setting,
+                verb,
+                offending,
+                tail=", where the rule excludes it",
+                gaps=gaps,
+                problem="default_on" if prepared.mode == "default_on" else "active",
             )
         return gap_finding(ctx, rule, setting, gaps)
 
