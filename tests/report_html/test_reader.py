@@ -240,3 +240,47 @@ def test_run_metadata_lists_only_plugins_that_took_part(tmp_path):
         sys.path.remove(str(tmp_path))
         for name in ("reader_idle_plugin", "reader_kind_plugin"):
             sys.modules.pop(name, None)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_every_example_puts_rows_and_marks_where_law_and_setting_meet(browser, tmp_path, example):
+    """For every worked example: each per-region row is in a region group where its rule's
+    law applies, and each shade on a timeline lies on a bar where the setting was offered at
+    some time."""
+    from consentrules.engine.timeline import group_masks
+    from consentrules.model.regions import default_registry
+
+    registry = default_registry()
+    groups = {label: mask for _, label, mask in group_masks(registry)}
+    listed = run("rules", "list", "--format", "json").json
+    listed = listed["rules"] if isinstance(listed, dict) else listed
+    jurisdictions = {r["id"]: r.get("jurisdictions") or ["ALL"] for r in listed}
+    report = tmp_path / "report.html"
+    run("check", str(example), "-o", f"html={report}")
+    page, _ = _open(browser, report)
+    try:
+        for group, rule_id, _setting in _region_rows(page):
+            law = registry.mask_all(jurisdictions.get(rule_id, ["ALL"]))
+            assert groups[group] & law, (group, rule_id)
+        misplaced = page.eval_on_selector_all(
+            "figure.timeline svg",
+            """svgs => svgs.flatMap(svg => {
+                const bars = [...svg.querySelectorAll('g.bar')].map(g => {
+                    const first = g.querySelector('rect').getBoundingClientRect();
+                    const offered = [...g.querySelectorAll('rect')]
+                        .some(r => !r.classList.contains('state-absent'));
+                    return [g.dataset.group, first.top, first.bottom, offered];
+                });
+                const out = [];
+                for (const s of svg.querySelectorAll('rect.late, rect.broken')) {
+                    const b = s.getBoundingClientRect();
+                    for (const [group, top, bottom, offered] of bars) {
+                        if (b.top < bottom && b.bottom > top && !offered) out.push(group);
+                    }
+                }
+                return out;
+            })""",
+        )
+        assert misplaced == []
+    finally:
+        page.close()

@@ -40,6 +40,8 @@ def _value(value: Any) -> str:
 
 
 def explain_rule(rule: Rule, config: Any, snapshot: Snapshot | None = None) -> str:
+    from consentrules.engine.review import describe_condition
+
     kind = config.check_kinds.get(rule.check_kind)
     parts = [f"{rule.id}: {rule.title}", ""]
     facts = [
@@ -66,6 +68,22 @@ def explain_rule(rule: Rule, config: Any, snapshot: Snapshot | None = None) -> s
     )
     params = ", ".join(f"{k}: {_value(v)}" for k, v in rule.params.items()) or "no parameters"
     parts.append(_para(f"Check {rule.check_kind} ({params}): {kind.description}"))
+    if rule.message:
+        parts.append(_para(f"A finding says: {rule.message}"))
+    if rule.review is not None:
+        parts.append(
+            _para(
+                f"A violation becomes a finding to review ({rule.review.severity.label}) when: "
+                f"{rule.review.described}"
+                + "".join(
+                    f"; in {term}: {describe_condition(cond)}"
+                    for term, _, cond in rule.review.in_regions
+                )
+                + f" ({rule.review.reason})"
+            )
+        )
+    if rule.restates:
+        parts.append(_para(f"Restates {', '.join(rule.restates)}: reports show them together."))
     parts.append("  (consentrules rules show, and the kind's reference in the README, say more.)")
     if rule.fixtures:
         parts += ["", f"Examples ({len(rule.fixtures)} fixtures)"]
