@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from consentrules.engine.evaluation import EvalContext
 from consentrules.model import Disclosure
@@ -29,6 +30,17 @@ def no_disclosures(ctx: EvalContext) -> str:
         f"not evaluable: the snapshot ({ctx.snapshot.adapter} format) carries no disclosures "
         "(no privacy policy or notice, nor their dates): add them, e.g. with --disclosures "
         "READER:LOCATION"
+    )
+
+
+def _no_disclosures_finding(rule: Rule, prepared: Any, ctx: EvalContext) -> Finding:
+    return ctx.finding(
+        rule,
+        target_kind="disclosure",
+        target_id=prepared.kinds[0],
+        pointer="",
+        message=no_disclosures(ctx),
+        status=Status.NOT_EVALUABLE,
     )
 
 
@@ -61,14 +73,7 @@ class StatementChecks:
     def _required(self, rule: Rule, prepared: Prepared, ctx: EvalContext) -> Iterator[Finding]:
         kind_text = _kind_text(prepared.kinds)
         if not ctx.snapshot.has_disclosures:
-            yield ctx.finding(
-                rule,
-                target_kind="disclosure",
-                target_id=prepared.kinds[0],
-                pointer="",
-                message=no_disclosures(ctx),
-                status=Status.NOT_EVALUABLE,
-            )
+            yield _no_disclosures_finding(rule, prepared, ctx)
             return
         documents = [d for d in ctx.snapshot.disclosures if d.kind in prepared.kinds]
         if not documents:
@@ -209,14 +214,7 @@ class StatementChecks:
         once for the rule, not once per setting; a setting without purposes is its own gap."""
         wanted = set(prepared.purposes or ())
         if any(s.purposes and (not wanted or wanted & set(s.purposes)) for s in settings):
-            yield ctx.finding(
-                rule,
-                target_kind="disclosure",
-                target_id=prepared.kinds[0],
-                pointer="",
-                message=no_disclosures(ctx),
-                status=Status.NOT_EVALUABLE,
-            )
+            yield _no_disclosures_finding(rule, prepared, ctx)
         if prepared.purposes is None:
             for setting in settings:
                 if not setting.purposes:
