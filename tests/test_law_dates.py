@@ -1,0 +1,101 @@
+"""Issue 29: rules judge no period before their law applied.
+
+docs/law-dates.md is the one table of the dates, each with its primary source. Every bundled
+rule is in it, and states the date the table gives (a rule whose law is far older than any
+practice the tool judges says so there, with no date).
+"""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+from consentrules.testing import evaluate
+
+TABLE = ROOT / "docs" / "law-dates.md"
+
+
+def _table() -> dict[str, tuple[str, str]]:
+    rows = {}
+    for line in TABLE.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and re.fullmatch(r"[A-Z][A-Z0-9-]+", cells[0]):
+            rows[cells[0]] = (cells[1], cells[3])
+    return rows
+
+
+def _bundled():
+    from consentrules.sources.loading import RuleLoader
+    from consentrules.testing import make_config
+
+    config = make_config()
+    return RuleLoader(config.check_kinds, config.regions).load_paths([ROOT / "rules"])
+
+
+def test_every_bundled_rule_states_the_date_its_law_applies_from():
+    table = _table()
+    rules = _bundled()
+    missing = [rule.id for rule in rules if rule.id not in table]
+    assert not missing, f"rules not in docs/law-dates.md: {missing}"
+    for rule in rules:
+        date, source = table[rule.id]
+        stated = rule.in_force_from.text if rule.in_force_from is not None else "-"
+        assert stated == date, (rule.id, stated, date)
+        assert source and (source != "-" or "POLICY" in rule.id), rule.id  # a primary source
+    assert set(table) == {rule.id for rule in rules}, "the table names rules that do not exist"
+
+
+def test_a_rule_does_not_judge_a_period_before_its_law():
+    """The revised FADP applies from 2023-09-01: a setting on by default in Switzerland in 2022
+    was not a breach of it; from that date on it is."""
+    rule = {
+        "id": "CH",
+        "in_force_from": "2023-09-01",
+        "selector": {"purposes": ["data_licensing"]},
+        "check": {"kind": "opt_in_default", "regions": ["CH"]},
+    }
+    setting = {
+        "id": "lic",
+        "purposes": ["data_licensing"],
+        "default": True,
+        "activated_at": "2021-01-01",
+        "regions": {"include": ["CH"]},
+    }
+    assert evaluate(rule, {"settings": [setting]}, as_of="2022-06-01") == []
+    (later,) = evaluate(rule, {"settings": [setting]}, as_of="2024-06-01")
+    assert "since 2023-09-01" in later.message and "the setting began 2021-01-01" in later.message
+
+
+def _settledness() -> dict[str, tuple[str, str]]:
+    """docs/rules.md's table: rule -> (severity as written, how settled)."""
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = text.split("| rule | severity | regions | rests on | how settled |", 1)[1]
+    rows = {}
+    for line in section.splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        rows[cells[0]] = (cells[1], cells[4])
+    return rows
+
+
+def test_a_disputed_or_our_reading_rule_is_at_most_medium():
+    """The settledness policy (docs/rules.md): a rule that rests on our reading of a text, or
+    on a point authorities or courts dispute, is medium at most; and the table says what the
+    rule file says."""
+    from consentrules.model import Severity
+
+    table = _settledness()
+    rules = {rule.id: rule for rule in _bundled()}
+    assert set(table) == set(rules)
+    unsettled = []
+    for rule_id, (severity, settled) in table.items():
+        rule = rules[rule_id]
+        assert severity.split()[0] == rule.severity.label, (rule_id, severity)
+        leading = settled.split(";")[0]
+        if "disputed" in leading or "our reading" in leading:
+            unsettled.append(rule_id)
+            assert rule.severity <= Severity.MEDIUM, (rule_id, rule.severity.label, settled)
+    assert {"SCA-DIVULGE-CONTENTS", "CIPA-ALL-PARTY-CONSENT", "COPPA-AI-TRAINING-CONSENT"} <= set(
+        unsettled
+    )
