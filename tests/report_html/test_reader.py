@@ -284,3 +284,23 @@ def test_every_example_puts_rows_and_marks_where_law_and_setting_meet(browser, t
         assert misplaced == []
     finally:
         page.close()
+
+
+def test_a_notice_weeks_before_the_start_is_drawn_on_the_axis(browser, tmp_path):
+    """The legitimate-interest example's notices came six weeks before the start (and the
+    policy's previous version four months before): the reader sees them on the timeline,
+    before the bars begin, not gathered at the edge."""
+    example = ROOT / "examples/legitimate-interest-2025/snapshot.yaml"
+    report = tmp_path / "report.html"
+    run("check", str(example), "-o", f"html={report}")
+    page, _ = _open(browser, report)
+    try:
+        numbers = page.eval_on_selector_all(
+            "figure.timeline svg g.mark", "marks => marks.map(g => g.dataset.numbers)"
+        )
+        assert "2, 3" in numbers  # the policy update and the email, both 2025-04-14
+        assert "1" in numbers and not [n for n in numbers if "earlier" in n]
+        text = page.inner_text("main")
+        assert "1 setting," in text and "1 settings" not in text
+    finally:
+        page.close()

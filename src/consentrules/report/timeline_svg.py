@@ -75,6 +75,15 @@ def picture(
     # at the left edge (their dates are in the list under the picture).
     lead_in = max(30, (end - activated).days // 6)
     start = activated - dt.timedelta(days=lead_in)
+    # A disclosure within a year before the activation is drawn, not gathered at the edge:
+    # whether people were told before the start is what a reader looks for.
+    near = [
+        day
+        for day in (_day(mark.day) for mark in timeline.marks)
+        if activated - dt.timedelta(days=365) <= day < start
+    ]
+    if near:
+        start = min(near) - dt.timedelta(days=7)
     span = max((end - start).days, 1)
     right = WIDTH - 10
 
@@ -197,7 +206,7 @@ def _marks(timeline: Timeline, start: dt.date, end: dt.date, x: Any) -> list[dic
         line = next((i for i, end_ in enumerate(ends) if left >= end_ + 3), len(ends) - 1)
         ends[line] = left + width
         mark["line"] = line
-        mark["y"] = 11 + 11 * line
+        mark["y"] = 11 + 13 * line
     return out
 
 
