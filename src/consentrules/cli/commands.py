@@ -32,6 +32,7 @@ from consentrules.cli.outputs import limited
 from consentrules.cli.outputs import plan_outputs
 from consentrules.cli.outputs import quiet_line
 from consentrules.cli.outputs import write_outputs
+from consentrules.cli.selection import check_restates
 from consentrules.cli.selection import load_rules
 from consentrules.model import Report
 from consentrules.model import Rule
@@ -373,8 +374,9 @@ def cmd_rules_validate(config: Config, options: dict[str, Any]) -> int:
     setup(config, options)
     paths = [Path(p) for p in options["paths"]]
     rules = load_rules(config, paths, select=False)
-    files = len({rule.path for rule in rules})
-    sys.stdout.write(f"ok: {plural(len(rules), 'rule')} in {plural(files, 'file')} are valid\n")
+    check_restates(config, rules)
+    files, verb = len({rule.path for rule in rules}), "is" if len(rules) == 1 else "are"
+    sys.stdout.write(f"ok: {plural(len(rules), 'rule')} in {plural(files, 'file')} {verb} valid\n")
     return ExitCode.OK
 
 

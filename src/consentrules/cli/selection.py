@@ -152,3 +152,32 @@ def _named(rule: Rule, options: Mapping[str, Any], wanted_ids: list[str]) -> boo
         or any(fnmatch.fnmatchcase(rule.id, w) for w in wanted_ids)
         or bool(set(options.get("tag") or ()) & set(rule.tags))
     )
+
+
+def check_restates(config: Config, rules: list[Any]) -> None:
+    """A rule's ``restates`` must name a rule that exists (among the files validated or the
+    bundled rules): a typo would leave two findings of one problem apart, silently."""
+    import difflib
+
+    from consentrules.model.errors import InputError
+    from consentrules.model.errors import Problem
+    from consentrules.sources.bundled import bundled_rules_path
+
+    known = {rule.id for rule in rules}
+    known |= {rule.id for rule in load_rules(config, [bundled_rules_path()], select=False)}
+    problems = []
+    for rule in rules:
+        for other in rule.restates:
+            if other not in known:
+                close = difflib.get_close_matches(other, sorted(known), n=1)
+                problems.append(
+                    Problem(
+                        rule.path,
+                        f"rule {rule.id} restates {other!r}, which is no rule here or bundled",
+                        line=rule.line,
+                        hint=f"did you mean {close[0]!r}?" if close else "name an existing rule id",
+                        rule_id=rule.id,
+                    )
+                )
+    if problems:
+        raise InputError(problems)
