@@ -61,7 +61,7 @@ def notice_facts(
     certainly_before = possibly_before = True
     for purpose in wanted:
         items, undated = table.get(purpose, ((), 0))
-        told = _covered_at(items, 0, possible_need)
+        told = _covered_at(items, possible_need)
         if told is None:
             never_told = True
         elif latest is None or told[0] > latest[0]:
@@ -69,13 +69,13 @@ def notice_facts(
         if start is None:
             continue
         # Certainly before: the versions certainly published by the start reach everyone.
-        if _covered_at([i for i in items if i[1] <= start.first], 0, certain_need) is None:
+        if _covered_at([i for i in items if i[1] <= start.first], certain_need) is None:
             certainly_before = False
         # Possibly before: those possibly published by then, with the undated ones.
         maybe = [i for i in items if i[0] <= start.last]
         if undated:
             maybe.insert(0, (None, None, undated, None))
-        if _covered_at(maybe, 0, possible_need) is None:
+        if _covered_at(maybe, possible_need) is None:
             possibly_before = False
     first_at = None if never_told or latest is None else latest[1]
     if start is None:
@@ -120,10 +120,11 @@ def _by_purpose(disclosures: Any, registry: Any) -> dict[str, tuple[tuple[Any, .
 
 
 def _covered_at(
-    items: Iterable[tuple[Any, Any, int, Any]], reach: int, need: int | None
+    items: Iterable[tuple[Any, Any, int, Any]], need: int | None
 ) -> tuple[Any, Any, int, Any] | None:
-    """The item (in the given order) at which the accumulated reach first covers ``need``
-    (None: regions unknown, any reach might do), starting from ``reach``; None if never."""
+    """The item (in the given order) at which the versions' accumulated reach first covers
+    ``need`` (None: regions unknown, any reach might do); None if never."""
+    reach = 0
     for item in items:
         reach |= item[2]
         if (reach != 0) if need is None else (need & ~reach == 0):

@@ -30,7 +30,7 @@ class GuardedStream:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            raise self._failed(exc) from None
+            raise output_failed(self._name, exc) from None
 
     def flush(self) -> None:
         try:
@@ -38,10 +38,7 @@ class GuardedStream:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            raise self._failed(exc) from None
-
-    def _failed(self, exc: OSError) -> OutputError:
-        return output_failed(self._name, exc)
+            raise output_failed(self._name, exc) from None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

@@ -169,7 +169,6 @@ class DisclosureTiming(StatementChecks):
             regional = len(everyone) < len(versions)
             # Per list of purposes: the last day by which all were certainly disclosed.
             latest: dict[tuple[str, ...], Any] = {}
-            quick = True  # (a snapshot without disclosures is judged above)
             margin = _days_delta(prepared.min_days or 0)
             for setting in settings:
                 firsts = base
@@ -177,7 +176,7 @@ class DisclosureTiming(StatementChecks):
                     reach = addressed(versions, setting, ctx)
                     if len(reach) > len(everyone):
                         firsts = self._first_disclosures(reach)
-                if quick and firsts is base and setting.activated_at is not None:
+                if firsts is base and setting.activated_at is not None:
                     worst = latest.get(setting.purposes, _UNSEEN)
                     if worst is _UNSEEN:
                         worst = latest[setting.purposes] = _last_first(prepared, setting, firsts)
