@@ -349,3 +349,13 @@ def test_a_disputed_finding_on_a_disclosure_names_the_categories(tmp_path):
     (finding,) = evaluate(rule, snapshot)
     assert finding.target_kind == "disclosure"
     assert finding.evidence["disputed_categories"] == ["private_messages"]
+
+
+def test_a_default_for_a_region_where_the_setting_does_not_run_selects_nothing(
+    consentrules_run, tmp_path
+):
+    """Found by the property test: "on by default" in Japan, for a setting offered only in the
+    EEA and off by default there, made rules about default-on settings judge it."""
+    setting = _train(default=False, region_defaults={"JP": True}, regions={"include": ["EEA"]})
+    findings = _check(consentrules_run, tmp_path, {"settings": [setting]})
+    assert not [f for f in findings if f["rule_id"].startswith("AI-LI-")], findings

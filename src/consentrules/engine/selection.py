@@ -11,6 +11,7 @@ from typing import Any
 
 from consentrules.engine.evaluation import EvalContext
 from consentrules.engine.evaluation import applicable_mask
+from consentrules.engine.evaluation import default_on_masks
 from consentrules.engine.evaluation import ever_on_by_default
 from consentrules.engine.evaluation import spans
 from consentrules.model import Selector
@@ -37,7 +38,7 @@ def selects(selector: Selector, setting: Setting, ctx: EvalContext) -> bool:
         basis in selector.legal_basis for _, basis in setting.legal_basis
     ):
         return False
-    if selector.default is not None and ever_on_by_default(setting) != selector.default:
+    if selector.default is not None and _on_by_default(setting, ctx) != selector.default:
         return False
     if selector.regions is not None:
         wanted = ctx.regions.mask_all(selector.regions)
@@ -137,3 +138,20 @@ class SettingIndex:
 
 def _any_in(wanted: tuple[str, ...], have: tuple[str, ...]) -> bool:
     return any(value in have for value in wanted)
+
+
+def _on_by_default(setting: Setting, ctx: EvalContext) -> bool:
+    """Whether users were enrolled by default, or may have been, where the setting applied at
+    some time up to the evaluation date: a default for a region where it does not run is no
+    such fact (an unknown default, or unknown regions, count as on, so that rules about
+    default-on practices still see the setting and can say what they cannot tell)."""
+    if not ever_on_by_default(setting):
+        return False
+    for span in spans(setting, ctx.as_of, "ever"):
+        applies = ctx.applicable_mask(span.state)
+        if applies is None:
+            return True
+        on, unknown = default_on_masks(span.state, ctx.regions, applies)
+        if on or unknown:
+            return True
+    return False
