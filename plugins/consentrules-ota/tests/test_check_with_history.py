@@ -31,8 +31,9 @@ def _check(tmp_path, activated, source=DATASET, *extra):
 
 def test_training_started_before_any_version_said_so_is_late_with_the_evidence(tmp_path):
     # Pinterest's first version stating AI training was recorded on 2023-08-02; the version
-    # recorded before it (2023-02-15) did not state it, so it was published after that.
-    result = _check(tmp_path, "2023-01-01")
+    # recorded before it (2023-02-15) did not state it, so it was published after that (the
+    # strict reading: the recording window alone).
+    result = _check(tmp_path, "2023-01-01", DATASET, "--ota-dating", "strict")
     assert result.exit_code == 1, result.stderr
     (late,) = result.findings
     assert late["status"] == "violation"
@@ -46,10 +47,21 @@ def test_training_started_before_any_version_said_so_is_late_with_the_evidence(t
 
 
 def test_training_started_inside_the_window_cannot_be_told(tmp_path):
-    # Started 2023-06-01: the version may have been published before or after that day.
-    result = _check(tmp_path, "2023-06-01")
+    # Started 2023-06-01: by the recording window alone, the version may have been published
+    # before or after that day.
+    result = _check(tmp_path, "2023-06-01", DATASET, "--ota-dating", "strict")
     (unsure,) = result.findings
     assert unsure["status"] == "not_evaluable" and "depends on the day" in unsure["message"]
+
+
+def test_the_schedule_and_the_stated_date_settle_what_the_window_leaves_open(tmp_path):
+    # The collection's runs (00:30 and 18:30 UTC) put the check before the 2023-08-02 00:33
+    # recording six hours earlier, and the text states "Effective Date August 1, 2023".
+    result = _check(tmp_path, "2023-06-01")
+    (late,) = result.findings
+    assert late["status"] == "violation"
+    assert "on 2023-08-01, 61 days later" in late["message"]
+    assert "'Effective Date August 1, 2023'" in late["message"]
 
 
 def test_training_started_after_the_recording_is_in_time(tmp_path):
@@ -104,7 +116,9 @@ def test_a_stated_last_updated_date_in_the_window_is_the_publication_day():
     by_time = {v["recorded_at"]: v for v in data["documents"][0]["versions"]}
     november = by_time["2022-11-15T18:33:25Z"]
     assert november["published_at"]["text"] == "2022-11-15"
-    assert {"kind": "effective", "date": "2022-12-15"} in november["stated_dates"]
+    assert {"kind": "effective", "date": "2022-12-15"} in [
+        {"kind": d["kind"], "date": d["date"]} for d in november["stated_dates"]
+    ]
     assert november["effective_at"]["first"] == "2022-12-15"
     # the next recording states the same dates, but its text appeared after 2022-11-15
     december = by_time["2022-12-15T18:33:34Z"]

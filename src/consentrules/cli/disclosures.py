@@ -39,12 +39,18 @@ def _tokens(version: DisclosureVersion) -> dict[str, Claim | None]:
 def _changes(
     versions: tuple[DisclosureVersion, ...],
 ) -> list[tuple[DisclosureVersion, list[str], list[str]]]:
-    out = []
+    """Per version, what it adds and drops against the last version the service changed: a
+    capture that is not a change by the service (failed, another document, a flip back) adds
+    and drops nothing, and one the archive re-read drops nothing but sets what follows."""
+    out: list[tuple[DisclosureVersion, list[str], list[str]]] = []
     before: set[str] = set()
     for version in versions:
+        if version.capture in ("failed", "other_document", "alternate", "repeat"):
+            out.append((version, [], []))
+            continue
         now = set(_tokens(version))
-        added = sorted(now - before)
-        out.append((version, added, sorted(before - now)))
+        dropped = [] if version.capture == "reread" else sorted(before - now)
+        out.append((version, sorted(now - before), dropped))
         before = now
     return out
 
@@ -62,7 +68,9 @@ def _version_json(document: Disclosure, version: DisclosureVersion) -> dict[str,
     facts["purposes"] = list(version.purposes)
     facts["statements"] = sorted(version.all_statements)
     facts["claims"] = [
-        {"token": c.token, "excerpt": c.excerpt, "heading": c.heading} for c in version.claims
+        {"token": c.token, "excerpt": c.excerpt, "heading": c.heading}
+        | ({"recipient": c.recipient} if c.recipient else {})
+        for c in version.claims
     ]
     return facts
 
@@ -86,8 +94,13 @@ def cmd_scan(config: Config, options: dict[str, Any]) -> int:
     for document in documents:
         lines.append(f"{document.title} ({document.kind}): {len(document.versions)} versions")
         for version, added, dropped in _changes(document.versions):
+            if not version.usable:
+                what = "FAILED CAPTURE" if version.capture == "failed" else "ANOTHER DOCUMENT"
+                lines.append(f"  {version.recorded_at or version.version}  {what}")
+                lines.append(f"      {version.capture_note}")
+                continue
             published = version.published_at.text if version.published_at else "unknown"
-            stated = ", ".join(f"{kind} {day}" for kind, day in version.stated_dates)
+            stated = ", ".join(f"{kind} {day}" for kind, day, _ in version.stated_dates)
             tokens = _tokens(version)
             line = f"  {version.recorded_at or version.version}  published {published}"
             line += f" ({'states ' + stated if stated else 'no date stated'})"
@@ -97,6 +110,8 @@ def cmd_scan(config: Config, options: dict[str, Any]) -> int:
             if dropped:
                 line += f"  DROPPED: {', '.join(dropped)}"
             lines.append(line)
+            if version.capture:
+                lines.append(f"      ({version.capture_note})")
             for token in added:
                 lines.append(f"      + {_claim_text(token, tokens[token])}")
             previous = _previous(document.versions, version)

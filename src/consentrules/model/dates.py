@@ -48,9 +48,11 @@ class PartialDate:
         return self.text
 
     def describe_range(self) -> str:
-        if self.precise:
+        """The date as written, with the days it allows where the text does not show them."""
+        span = f"{self.first.isoformat()}..{self.last.isoformat()}"
+        if self.precise or span in self.text:
             return self.text
-        return f"{self.text} ({self.first.isoformat()}..{self.last.isoformat()})"
+        return f"{self.text} ({span})"
 
     def shift(self, days: int) -> PartialDate:
         """The same range moved by ``days`` (negative: earlier)."""

@@ -22,7 +22,10 @@ def date_facts(day: PartialDate | None) -> dict[str, str] | None:
 
 
 def version_facts(
-    document: Disclosure, version: DisclosureVersion, token: str | None = None
+    document: Disclosure,
+    version: DisclosureVersion,
+    token: str | None = None,
+    recipient: str | None = None,
 ) -> dict[str, Any]:
     """What a finding resting on ``version`` of ``document`` should show; with ``token``, the
     sentence (and its section) that states it, where a claim matcher found one."""
@@ -44,12 +47,24 @@ def version_facts(
     if version.recorded_at:
         facts["recorded_at"] = version.recorded_at
     if version.stated_dates:
-        facts["stated_dates"] = [{"kind": k, "date": d} for k, d in version.stated_dates]
-    claim = version.claim_for(token) if token else None
+        facts["stated_dates"] = [
+            {"kind": k, "date": d, **({"text": t} if t else {})} for k, d, t in version.stated_dates
+        ]
+    if version.dated_by:
+        facts["dated_by"] = version.dated_by
+    if version.capture:
+        facts["capture"] = {"kind": version.capture, "note": version.capture_note}
+    claim = None
+    if token and recipient:
+        claim = version.claim_for(token, recipient)
+    if claim is None and token:
+        claim = version.claim_for(token)  # the first, as the matcher ranks its claims
     if claim is not None:
         facts["excerpt"] = claim.excerpt
         if claim.heading:
             facts["heading"] = claim.heading
+        if claim.recipient:
+            facts["recipient"] = claim.recipient
     elif version.excerpts:
         facts["excerpt"] = version.excerpts[0]
     return facts

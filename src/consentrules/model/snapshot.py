@@ -148,6 +148,10 @@ class Claim:
     token: str
     excerpt: str
     heading: str = ""
+    #: Who carries the practice out, where the sentence says: ``first_party`` ("we train our
+    #: models"), ``third_parties`` ("partners train their models"), ``affiliates``; "" when
+    #: it does not say.
+    recipient: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,15 +176,63 @@ class DisclosureVersion:
     #: When an archive recorded this version (ISO 8601, UTC): the text was published at or
     #: before this time, not necessarily on it.
     recorded_at: str | None = None
-    #: The dates the text states for itself ("effective", "last updated"), as written.
-    stated_dates: tuple[tuple[str, str], ...] = ()
+    #: The dates the text states for itself: (``effective`` or ``updated``, YYYY-MM-DD, the
+    #: sentence it came from or "").
+    stated_dates: tuple[tuple[str, str, str], ...] = ()
     #: What the text says and where (derived versions: the evidence for ``purposes`` and
     #: ``statements``).
     claims: tuple[Claim, ...] = ()
+    #: How ``published_at`` was arrived at, for people ("first recorded ... by a collection
+    #: checking every 6 h; the text states ...").
+    dated_by: str = ""
+    #: A capture that is not the service's text as it changed: ``failed`` (lost its text),
+    #: ``other_document`` (the address served another document), ``reread`` (the archive read
+    #: the page differently), ``alternate`` (a flip back to a text shown before), ``repeat``
+    #: (the text before a failed capture, back); None for a change by the service.
+    capture: str | None = None
+    capture_note: str = ""
+    #: (purpose, recipient) pairs: purposes the version says are carried out by or shared with
+    #: ``third_parties`` or ``affiliates``. None: the version does not say who (every recipient
+    #: counts, as for a hand-written snapshot).
+    purpose_recipients: tuple[tuple[str, str], ...] | None = None
 
-    def claim_for(self, token: str) -> Claim | None:
-        """The first claim of ``token`` in this version, if a matcher found one."""
-        return next((claim for claim in self.claims if claim.token == token), None)
+    def claim_for(self, token: str, recipient: str | None = None) -> Claim | None:
+        """The first claim of ``token`` in this version (of ``recipient``, where given), if a
+        matcher found one."""
+        return next(
+            (
+                claim
+                for claim in self.claims
+                if claim.token == token and (recipient is None or claim.recipient == recipient)
+            ),
+            None,
+        )
+
+    @property
+    def usable(self) -> bool:
+        """Whether the version shows the document's text (a failed capture, or another document
+        at the address, does not)."""
+        return self.capture not in ("failed", "other_document")
+
+    @property
+    def changed_by_service(self) -> bool:
+        """Whether a statement this version lacks was dropped by the service (not by a failed
+        capture, another document, a different reading or a flip back)."""
+        return self.capture is None
+
+    def discloses(self, purpose: str, recipients: frozenset[str] = frozenset()) -> bool:
+        """Whether the version states ``purpose`` for a setting whose data goes to
+        ``recipients``: a setting sharing with third parties (or affiliates) needs a statement
+        of that, where the version says who carries its purposes out."""
+        if purpose not in self.purposes:
+            return False
+        needed = recipients & {"third_parties", "affiliates"}
+        if not needed or self.purpose_recipients is None:
+            return True
+        said = {r for p, r in self.purpose_recipients if p == purpose}
+        if "third_parties" in needed:
+            return "third_parties" in said
+        return bool(said & {"third_parties", "affiliates"})
 
     @property
     def all_statements(self) -> frozenset[str]:

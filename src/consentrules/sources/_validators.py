@@ -307,6 +307,11 @@ def _snapshot_validate____defs_version(data, custom_formats={}, name_prefix=None
                             data__stateddates_item__date = data__stateddates_item["date"]
                             if not isinstance(data__stateddates_item__date, (str)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}].date".format(**locals()) + " must be string", value=data__stateddates_item__date, name="" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}].date".format(**locals()) + "", rule='type')
+                        if "text" in data__stateddates_item_keys:
+                            data__stateddates_item_keys.remove("text")
+                            data__stateddates_item__text = data__stateddates_item["text"]
+                            if not isinstance(data__stateddates_item__text, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}].text".format(**locals()) + " must be string", value=data__stateddates_item__text, name="" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}].text".format(**locals()) + "", rule='type')
                         if data__stateddates_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}]".format(**locals()) + " must not contain "+str(data__stateddates_item_keys)+" properties", value=data__stateddates_item, name="" + (name_prefix or "data") + ".stated_dates[{data__stateddates_x}]".format(**locals()) + "", rule='additionalProperties')
         if "claims" in data_keys:
@@ -341,8 +346,60 @@ def _snapshot_validate____defs_version(data, custom_formats={}, name_prefix=None
                             data__claims_item__heading = data__claims_item["heading"]
                             if not isinstance(data__claims_item__heading, (str)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".claims[{data__claims_x}].heading".format(**locals()) + " must be string", value=data__claims_item__heading, name="" + (name_prefix or "data") + ".claims[{data__claims_x}].heading".format(**locals()) + "", rule='type')
+                        if "recipient" in data__claims_item_keys:
+                            data__claims_item_keys.remove("recipient")
+                            data__claims_item__recipient = data__claims_item["recipient"]
+                            if not (isinstance(data__claims_item__recipient, str) and data__claims_item__recipient == 'first_party' or isinstance(data__claims_item__recipient, str) and data__claims_item__recipient == 'third_parties' or isinstance(data__claims_item__recipient, str) and data__claims_item__recipient == 'affiliates'):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".claims[{data__claims_x}].recipient".format(**locals()) + " must be one of ['first_party', 'third_parties', 'affiliates']", value=data__claims_item__recipient, name="" + (name_prefix or "data") + ".claims[{data__claims_x}].recipient".format(**locals()) + "", rule='enum')
                         if data__claims_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".claims[{data__claims_x}]".format(**locals()) + " must not contain "+str(data__claims_item_keys)+" properties", value=data__claims_item, name="" + (name_prefix or "data") + ".claims[{data__claims_x}]".format(**locals()) + "", rule='additionalProperties')
+        if "dated_by" in data_keys:
+            data_keys.remove("dated_by")
+            data__datedby = data["dated_by"]
+            if not isinstance(data__datedby, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".dated_by must be string", value=data__datedby, name="" + (name_prefix or "data") + ".dated_by", rule='type')
+        if "capture" in data_keys:
+            data_keys.remove("capture")
+            data__capture = data["capture"]
+            if not isinstance(data__capture, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".capture must be object", value=data__capture, name="" + (name_prefix or "data") + ".capture", rule='type')
+            data__capture_is_dict = isinstance(data__capture, dict)
+            if data__capture_is_dict:
+                data__capture__missing_keys = set(['kind']) - data__capture.keys()
+                if data__capture__missing_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".capture must contain " + (str(sorted(data__capture__missing_keys)) + " properties"), value=data__capture, name="" + (name_prefix or "data") + ".capture", rule='required')
+                data__capture_keys = set(data__capture.keys())
+                if "kind" in data__capture_keys:
+                    data__capture_keys.remove("kind")
+                    data__capture__kind = data__capture["kind"]
+                    if not (isinstance(data__capture__kind, str) and data__capture__kind == 'failed' or isinstance(data__capture__kind, str) and data__capture__kind == 'other_document' or isinstance(data__capture__kind, str) and data__capture__kind == 'reread' or isinstance(data__capture__kind, str) and data__capture__kind == 'alternate' or isinstance(data__capture__kind, str) and data__capture__kind == 'repeat'):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".capture.kind must be one of ['failed', 'other_document', 'reread', 'alternate', 'repeat']", value=data__capture__kind, name="" + (name_prefix or "data") + ".capture.kind", rule='enum')
+                if "note" in data__capture_keys:
+                    data__capture_keys.remove("note")
+                    data__capture__note = data__capture["note"]
+                    if not isinstance(data__capture__note, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".capture.note must be string", value=data__capture__note, name="" + (name_prefix or "data") + ".capture.note", rule='type')
+                if data__capture_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".capture must not contain "+str(data__capture_keys)+" properties", value=data__capture, name="" + (name_prefix or "data") + ".capture", rule='additionalProperties')
+        if "recipients" in data_keys:
+            data_keys.remove("recipients")
+            data__recipients = data["recipients"]
+            if not isinstance(data__recipients, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".recipients must be object", value=data__recipients, name="" + (name_prefix or "data") + ".recipients", rule='type')
+            data__recipients_is_dict = isinstance(data__recipients, dict)
+            if data__recipients_is_dict:
+                data__recipients_keys = set(data__recipients.keys())
+                for data__recipients_key in data__recipients_keys:
+                    if data__recipients_key not in []:
+                        data__recipients_value = data__recipients.get(data__recipients_key)
+                        if not isinstance(data__recipients_value, (list, tuple)):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".recipients.{data__recipients_key}".format(**locals()) + " must be array", value=data__recipients_value, name="" + (name_prefix or "data") + ".recipients.{data__recipients_key}".format(**locals()) + "", rule='type')
+                        data__recipients_value_is_list = isinstance(data__recipients_value, (list, tuple))
+                        if data__recipients_value_is_list:
+                            data__recipients_value_len = len(data__recipients_value)
+                            for data__recipients_value_x, data__recipients_value_item in enumerate(data__recipients_value):
+                                if not (isinstance(data__recipients_value_item, str) and data__recipients_value_item == 'third_parties' or isinstance(data__recipients_value_item, str) and data__recipients_value_item == 'affiliates'):
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".recipients.{data__recipients_key}[{data__recipients_value_x}]".format(**locals()) + " must be one of ['third_parties', 'affiliates']", value=data__recipients_value_item, name="" + (name_prefix or "data") + ".recipients.{data__recipients_key}[{data__recipients_value_x}]".format(**locals()) + "", rule='enum')
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
     return data
@@ -2486,7 +2543,7 @@ def _review_condition_validate____defs_conditions(data, custom_formats={}, name_
 validate_review_condition = _review_condition_validate
 
 VALIDATORS = {
-    '0433c3c98cce424cf1a7a693': validate_snapshot,  # snapshot
+    '451658c0599e55ccec0791e9': validate_snapshot,  # snapshot
     '6c0fd21ecfc33db50db9d31f': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config

@@ -115,16 +115,28 @@ def version_data(version: DisclosureVersion) -> dict[str, Any]:
         if getattr(version, name):
             out[name] = getattr(version, name)
     if version.stated_dates:
-        out["stated_dates"] = [{"kind": k, "date": d} for k, d in version.stated_dates]
+        out["stated_dates"] = [
+            {"kind": k, "date": d, **({"text": t} if t else {})} for k, d, t in version.stated_dates
+        ]
     if version.claims:
         out["claims"] = [
             {
                 "token": c.token,
                 "excerpt": c.excerpt,
                 **({"heading": c.heading} if c.heading else {}),
+                **({"recipient": c.recipient} if c.recipient else {}),
             }
             for c in version.claims
         ]
+    if version.dated_by:
+        out["dated_by"] = version.dated_by
+    if version.capture:
+        out["capture"] = {"kind": version.capture, "note": version.capture_note}
+    if version.purpose_recipients is not None:
+        recipients: dict[str, list[str]] = {}
+        for purpose, recipient in version.purpose_recipients:
+            recipients.setdefault(purpose, []).append(recipient)
+        out["recipients"] = recipients
     return out
 
 

@@ -238,11 +238,29 @@ class _Builder:
                     sha256=version.get("sha256"),
                     recorded_at=version.get("recorded_at"),
                     stated_dates=tuple(
-                        (item["kind"], item["date"]) for item in version.get("stated_dates") or ()
+                        (item["kind"], item["date"], item.get("text", ""))
+                        for item in version.get("stated_dates") or ()
                     ),
                     claims=tuple(
-                        Claim(item["token"], item["excerpt"], item.get("heading", ""))
+                        Claim(
+                            item["token"],
+                            item["excerpt"],
+                            item.get("heading", ""),
+                            item.get("recipient", ""),
+                        )
                         for item in version.get("claims") or ()
+                    ),
+                    dated_by=version.get("dated_by", ""),
+                    capture=(version.get("capture") or {}).get("kind"),
+                    capture_note=(version.get("capture") or {}).get("note", ""),
+                    purpose_recipients=(
+                        None
+                        if version.get("recipients") is None
+                        else tuple(
+                            (purpose, recipient)
+                            for purpose, names in version["recipients"].items()
+                            for recipient in names
+                        )
                     ),
                 )
             )

@@ -15,48 +15,22 @@ dates a text states for itself, and gives the result to consentrules as a disclo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from consentrules import hookimpl
+from consentrules_ota.captures import Capture
+from consentrules_ota.captures import classify
 from consentrules_ota.claims import Claim
 from consentrules_ota.claims import Matcher
+from consentrules_ota.dating import StatedDate
+from consentrules_ota.dating import stated_dates
 from consentrules_ota.layouts import RecordedVersion
 
+__all__ = ["Capture", "ScannedVersion", "StatedDate", "changes", "scan", "stated_dates"]
+
 __version__ = "0.1.0"
-
-_MONTHS = {
-    name: index
-    for index, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_LABEL = r"(effective(?: date)?(?: as of| on| from)?|last (?:updated|modified|revised)(?: on)?|updated(?: on)?)"
-_DATE = r"((?:[A-Za-z]+\.? \d{1,2},? \d{4})|(?:\d{1,2} [A-Za-z]+\.? \d{4})|(?:\d{4}-\d{2}-\d{2}))"
-_STATED = re.compile(_LABEL + r"\s*[:\-\u2013]?\s*\**\s*" + _DATE, re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class StatedDate:
-    kind: str  # "effective" or "updated"
-    date: str  # YYYY-MM-DD
-    text: str  # as written
 
 
 @dataclass(frozen=True)
@@ -64,56 +38,43 @@ class ScannedVersion:
     version: RecordedVersion
     stated: tuple[StatedDate, ...]
     claims: tuple[Claim, ...]
+    capture: Capture = field(default_factory=lambda: Capture(None))
 
     @property
     def purposes(self) -> list[str]:
         return sorted({claim.purpose for claim in self.claims})
 
 
-def stated_dates(text: str) -> tuple[StatedDate, ...]:
-    """The "effective" and "last updated" dates a text states for itself (first 40 lines)."""
-    head = "\n".join(text.splitlines()[:40])
-    found = []
-    for match in _STATED.finditer(head):
-        day = _parse(match.group(2))
-        if day is not None:
-            kind = "effective" if match.group(1).lower().startswith("effective") else "updated"
-            found.append(StatedDate(kind, day, match.group(0).strip("* ")))
-    return tuple(found)
-
-
-def _parse(text: str) -> str | None:
-    import datetime as dt
-
-    text = text.replace(",", " ").replace(".", " ")
-    parts = text.split()
-    try:
-        if len(parts) == 1:
-            return dt.date.fromisoformat(parts[0]).isoformat()
-        if parts[0].isdigit():
-            day, month, year = int(parts[0]), _MONTHS[parts[1].lower()], int(parts[2])
+def scan(
+    versions: list[RecordedVersion], matcher: Matcher, document: str = "Privacy Policy"
+) -> list[ScannedVersion]:
+    """Each version with the dates it states, the purposes it claims and what its capture is
+    (a failed capture or another document at the address claims nothing)."""
+    out = []
+    for version, capture in zip(versions, classify(versions, document), strict=True):
+        if capture.usable:
+            claims = tuple(matcher.claims(version.text))
+            out.append(ScannedVersion(version, stated_dates(version.text), claims, capture))
         else:
-            month, day, year = _MONTHS[parts[0].lower()], int(parts[1]), int(parts[2])
-        return dt.date(year, month, day).isoformat()
-    except (KeyError, ValueError, IndexError):
-        return None
-
-
-def scan(versions: list[RecordedVersion], matcher: Matcher) -> list[ScannedVersion]:
-    """Each version with the dates it states and the purposes it claims."""
-    return [
-        ScannedVersion(version, stated_dates(version.text), tuple(matcher.claims(version.text)))
-        for version in versions
-    ]
+            out.append(ScannedVersion(version, (), (), capture))
+    return out
 
 
 def changes(scanned: list[ScannedVersion]) -> list[tuple[list[str], list[str]]]:
-    """Per version: the purposes it claims first (added) and those it no longer claims."""
-    out = []
+    """Per version: the purposes it claims first (added) and those it no longer claims. Only a
+    change by the service drops a purpose; a capture that is not one (failed, another document,
+    a different reading, a flip back) adds or drops nothing, and the reading it brings is the
+    new baseline where the archive re-read the page."""
+    out: list[tuple[list[str], list[str]]] = []
     before: set[str] = set()
     for item in scanned:
         now = set(item.purposes)
-        out.append((sorted(now - before), sorted(before - now)))
+        if item.capture.kind in ("failed", "other_document", "alternate", "repeat"):
+            out.append(([], []))
+            continue
+        added = sorted(now - before)
+        dropped = [] if item.capture.kind == "reread" else sorted(before - now)
+        out.append((added, dropped))
         before = now
     return out
 
@@ -121,18 +82,19 @@ def changes(scanned: list[ScannedVersion]) -> list[tuple[list[str], list[str]]]:
 def as_json(scanned: list[ScannedVersion]) -> list[dict[str, Any]]:
     out = []
     for item, (added, dropped) in zip(scanned, changes(scanned), strict=True):
-        out.append(
-            {
-                "recorded_at": item.version.recorded_at.isoformat().replace("+00:00", "Z"),
-                "source": item.version.source,
-                "sha256": item.version.sha256,
-                "stated_dates": [vars(d) for d in item.stated],
-                "purposes": item.purposes,
-                "added": added,
-                "dropped": dropped,
-                "claims": [vars(c) for c in item.claims],
-            }
-        )
+        entry: dict[str, Any] = {
+            "recorded_at": item.version.recorded_at.isoformat().replace("+00:00", "Z"),
+            "source": item.version.source,
+            "sha256": item.version.sha256,
+            "stated_dates": [vars(d) for d in item.stated],
+            "purposes": item.purposes,
+            "added": added,
+            "dropped": dropped,
+            "claims": [vars(c) for c in item.claims],
+        }
+        if item.capture.kind:
+            entry["capture"] = {"kind": item.capture.kind, "note": item.capture.note}
+        out.append(entry)
     return out
 
 
@@ -143,6 +105,25 @@ def consentrules_addoption(parser: Any) -> None:
         "--ota-patterns",
         metavar="FILE",
         help="the phrase patterns the claim matcher uses (default: the plugin's patterns.yaml)",
+    )
+    group.add_argument(
+        "--ota-schedule",
+        metavar="PERIOD",
+        help="how often the collection checked the page: 6h, 12h, 1d or a cron expression "
+        "('30 */12 * * *'); default: the collection's metadata.yml next to the history, else "
+        "what its recording times show",
+    )
+    group.add_argument(
+        "--ota-metadata",
+        metavar="FILE",
+        help="the collection's metadata.yml (its trackingPeriods give the schedule)",
+    )
+    group.add_argument(
+        "--ota-dating",
+        choices=("evidence", "strict"),
+        default=None,
+        help="how to date a version: 'evidence' (default) combines the schedule, the recordings "
+        "and the dates the text states; 'strict' uses the recording window only",
     )
 
 

@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     try:
         versions = read_versions(options.path, options.service, options.document)
-        scanned = scan(versions, load_matcher(options.patterns))
+        scanned = scan(versions, load_matcher(options.patterns), options.document)
     except (LayoutError, PatternError, OSError, UnicodeDecodeError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
@@ -43,7 +43,15 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write("\n")
         return 0
     for item, (added, dropped) in zip(scanned, changes(scanned), strict=True):
+        if item.capture.kind in ("failed", "other_document"):
+            sys.stdout.write(
+                f"{item.version.recorded_day}  {item.capture.kind.upper().replace('_', ' ')}: "
+                f"{item.capture.note}\n"
+            )
+            continue
         stated = ", ".join(f"{d.kind} {d.date}" for d in item.stated) or "no stated date"
+        if item.capture.kind:
+            stated += f"; {item.capture.kind}"
         sys.stdout.write(
             f"{item.version.recorded_day}  ({stated})  {', '.join(item.purposes) or '-'}"
             f"{'  NEW: ' + ', '.join(added) if added and item is not scanned[0] else ''}"

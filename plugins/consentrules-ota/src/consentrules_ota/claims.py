@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from typing import Any
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 _UNDERLINE = re.compile(r"^(=+|-+)\s*$")
 _CELL = re.compile(r"\s*(?:\|\s*)+\|?\s*|<br\s*/?>", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(\ue000])")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class Claim:
     purpose: str
     sentence: str
     heading: str
+    #: Who carries the practice out, where the sentence says (``third_parties``,
+    #: ``affiliates``, ``first_party``), "" where it does not.
+    recipient: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,22 +44,60 @@ class Matcher:
     """Compiled patterns for each purpose."""
 
     purposes: dict[str, tuple[Any, Any, Any]]  # purpose -> (phrases, negations, ambiguous)
+    #: recipient -> the patterns of a sentence saying that recipient carries the practice out
+    recipients: dict[str, Any] = field(default_factory=dict)
+    cache: dict[str, tuple[tuple[str, str], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def claims(self, text: str) -> list[Claim]:
+        """Every claim, the operative sentences of each purpose first (a sentence in which the
+        service says what it does with information, before a heading-like mention)."""
         found: list[Claim] = []
         seen: set[tuple[str, str]] = set()
         for heading, sentence in sentences(text):
-            for purpose, (phrases, negations, ambiguous) in self.purposes.items():
-                if not phrases.search(sentence):
-                    continue
-                if negations is not None and negations.search(sentence):
-                    continue
-                if ambiguous is not None and ambiguous.search(sentence):
-                    continue
+            for purpose, recipient in self._read(sentence):
                 if (purpose, sentence) not in seen:
                     seen.add((purpose, sentence))
-                    found.append(Claim(purpose, sentence, heading))
-        return found
+                    found.append(Claim(purpose, sentence, heading, recipient))
+        return sorted(found, key=lambda claim: -_operative(claim.sentence))
+
+    def _read(self, sentence: str) -> tuple[tuple[str, str], ...]:
+        """(purpose, recipient) for each purpose a sentence states; the versions of a history
+        share most sentences, so each is read once."""
+        known = self.cache.get(sentence)
+        if known is not None:
+            return known
+        out = []
+        for purpose, (phrases, negations, ambiguous) in self.purposes.items():
+            if not phrases.search(sentence):
+                continue
+            if negations is not None and negations.search(sentence):
+                continue
+            if ambiguous is not None and ambiguous.search(sentence):
+                continue
+            out.append((purpose, self.recipient(sentence)))
+        if len(self.cache) > 500_000:
+            self.cache.clear()
+        self.cache[sentence] = result = tuple(out)
+        return result
+
+    def recipient(self, sentence: str) -> str:
+        for name in ("third_parties", "affiliates", "first_party"):
+            pattern = self.recipients.get(name)
+            if pattern is not None and pattern.search(sentence):
+                return name
+        return ""
+
+
+_WE = re.compile(r"\b(we|we'll|we\u2019ll|our|us)\b", re.IGNORECASE)
+_DATA = re.compile(r"\b(information|data|content|posts|messages|activity)\b", re.IGNORECASE)
+
+
+def _operative(sentence: str) -> int:
+    """How much a sentence reads as the service stating a practice: it says "we" and names
+    information, and is a sentence rather than a title."""
+    return bool(_WE.search(sentence)) + bool(_DATA.search(sentence)) + (len(sentence.split()) >= 8)
 
 
 class PatternError(ValueError):
@@ -103,15 +146,24 @@ def load_matcher(path: Path | None = None, extra: Sequence[Path] = ()) -> Matche
     for name, text in sources:
         for section, token, part, patterns in _entries(name, text):
             merged.setdefault(token, {}).setdefault(part, []).extend(patterns)
-            where.setdefault(token, f"{name}: {section}.{token}")
+            where.setdefault(token, f"{name}: {section}.{token.split(':', 1)[-1]}")
     compiled = {
         token: tuple(
             _compile(parts.get(part, []), f"{where[token]}.{part}")
             for part in ("phrases", "negations", "ambiguous")
         )
         for token, parts in merged.items()
+        if not token.startswith("recipient:")
     }
-    return Matcher({t: v for t, v in compiled.items() if v[0] is not None})
+    recipients = {
+        token.split(":", 1)[1]: _compile(parts.get("phrases", []), f"{where[token]}.phrases")
+        for token, parts in merged.items()
+        if token.startswith("recipient:")
+    }
+    return Matcher(
+        {t: v for t, v in compiled.items() if v[0] is not None},
+        {name: pattern for name, pattern in recipients.items() if pattern is not None},
+    )
 
 
 def _entries(name: str, text: str) -> list[tuple[str, str, str, list[str]]]:
@@ -123,22 +175,27 @@ def _entries(name: str, text: str) -> list[tuple[str, str, str, list[str]]]:
     except yaml.YAMLError as exc:
         raise PatternError(f"{name}: not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not all(
-        isinstance(data.get(section, {}), dict) for section in ("purposes", "statements")
+        isinstance(data.get(section, {}), dict) for section in _SECTIONS
     ):
         raise PatternError(
-            f"{name}: expected 'purposes:' (and 'statements:') mapping each token to its patterns"
+            f"{name}: expected 'purposes:' (and 'statements:', 'recipients:') mapping each token "
+            "to its patterns"
         )
     out = []
-    for section in ("purposes", "statements"):
-        for token, spec in (data.get(section) or {}).items():
+    for section in _SECTIONS:
+        for key, spec in (data.get(section) or {}).items():
+            token = f"recipient:{key}" if section == "recipients" else str(key)
             if not isinstance(spec, dict):
-                raise PatternError(f"{name}: {section}.{token} must give phrases (and negations)")
+                raise PatternError(f"{name}: {section}.{key} must give phrases (and negations)")
             for part in ("phrases", "negations", "ambiguous"):
                 patterns = spec.get(part) or []
                 if not isinstance(patterns, list):
-                    raise PatternError(f"{name}: {section}.{token}.{part} must be a list")
-                out.append((section, str(token), part, list(patterns)))
+                    raise PatternError(f"{name}: {section}.{key}.{part} must be a list")
+                out.append((section, token, part, list(patterns)))
     return out
+
+
+_SECTIONS = ("purposes", "statements", "recipients")
 
 
 def sentences(text: str) -> list[tuple[str, str]]:
@@ -151,12 +208,7 @@ def sentences(text: str) -> list[tuple[str, str]]:
 
     def flush() -> None:
         if paragraph:
-            joined = _plain(" ".join(paragraph))
-            # Table cells and line breaks (<br>) end a sentence as a full stop does.
-            for piece in _CELL.split(joined):
-                for sentence in _SENTENCE.split(piece):
-                    if sentence.strip(" |"):
-                        out.append((heading, sentence.strip(" |")))
+            out.extend((heading, sentence) for sentence in _paragraph(" ".join(paragraph)))
             paragraph.clear()
 
     for index, line in enumerate(lines):
@@ -164,7 +216,7 @@ def sentences(text: str) -> list[tuple[str, str]]:
         match = _HEADING.match(line.strip())
         if match:
             flush()
-            heading = _plain(match.group(2))
+            heading = _unmarked(match.group(2))
             continue
         if (
             line.strip()
@@ -172,7 +224,7 @@ def sentences(text: str) -> list[tuple[str, str]]:
             and not _UNDERLINE.match(line.strip())
         ):
             flush()
-            heading = _plain(line.strip())
+            heading = _unmarked(line.strip())
             continue
         if _UNDERLINE.match(line.strip()) or not line.strip():
             flush()
@@ -182,8 +234,32 @@ def sentences(text: str) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=100_000)
+def _paragraph(raw: str) -> tuple[str, ...]:
+    """The sentences of a paragraph (the versions of a history share most paragraphs)."""
+    out = []
+    # Table cells and line breaks (<br>) end a sentence as a full stop does.
+    for piece in _CELL.split(_plain(raw)):
+        for sentence in _SENTENCE.split(piece):
+            sentence = sentence.strip(" |")
+            if not sentence or _LINK_ONLY.fullmatch(sentence):
+                continue  # a link's title ("Learn how models are trained") states nothing
+            out.append(sentence.replace(_OPEN, "").replace(_CLOSE, ""))
+    return tuple(out)
+
+
+#: Around a link's words while sentences are cut, so that a sentence that is only a link
+#: (a title pointing elsewhere) can be told from one that states something.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_LINK_ONLY = re.compile(f"[\\s\"'(]*{_OPEN}[^{_CLOSE}]*{_CLOSE}[\\s.!?:)\"']*")
+
+
 def _plain(text: str) -> str:
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: keep their words
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", rf"{_OPEN}\1{_CLOSE}", text)  # links: keep words
     text = re.sub(r"[*_`]+", "", text)
     text = re.sub(r"^#+\s*", "", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _unmarked(text: str) -> str:
+    return _plain(text).replace(_OPEN, "").replace(_CLOSE, "")

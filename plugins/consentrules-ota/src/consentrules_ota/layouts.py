@@ -36,15 +36,18 @@ class RecordedVersion:
     text: str
     source: str  # the file, or "commit <sha>"
     sha256: str
+    #: Set (to the commit's message) where Open Terms Archive re-read the page (a refilter or a
+    #: technical upgrade): the text changed because the reading did, not the service.
+    reread: str = ""
 
     @property
     def recorded_day(self) -> str:
         return self.recorded_at.date().isoformat()
 
 
-def _version(text: str, recorded_at: dt.datetime, source: str) -> RecordedVersion:
+def _version(text: str, recorded_at: dt.datetime, source: str, reread: str = "") -> RecordedVersion:
     return RecordedVersion(
-        recorded_at, text, source, hashlib.sha256(text.encode("utf-8")).hexdigest()
+        recorded_at, text, source, hashlib.sha256(text.encode("utf-8")).hexdigest(), reread
     )
 
 
@@ -108,25 +111,90 @@ def read_repository(repo: Path, service: str, document: str) -> list[RecordedVer
         target = _clone_bundle(repo)
     relative = f"{service}/{document}.md"
     log = _git(target, "log", "--format=%H%x1f%cI%x1f%s", "--reverse", "--all", "--", relative)
+    entries = [line.split("\x1f", 2) for line in log.splitlines() if line]
+    texts = _blobs(target, [f"{commit}:{relative}" for commit, _, _ in entries])
     versions = []
-    for line in log.splitlines():
-        commit, when, subject = line.split("\x1f", 2)
-        if subject.strip().lower().startswith(NOT_THE_SERVICE):
+    for (commit, when, subject), text in zip(entries, texts, strict=True):
+        if text is None:  # the commit deleted the file
             continue
+        reread = subject.strip() if subject.strip().lower().startswith(NOT_THE_SERVICE) else ""
         recorded = dt.datetime.fromisoformat(when).astimezone(dt.timezone.utc)
-        text = _git(target, "show", f"{commit}:{relative}")
-        versions.append(_version(text, recorded, f"commit {commit}"))
+        versions.append(_version(text, recorded, f"commit {commit}", reread))
     if not versions:
         raise LayoutError(f"{repo}: no commits of {relative}")
     return versions
 
 
+def collection_times(path: Path) -> list[dt.datetime]:
+    """Every recording time of the collection (all its documents), sorted: the runs of its
+    schedule show in them."""
+    times: list[dt.datetime] = []
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as zipped:
+            times = [t for name in zipped.namelist() if (t := _time_of(name)) is not None]
+    elif path.is_dir() and not (path / ".git").exists() and not _is_bare(path):
+        times = [t for file in path.glob("*/*/*.md") if (t := _time_of(file.name)) is not None]
+    else:
+        target = _clone_bundle(path) if path.suffix == ".bundle" else path
+        log = _git(target, "log", "--all", "--format=%cI")
+        times = [
+            dt.datetime.fromisoformat(line).astimezone(dt.timezone.utc)
+            for line in log.split()
+            if line
+        ]
+    return sorted(times)
+
+
+_CLONES: dict[Path, Path] = {}
+
+
 def _clone_bundle(bundle: Path) -> Path:
+    key = bundle.resolve()
+    if key not in _CLONES or not _CLONES[key].exists():
+        _CLONES[key] = _clone(bundle)
+    return _CLONES[key]
+
+
+def _clone(bundle: Path) -> Path:
+    import atexit
+    import shutil
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="consentrules-ota-"))
+    atexit.register(shutil.rmtree, folder, True)
     _git(folder, "clone", "--quiet", "--bare", str(bundle.resolve()), str(folder / "repo"))
     return folder / "repo"
+
+
+def _blobs(where: Path, names: list[str]) -> list[str | None]:
+    """The texts of ``commit:path`` names, read by one ``git cat-file --batch`` (a process per
+    version is slow on a history of hundreds); None for a name that does not exist."""
+    if not names:
+        return []
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(where), "cat-file", "--batch"],
+            input=("\n".join(names) + "\n").encode("utf-8"),
+            capture_output=True,
+            check=True,
+        )
+    except FileNotFoundError:
+        raise LayoutError("reading a versions repository needs the git command") from None
+    except subprocess.CalledProcessError as exc:
+        raise LayoutError(f"git cat-file failed: {exc.stderr.decode(errors='replace')}") from None
+    out: list[str | None] = []
+    data, at = done.stdout, 0
+    for _ in names:
+        end = data.index(b"\n", at)
+        header = data[at:end].split()
+        at = end + 1
+        if len(header) < 3 or header[-1] == b"missing":
+            out.append(None)
+            continue
+        size = int(header[2])
+        out.append(data[at : at + size].decode("utf-8"))
+        at += size + 1
+    return out
 
 
 def _git(where: Path, *args: str) -> str:

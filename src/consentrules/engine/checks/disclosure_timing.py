@@ -39,6 +39,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from consentrules import hookimpl
+from consentrules.engine.checks.first_disclosed import addressed
+from consentrules.engine.checks.first_disclosed import basis
+from consentrules.engine.checks.first_disclosed import first_disclosures
+from consentrules.engine.checks.first_disclosed import last_first
+from consentrules.engine.checks.first_disclosed import need_of
+from consentrules.engine.checks.first_disclosed import what as purpose_words
+from consentrules.engine.checks.first_disclosed import when_text
 from consentrules.engine.checks.statements import DATE_FIELDS
 from consentrules.engine.checks.statements import Prepared
 from consentrules.engine.checks.statements import StatementChecks
@@ -46,7 +53,6 @@ from consentrules.engine.checks.statements import _days
 from consentrules.engine.checks.statements import _days_delta
 from consentrules.engine.checks.statements import _kind_text
 from consentrules.engine.evaluation import EvalContext
-from consentrules.engine.evaluation import spans
 from consentrules.model import Disclosure
 from consentrules.model import DisclosureVersion
 from consentrules.model import Finding
@@ -61,48 +67,9 @@ from consentrules.model.regions import RegionRegistry
 from consentrules.plugin.registry import CheckKindRegistry
 from consentrules.plugin.registry import ParamError
 
-
-def addressed(
-    versions: list[tuple[Disclosure, DisclosureVersion, PartialDate]],
-    setting: Setting,
-    ctx: EvalContext,
-) -> list[tuple[Disclosure, DisclosureVersion, PartialDate]]:
-    """The versions that reach every user of the setting: those addressed to everyone, and
-    those whose regions cover every region where the setting applies on the evaluation date
-    (none, where the snapshot does not say where it applies)."""
-    current = spans(setting, ctx.as_of, "as_of")
-    state = current[-1].state if current else setting.initial_state
-    applies = ctx.applicable_mask(state)
-    out = []
-    for item in versions:
-        regions = item[1].regions
-        if regions is None or (
-            applies is not None and applies & ~ctx.regions.mask_all(regions) == 0
-        ):
-            out.append(item)
-    return out
-
-
 _UNSEEN = object()
 #: A stand-in date for undated versions (only their regions are looked at).
 _EPOCH = parse_date("1970-01-01")
-
-
-def _last_first(prepared: Any, setting: Setting, firsts: dict[str, Any]) -> Any:
-    """The day by which every purpose of the setting (those the rule names) was certainly
-    disclosed, or None where one never was or the rule judges none (the full check decides)."""
-    purposes = setting.purposes
-    if prepared.purposes is not None:
-        purposes = tuple(p for p in purposes if p in prepared.purposes)
-    if not purposes:
-        return None
-    days = []
-    for purpose in purposes:
-        known = firsts.get(purpose)
-        if known is None:
-            return None
-        days.append(known[1])
-    return max(days)
 
 
 class DisclosureTiming(StatementChecks):
@@ -165,24 +132,33 @@ class DisclosureTiming(StatementChecks):
         elif prepared.min_days is not None:
             versions = self._versions(prepared, ctx)
             everyone = [item for item in versions if item[1].regions is None]
-            base = self._first_disclosures(everyone)
+            # Whether any version says who carries its purposes out (a derived history does):
+            # only then is a setting's recipient part of what must be disclosed, and said.
+            aware = any(item[1].purpose_recipients is not None for item in versions)
+            bases: dict[str, Any] = {}
             regional = len(everyone) < len(versions)
-            # Per list of purposes: the last day by which all were certainly disclosed.
-            latest: dict[tuple[str, ...], Any] = {}
+            # Per list of purposes and recipients: the last day by which all were certainly
+            # disclosed.
+            latest: dict[tuple[tuple[str, ...], str], Any] = {}
             margin = _days_delta(prepared.min_days or 0)
             for setting in settings:
+                need = need_of(setting) if aware else ""
+                base = bases.get(need)
+                if base is None:
+                    base = bases[need] = first_disclosures(everyone, need)
                 firsts = base
                 if regional:  # a notice to some regions counts where it reaches every user
                     reach = addressed(versions, setting, ctx)
                     if len(reach) > len(everyone):
-                        firsts = self._first_disclosures(reach)
+                        firsts = first_disclosures(reach, need)
                 if firsts is base and setting.activated_at is not None:
-                    worst = latest.get(setting.purposes, _UNSEEN)
+                    key = (setting.purposes, need)
+                    worst = latest.get(key, _UNSEEN)
                     if worst is _UNSEEN:
-                        worst = latest[setting.purposes] = _last_first(prepared, setting, firsts)
+                        worst = latest[key] = last_first(prepared, setting, firsts)
                     if worst is not None and worst <= setting.activated_at.first - margin:
                         continue  # every purpose certainly disclosed in time: the usual case
-                finding = self._timing(rule, prepared, setting, firsts, ctx)
+                finding = self._timing(rule, prepared, setting, firsts, ctx, need)
                 if finding is not None:
                     yield finding
         if prepared.retain and settings:
@@ -201,6 +177,8 @@ class DisclosureTiming(StatementChecks):
             if document.kind not in prepared.kinds:
                 continue
             for version in document.versions:
+                if not version.usable:  # a failed capture or another document says nothing
+                    continue
                 day = self._date(version, prepared)
                 if day is not None and day.first <= ctx.as_of.last:
                     out.append((document, version, day))
@@ -221,24 +199,6 @@ class DisclosureTiming(StatementChecks):
         reach = addressed(found, setting, ctx) if found else []
         return reach[0][1] if reach else None
 
-    @staticmethod
-    def _first_disclosures(
-        versions: list[tuple[Disclosure, DisclosureVersion, PartialDate]],
-    ) -> dict[str, tuple[Any, Any, tuple[Disclosure, DisclosureVersion, PartialDate]]]:
-        """Per purpose, once per snapshot: the earliest possible and the earliest certain day
-        it was disclosed, and the version that disclosed it first."""
-        firsts: dict[str, Any] = {}
-        for item in versions:
-            day = item[2]
-            for purpose in item[1].purposes:
-                known = firsts.get(purpose)
-                if known is None:
-                    firsts[purpose] = (day.first, day.last, item)
-                else:
-                    earliest = min(known[2], item, key=lambda i: (i[2].first, i[2].last))
-                    firsts[purpose] = (min(known[0], day.first), min(known[1], day.last), earliest)
-        return firsts
-
     def _timing(
         self,
         rule: Rule,
@@ -246,6 +206,7 @@ class DisclosureTiming(StatementChecks):
         setting: Setting,
         firsts: dict[str, Any],
         ctx: EvalContext,
+        need: str = "",
     ) -> Finding | None:
         if prepared.purposes is None:
             purposes = setting.purposes
@@ -286,28 +247,32 @@ class DisclosureTiming(StatementChecks):
         if began is not None:  # a rule in force from a later date judges from that date
             evidence["judged_from"] = str(activated)
         for purpose in purposes:
+            what = purpose_words(purpose, need)
             known = firsts.get(purpose)
             if known is None:
                 undated = self._undated(prepared, ctx, purpose, setting)
                 if undated is not None:  # it may have been disclosed in time: no verdict
                     unsure.append(
-                        f"{purpose}: only version {undated.version} of the {kind_text} discloses "
+                        f"{what}: only version {undated.version} of the {kind_text} discloses "
                         f"it, and it has no {prepared.date_field} date"
                     )
                     evidence["purposes"][purpose] = {"status": "not_evaluable"}
                     continue
                 article = "an" if kind_text[:1] in "aeiou" else "a"
-                late.append(f"{purpose} was never disclosed in {article} {kind_text}")
+                late.append(f"{what} was never disclosed in {article} {kind_text}")
                 evidence["purposes"][purpose] = {"status": "never_disclosed"}
+                if need:
+                    evidence["purposes"][purpose]["recipient"] = need
                 continue
             earliest_first, earliest_last, first = known
             if earliest_last <= deadline.first:
                 continue
             day = first[2]
+            facts = version_facts(first[0], first[1], purpose, need or None)
             undated = self._undated(prepared, ctx, purpose, setting)
             if undated is not None:  # an undated version may have disclosed it in time
                 unsure.append(
-                    f"{purpose}: the first dated version of the {kind_text} to disclose it is "
+                    f"{what}: the first dated version of the {kind_text} to disclose it is "
                     f"version {first[1].version} ({day}), but version {undated.version} also "
                     f"discloses it and has no {prepared.date_field} date: its date decides "
                     "whether the purpose was disclosed in time"
@@ -315,7 +280,7 @@ class DisclosureTiming(StatementChecks):
                 evidence["purposes"][purpose] = {
                     "status": "not_evaluable",
                     "undated_version": undated.version,
-                    "disclosure": version_facts(first[0], first[1], purpose),
+                    "disclosure": facts,
                 }
                 continue
             if earliest_first > deadline.last:
@@ -329,28 +294,32 @@ class DisclosureTiming(StatementChecks):
                     )
                 else:
                     relation = f"{gap} from activation"
-                text = f"the {kind_text} first disclosed {purpose} on {day}, {relation}"
+                when = when_text(day)
+                text = f"the {kind_text} first disclosed {what} {when}, {relation}"
                 if n:
                     text += f" (it had to be published by {deadline}, {_days(n)} before activation)"
-                late.append(text)
+                late.append(text + basis(first[1]))
                 evidence["purposes"][purpose] = {
                     "status": "late",
                     "first_disclosed": str(day),
                     "document": first[0].id,
                     "version": first[1].version,
                     "days_after_activation": low if low == high else [low, high],
-                    "disclosure": version_facts(first[0], first[1], purpose),
+                    "disclosure": facts,
                 }
             else:
-                unsure.append(
-                    f"{purpose}: first disclosed {day.describe_range()}, deadline "
-                    f"{deadline.describe_range()} ({_days(n)} before activation "
-                    f"{activated.describe_range()}); the verdict depends on the day"
+                when = when_text(day)
+                due = (
+                    f"activated {activated.describe_range()}"
+                    if not n
+                    else f"due by {deadline.describe_range()}, {_days(n)} before activation "
+                    f"{activated.describe_range()}"
                 )
-                evidence["purposes"][purpose] = {
-                    "status": "not_evaluable",
-                    "disclosure": version_facts(first[0], first[1], purpose),
-                }
+                unsure.append(
+                    f"{what}: the {kind_text} first disclosed it {when}, {due}; the verdict "
+                    f"depends on the day{basis(first[1])}"
+                )
+                evidence["purposes"][purpose] = {"status": "not_evaluable", "disclosure": facts}
         if late:
             lead = (
                 f"activated {activated}"

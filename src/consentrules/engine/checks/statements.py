@@ -44,6 +44,10 @@ def _no_disclosures_finding(rule: Rule, prepared: Any, ctx: EvalContext) -> Find
     )
 
 
+#: Captures that are not the service changing its text (see DisclosureVersion.capture).
+_NOT_A_CHANGE = frozenset({"failed", "other_document", "alternate", "repeat"})
+
+
 @dataclass(frozen=True)
 class Prepared:
     kinds: tuple[str, ...]
@@ -71,6 +75,7 @@ class StatementChecks:
     """Required statements (in the current version) and retained ones (never silently dropped)."""
 
     def _required(self, rule: Rule, prepared: Prepared, ctx: EvalContext) -> Iterator[Finding]:
+        # The current version is the latest that shows the document's text.
         kind_text = _kind_text(prepared.kinds)
         if not ctx.snapshot.has_disclosures:
             yield _no_disclosures_finding(rule, prepared, ctx)
@@ -90,10 +95,11 @@ class StatementChecks:
             dated = [
                 (day, index, version)
                 for index, version in enumerate(document.versions)
-                if (day := self._date(version, prepared)) is not None
+                if version.usable
+                and (day := self._date(version, prepared)) is not None
                 and day.first <= ctx.as_of.last
             ]
-            undated = [v for v in document.versions if self._date(v, prepared) is None]
+            undated = [v for v in document.versions if v.usable and self._date(v, prepared) is None]
             if not dated:
                 if undated:  # which version is current cannot be told at all
                     yield from self._undated_only(rule, prepared, document, undated, ctx)
@@ -231,10 +237,14 @@ class StatementChecks:
     def _retention(
         self, rule: Rule, prepared: Prepared, document: Disclosure, ctx: EvalContext
     ) -> Iterator[Finding]:
+        # A failed capture, another document at the address or a flip back to a text shown
+        # before says nothing about what the service dropped.
         dated = [
             (day, index, version)
             for index, version in enumerate(document.versions)
-            if (day := self._date(version, prepared)) is not None and day.first <= ctx.as_of.last
+            if version.capture not in _NOT_A_CHANGE
+            and (day := self._date(version, prepared)) is not None
+            and day.first <= ctx.as_of.last
         ]
         dated.sort(key=lambda item: (item[0].first, item[0].last, item[1]))
         for token in prepared.retain:
@@ -245,6 +255,11 @@ class StatementChecks:
             last_with: DisclosureVersion | None = None
             missing_since: DisclosureVersion | None = None
             for _, _, version in dated:
+                if version.capture == "reread" and not _states(version, token):
+                    # The archive read the page differently: what it no longer shows was not
+                    # dropped by the service; the statement is followed again once shown.
+                    last_with = missing_since = None
+                    continue
                 if _states(version, token):
                     if missing_since is not None and last_with is not None:
                         self._record_drop(
