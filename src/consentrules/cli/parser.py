@@ -247,8 +247,8 @@ def build_parser(plugin_options: Any = None) -> Any:
     check.add_argument(
         "--strict",
         action="store_true",
-        help="also fail (exit 1) when a finding is not evaluable: the snapshot lacks a fact a "
-        "rule needs",
+        help="also fail (exit 1) when a finding is not evaluable: the data does not settle it (a "
+        "fact the snapshot lacks, or a day a policy history leaves open)",
     )
     check.add_argument(
         "--changed-since",

@@ -21,8 +21,9 @@ class Status(str, enum.Enum):
 
     #: The rule is broken.
     VIOLATION = "violation"
-    #: The snapshot lacks a fact the rule needs, or the verdict depends on the day of a
-    #: partial date: never a silent pass.
+    #: The data does not settle the verdict: the snapshot lacks a fact the rule needs, or the
+    #: verdict depends on a day a partial date or a policy history leaves open (the finding
+    #: says what would decide): never a silent pass.
     NOT_EVALUABLE = "not_evaluable"
 
 

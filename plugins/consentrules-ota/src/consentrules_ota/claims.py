@@ -200,23 +200,36 @@ _SECTIONS = ("purposes", "statements", "recipients")
 
 def sentences(text: str) -> list[tuple[str, str]]:
     """(heading, sentence) for every sentence of a Markdown text, with list markers, links and
-    emphasis taken out."""
+    emphasis taken out. Each list item is read on its own, after the sentence that leads into
+    its list ("We also share your information with: Online advertisers ..."), as a reader
+    reads it."""
     out: list[tuple[str, str]] = []
     heading = ""
     lines = text.splitlines()
     paragraph: list[str] = []
+    state = {"item": False, "lead": ""}
 
     def flush() -> None:
-        if paragraph:
-            out.extend((heading, sentence) for sentence in _paragraph(" ".join(paragraph)))
-            paragraph.clear()
+        if not paragraph:
+            return
+        own = _paragraph(" ".join(paragraph))
+        lead = state["lead"]
+        found = own
+        if state["item"] and lead and own:
+            found = (f"{lead} {own[0]}", *own[1:])
+        out.extend((heading, sentence) for sentence in found)
+        if own and own[-1].endswith(":"):
+            state["lead"] = own[-1]  # a nested list's lead-in
+        elif not state["item"]:
+            state["lead"] = ""
+        paragraph.clear()
 
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
         match = _HEADING.match(line.strip())
         if match:
             flush()
-            heading = _unmarked(match.group(2))
+            heading, state["lead"] = _unmarked(match.group(2)), ""
             continue
         if (
             line.strip()
@@ -224,14 +237,25 @@ def sentences(text: str) -> list[tuple[str, str]]:
             and not _UNDERLINE.match(line.strip())
         ):
             flush()
-            heading = _unmarked(line.strip())
+            heading, state["lead"] = _unmarked(line.strip()), ""
             continue
         if _UNDERLINE.match(line.strip()) or not line.strip():
             flush()
             continue
-        paragraph.append(line.strip().lstrip("*-+ ").strip())
+        item = _ITEM.match(line)
+        if item:
+            flush()
+            state["item"] = True
+            paragraph.append(line[item.end() :].strip())
+            continue
+        if not paragraph:
+            state["item"] = False
+        paragraph.append(line.strip())
     flush()
     return out
+
+
+_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,3}[.)])\s+")
 
 
 @lru_cache(maxsize=100_000)
