@@ -92,3 +92,24 @@ def test_a_setting_sharing_with_third_parties_is_judged_against_statements_of_th
     for version in versions:
         version.pop("recipients")
     assert _run(tmp_path, versions, "--rule", "AI-TRAIN-003", setting=setting).findings == []
+
+
+def test_a_setting_with_several_recipients_hears_each_gap_once(tmp_path):
+    setting = {**SETTING, "recipients": ["first_party", "third_parties"]}
+    first_party = {"ai_training": []}
+    both = {"ai_training": ["third_parties"]}
+    late_both = [_version("2024-09-01", ["ai_training"], recipients=both)]
+    (one,) = _run(tmp_path, late_both, "--rule", "AI-TRAIN-003", setting=setting).findings
+    # the version that first said it also said who: one statement, said once
+    assert one["message"].count("first disclosed") == 1
+    assert list(one["evidence"]["purposes"]) == ["ai_training:third_parties"]
+    two_steps = [
+        _version("2024-07-01", ["ai_training"], recipients=first_party),
+        _version("2024-09-01", ["ai_training"], recipients=both),
+    ]
+    (two,) = _run(tmp_path, two_steps, "--rule", "AI-TRAIN-003", setting=setting).findings
+    assert "first disclosed ai_training on 2024-07-01, 30 days later" in two["message"]
+    assert "ai_training by or with third parties on 2024-09-01" in two["message"]
+    never = [_version("2024-07-01", ["advertising"], recipients={})]
+    (gap,) = _run(tmp_path, never, "--rule", "AI-TRAIN-003", setting=setting).findings
+    assert gap["message"].endswith("ai_training was never disclosed in a privacy policy")

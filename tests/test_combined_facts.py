@@ -320,14 +320,16 @@ def test_a_rule_in_force_later_reports_the_real_activation(consentrules_run, tmp
     findings = _check(
         consentrules_run,
         tmp_path,
-        {"taken_at": "2025-12-01", "settings": [setting], "disclosures": []},
+        {"taken_at": "2027-12-01", "settings": [setting], "disclosures": []},
         "EU-AI-ACT-TRAINING-SUMMARY",
     )
+    # training from before the AI Act applied is judged from the end of its transitional
+    # period (Art. 111(3)), and the finding says when it really began
     found = _one(findings, "EU-AI-ACT-TRAINING-SUMMARY")
-    assert "activated 2025-08-02" not in found["message"]
+    assert "activated 2027-08-02" not in found["message"]
     assert "since 2024-06-01" in found["message"]
     assert found["evidence"]["activated_at"] == "2024-06-01"
-    assert found["evidence"]["judged_from"] == "2025-08-02"
+    assert found["evidence"]["judged_from"] == "2027-08-02"
 
 
 def test_a_disputed_finding_on_a_disclosure_names_the_categories(tmp_path):

@@ -99,3 +99,37 @@ def test_a_disputed_or_our_reading_rule_is_at_most_medium():
     assert {"SCA-DIVULGE-CONTENTS", "CIPA-ALL-PARTY-CONSENT", "COPPA-AI-TRAINING-CONSENT"} <= set(
         unsettled
     )
+
+
+def test_a_transitional_period_gives_earlier_practices_until_its_end():
+    """The AI Act's Art. 111(3): models placed on the market before 2025-08-02 have until
+    2027-08-02. ``existing_from`` judges practices that began before the law from that date."""
+    rule = {
+        "id": "SUMMARY",
+        "in_force_from": "2025-08-02",
+        "existing_from": "2027-08-02",
+        "selector": {"purposes": ["ai_training"]},
+        "check": {"kind": "disclosure_timing", "document_kind": "summary", "min_days_before": 0},
+    }
+    old = {"id": "old", "purposes": ["ai_training"], "activated_at": "2025-01-01"}
+    new = {"id": "new", "purposes": ["ai_training"], "activated_at": "2025-09-01"}
+    snapshot = {"settings": [old, new], "disclosures": []}
+    during = evaluate(rule, snapshot, as_of="2026-06-01")
+    assert [f.target_id for f in during] == ["new"]  # the older one is not yet due
+    after = {f.target_id: f for f in evaluate(rule, snapshot, as_of="2027-09-01")}
+    assert set(after) == {"old", "new"}
+    assert "had until 2027-08-02" in after["old"].message
+    assert "transitional" not in after["new"].message
+
+
+def test_a_transitional_period_must_end_after_the_law_applies(tmp_path):
+    from consentrules.testing import run
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "rules:\n  - id: BAD\n    title: t\n    severity: low\n    in_force_from: 2025-08-02\n"
+        "    existing_from: 2024-01-01\n    check: {kind: opt_in_default}\n"
+    )
+    result = run("rules", "validate", str(rules))
+    assert result.exit_code == 2
+    assert f"{rules}:6" in result.stderr and "existing_from must come after" in result.stderr

@@ -137,3 +137,25 @@ def test_an_opt_in_pack_runs_only_when_named(consentrules_run):
         "check", VIOLATING, "--tag", "policy-choice", "--format", "json", "--fail-on", "never"
     )
     assert "POLICY-30-DAY-NOTICE" in by_tag.report["rules"]
+
+
+def test_alternatives_select_a_setting_that_matches_any_of_them():
+    """CCPA 'sale or sharing': a sale or sharing purpose, or advertising with third parties;
+    first-party advertising is neither (issue 29)."""
+    from consentrules.testing import evaluate
+
+    rule = {
+        "id": "SALE",
+        "selector": {"any": [
+            {"purposes": ["third_party_sharing", "data_licensing"]},
+            {"purposes": ["advertising"], "recipients": ["third_parties"]},
+        ]},
+        "check": {"kind": "opt_in_default"},
+    }  # fmt: skip
+    settings = [
+        {"id": "own-ads", "purposes": ["advertising"], "recipients": ["first_party"], "default": True},
+        {"id": "partner-ads", "purposes": ["advertising"], "recipients": ["third_parties"], "default": True},
+        {"id": "licensing", "purposes": ["data_licensing"], "default": True},
+    ]  # fmt: skip
+    found = evaluate(rule, {"settings": settings})
+    assert sorted(f.target_id for f in found) == ["licensing", "partner-ads"]

@@ -118,7 +118,7 @@ def test_a_setting_sharing_with_third_parties_needs_a_statement_of_that(tmp_path
     assert result.exit_code == 1, result.stderr
     (late,) = result.findings
     assert "ai_training by or with third parties on 2024-09-18" in late["message"]
-    facts = late["evidence"]["purposes"]["ai_training"]["disclosure"]
+    facts = late["evidence"]["purposes"]["ai_training:third_parties"]["disclosure"]
     assert facts["recipient"] == "third_parties"
     assert "third-party collaborators" in facts["excerpt"]
 

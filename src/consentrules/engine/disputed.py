@@ -35,7 +35,7 @@ def disputed_findings(
 ) -> list[Finding]:
     """The rule's findings on the settings it selects only through a disputed category,
     reported as disputed."""
-    wanted = rule.selector.data_categories
+    wanted = rule.selector.values("data_categories")
     if not wanted:
         return []
     chosen = {setting.id for setting in selected}

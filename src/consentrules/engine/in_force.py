@@ -57,6 +57,25 @@ def judge_from(
     applies = day.is_on_or_before(ctx.as_of)  # None: the dates' precision cannot tell
     if applies is False:
         return []  # not yet law on the evaluation date (the run's notices say so)
+    later = rule.existing_from
+    if later is not None:  # a transitional period for practices that began before the law
+        existing = [s for s in selected if s.activated_at is not None and s.activated_at < day]
+        if existing:
+            mine = {s.id for s in existing}
+            newer = [s for s in selected if s.id not in mine]
+            found = judge_from(
+                dataclasses.replace(rule, existing_from=None), day, newer, ctx, judge
+            )
+            if later.is_on_or_before(ctx.as_of) is False:
+                return found  # not yet due for them
+            judged_later = judge_from(
+                dataclasses.replace(rule, in_force_from=later, existing_from=None),
+                later,
+                existing,
+                ctx,
+                judge,
+            )
+            return [*found, *(_transition(f, day, later) for f in judged_later)]
     seen = [seen_from(setting, day) for setting in selected]
     moved = {new.id for new, old in zip(seen, selected, strict=True) if new is not old}
     if moved:  # a setting that left the rule's regions before the law applied is not its
@@ -87,3 +106,15 @@ def judge_from(
             )
         out.append(finding)
     return out
+
+
+def _transition(finding: Finding, day: PartialDate, later: PartialDate) -> Finding:
+    """A finding about a practice that began before the law applied, judged from the end of
+    the transitional period: its message says why the later date."""
+    if finding.target_kind != "setting":
+        return finding
+    return dataclasses.replace(
+        finding,
+        message=f"{finding.message} (a practice that began before {day} had until {later}: "
+        "the law's transitional period)",
+    )

@@ -43,7 +43,7 @@ def reviewed(
     other regions, or of another purpose, does not count; a part of ``in_regions`` applies
     only where the finding's regions include some of its region."""
     by_id = {setting.id: setting for setting in selected}
-    purposes = rule.selector.purposes if rule.selector is not None else None
+    purposes = (rule.selector.values("purposes") or None) if rule.selector is not None else None
     out = []
     for finding in found:
         setting = by_id.get(finding.target_id) if finding.target_kind == "setting" else None

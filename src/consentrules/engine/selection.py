@@ -40,6 +40,8 @@ def selects(selector: Selector, setting: Setting, ctx: EvalContext) -> bool:
         return False
     if selector.default is not None and _on_by_default(setting, ctx) != selector.default:
         return False
+    if selector.any is not None and not any(selects(sub, setting, ctx) for sub in selector.any):
+        return False
     if selector.regions is not None:
         wanted = ctx.regions.mask_all(selector.regions)
         for span in spans(setting, ctx.as_of, "ever"):

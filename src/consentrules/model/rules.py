@@ -55,9 +55,19 @@ class Selector:
     default: bool | None = None
     practice: tuple[str, ...] | None = None
     legal_basis: tuple[str, ...] | None = None
+    #: Alternatives: at least one of these selectors must match too ("sold or shared": a sale
+    #: or sharing purpose, or advertising with third parties).
+    any: tuple[Selector, ...] | None = None
 
     #: The keys tested setting by setting (not through the index).
-    UNINDEXED = ("ids", "regions", "default", "practice", "legal_basis")
+    UNINDEXED = ("ids", "regions", "default", "practice", "legal_basis", "any")
+
+    def values(self, name: str) -> tuple[str, ...]:
+        """The tokens of ``name`` the selector or any of its alternatives names."""
+        own = tuple(getattr(self, name) or ())
+        for sub in self.any or ():
+            own += sub.values(name)
+        return own
 
     def describe(self) -> str:
         parts = []
@@ -68,6 +78,8 @@ class Selector:
                 parts.append(f"{name.replace('_', ' ')}: {', '.join(values)}")
         if self.default is not None:
             parts.append("on by default" if self.default else "never on by default")
+        if self.any:
+            parts.append("any of: " + " | ".join(sub.describe() for sub in self.any))
         return "; ".join(parts) if parts else "every setting"
 
     def rest(self) -> Selector | None:
@@ -164,6 +176,10 @@ class Rule:
     review: Review | None = None
     #: The date the law behind the rule applies from; nothing before it is judged.
     in_force_from: PartialDate | None = None
+    #: A transitional period: practices that began before ``in_force_from`` are judged only
+    #: from this later date (the AI Act gives models placed on the market before 2025-08-02
+    #: until 2027-08-02, Art. 111(3)).
+    existing_from: PartialDate | None = None
     #: False: the rule runs only when named (its pack, its id or one of its tags).
     run_by_default: bool = True
     #: Statutory damages per person, where the law behind the rule sets them.

@@ -236,8 +236,13 @@ class DisclosureVersion:
 
     @property
     def all_statements(self) -> frozenset[str]:
-        """Statements, with ``opt_out`` added when the version describes an opt-out."""
-        extra = ("opt_out",) if self.describes_opt_out else ()
+        """Statements, with ``opt_out`` added when the version describes an opt-out, and
+        ``opt_out_of_ai_training`` when a version about AI training does."""
+        extra: tuple[str, ...] = ("opt_out",) if self.describes_opt_out else ()
+        if (self.describes_opt_out or "opt_out" in self.statements) and (
+            "ai_training" in self.purposes
+        ):
+            extra += ("opt_out_of_ai_training",)
         return frozenset((*self.statements, *extra))
 
 

@@ -79,7 +79,8 @@ def known_tokens(rules: Iterable[Any]) -> dict[str, frozenset[str]]:
     known = {name: set(VOCABULARY[name]) for name in FIELDS}
     for rule in rules:
         for name in FIELDS:
-            known[name].update(getattr(rule.selector, name, None) or ())
+            selector = getattr(rule, "selector", None)
+            known[name].update(selector.values(name) if selector is not None else ())
         purposes = rule.params.get("purposes") if isinstance(rule.params, Mapping) else None
         if isinstance(purposes, list):
             known["purposes"].update(p for p in purposes if isinstance(p, str))
@@ -135,7 +136,8 @@ def rule_token_warnings(rules: Iterable[Any]) -> list[tuple[Any, str]]:
     out = []
     for rule in rules:
         for name in FIELDS:
-            for token in getattr(rule.selector, name, None) or ():
+            selector = getattr(rule, "selector", None)
+            for token in selector.values(name) if selector is not None else ():
                 if token in VOCABULARY[name]:
                     continue
                 close = suggestion(name, token, VOCABULARY)

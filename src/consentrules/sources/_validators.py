@@ -919,6 +919,14 @@ def _rules_validate____defs_rule(data, custom_formats={}, name_prefix=None):
             if isinstance(data__inforcefrom, str):
                 if not _rules_PATTERNS['^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$'].search(data__inforcefrom):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_from must match pattern ^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", value=data__inforcefrom, name="" + (name_prefix or "data") + ".in_force_from", rule='pattern')
+        if "existing_from" in data_keys:
+            data_keys.remove("existing_from")
+            data__existingfrom = data["existing_from"]
+            if not isinstance(data__existingfrom, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".existing_from must be string", value=data__existingfrom, name="" + (name_prefix or "data") + ".existing_from", rule='type')
+            if isinstance(data__existingfrom, str):
+                if not _rules_PATTERNS['^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$'].search(data__existingfrom):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".existing_from must match pattern ^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", value=data__existingfrom, name="" + (name_prefix or "data") + ".existing_from", rule='pattern')
         if "selector" in data_keys:
             data_keys.remove("selector")
             data__selector = data["selector"]
@@ -1183,6 +1191,18 @@ def _rules_validate____defs_selector(data, custom_formats={}, name_prefix=None):
                 for data__practice_x, data__practice_item in enumerate(data__practice):
                     if not (isinstance(data__practice_item, str) and data__practice_item == 'user_setting' or isinstance(data__practice_item, str) and data__practice_item == 'admin_setting' or isinstance(data__practice_item, str) and data__practice_item == 'policy_practice'):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".practice[{data__practice_x}]".format(**locals()) + " must be one of ['user_setting', 'admin_setting', 'policy_practice']", value=data__practice_item, name="" + (name_prefix or "data") + ".practice[{data__practice_x}]".format(**locals()) + "", rule='enum')
+        if "any" in data_keys:
+            data_keys.remove("any")
+            data__any = data["any"]
+            if not isinstance(data__any, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".any must be array", value=data__any, name="" + (name_prefix or "data") + ".any", rule='type')
+            data__any_is_list = isinstance(data__any, (list, tuple))
+            if data__any_is_list:
+                data__any_len = len(data__any)
+                if data__any_len < 2:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".any must contain at least 2 items", value=data__any, name="" + (name_prefix or "data") + ".any", rule='minItems')
+                for data__any_x, data__any_item in enumerate(data__any):
+                    _rules_validate____defs_selector(data__any_item, custom_formats, None)
         if "legal_basis" in data_keys:
             data_keys.remove("legal_basis")
             data__legalbasis = data["legal_basis"]
@@ -2544,7 +2564,7 @@ validate_review_condition = _review_condition_validate
 
 VALIDATORS = {
     '451658c0599e55ccec0791e9': validate_snapshot,  # snapshot
-    '6c0fd21ecfc33db50db9d31f': validate_rules,  # rules
+    '3cba82cb6187273d5804543b': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config
     'c1b5df86f4efc17421f8ffcf': validate_check_opt_in_default,  # check_opt_in_default

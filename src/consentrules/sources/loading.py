@@ -180,6 +180,30 @@ class RuleLoader:
         line, column = position if position else (None, None)
         return Problem(doc.path, message, line=line, column=column, hint=hint, rule_id=rule_id)
 
+    def _selector(
+        self, doc: Any, raw: Any, ptr: str, rule_id: str, problems: list[Problem]
+    ) -> Selector:
+        """A rule's selector, with its alternatives (``any``), each read the same way."""
+        alternatives = raw.get("any")
+        return Selector(
+            purposes=_tuple(raw.get("purposes")),
+            data_categories=_tuple(raw.get("data_categories")),
+            recipients=_tuple(raw.get("recipients")),
+            ids=_tuple(raw.get("ids")),
+            regions=self._regions(doc, raw.get("regions"), f"{ptr}/regions", rule_id, problems),
+            default=raw.get("default"),
+            practice=_tuple(raw.get("practice")),
+            legal_basis=_tuple(raw.get("legal_basis")),
+            any=(
+                tuple(
+                    self._selector(doc, sub, f"{ptr}/any/{index}", rule_id, problems)
+                    for index, sub in enumerate(alternatives)
+                )
+                if alternatives
+                else None
+            ),
+        )
+
     def _regions(
         self, doc: Document, terms: Any, ptr: str, rule_id: str, problems: list[Problem]
     ) -> tuple[str, ...] | None:
@@ -233,18 +257,8 @@ class RuleLoader:
                 rule_id=rule_id,
             )
         )
-        selector_raw = raw.get("selector") or {}
-        selector = Selector(
-            purposes=_tuple(selector_raw.get("purposes")),
-            data_categories=_tuple(selector_raw.get("data_categories")),
-            recipients=_tuple(selector_raw.get("recipients")),
-            ids=_tuple(selector_raw.get("ids")),
-            regions=self._regions(
-                doc, selector_raw.get("regions"), f"{rule_ptr}/selector/regions", rule_id, problems
-            ),
-            default=selector_raw.get("default"),
-            practice=_tuple(selector_raw.get("practice")),
-            legal_basis=_tuple(selector_raw.get("legal_basis")),
+        selector = self._selector(
+            doc, raw.get("selector") or {}, f"{rule_ptr}/selector", rule_id, problems
         )
         jurisdictions = self._regions(
             doc, raw.get("jurisdictions"), f"{rule_ptr}/jurisdictions", rule_id, problems
@@ -269,15 +283,31 @@ class RuleLoader:
             review = load_review(raw["review"], doc, index, rule_id, self.regions, problems)
             if review is None:
                 return None
-        in_force_from = None
-        if raw.get("in_force_from"):
-            try:
-                in_force_from = parse_date(raw["in_force_from"])
-            except DateFormatError as exc:
-                problems.append(
-                    self._problem(doc, f"{rule_ptr}/in_force_from", str(exc), None, rule_id)
+        dates: dict[str, Any] = {}
+        for name in ("in_force_from", "existing_from"):
+            if raw.get(name):
+                try:
+                    dates[name] = parse_date(raw[name])
+                except DateFormatError as exc:
+                    problems.append(
+                        self._problem(doc, f"{rule_ptr}/{name}", str(exc), None, rule_id)
+                    )
+                    return None
+        in_force_from = dates.get("in_force_from")
+        if "existing_from" in dates and (
+            in_force_from is None or dates["existing_from"].first <= in_force_from.last
+        ):
+            problems.append(
+                self._problem(
+                    doc,
+                    f"{rule_ptr}/existing_from",
+                    "existing_from must come after in_force_from (it gives practices that "
+                    "began before the law applied until a later date)",
+                    None,
+                    rule_id,
                 )
-                return None
+            )
+            return None
         position = doc.source_map.locate(rule_ptr)
         fixtures = tuple(
             _fixture(doc, raw_fixture, f"{rule_ptr}/fixtures/{i}")
@@ -308,6 +338,7 @@ class RuleLoader:
             fixtures=fixtures,
             review=review,
             in_force_from=in_force_from,
+            existing_from=dates.get("existing_from"),
         )
 
 

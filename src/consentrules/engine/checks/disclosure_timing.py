@@ -142,23 +142,34 @@ class DisclosureTiming(StatementChecks):
             latest: dict[tuple[tuple[str, ...], str], Any] = {}
             margin = _days_delta(prepared.min_days or 0)
             for setting in settings:
+                # The purpose must be disclosed at all; where the data goes to third parties
+                # (or affiliates) and the versions say who, that must be disclosed too.
                 need = need_of(setting) if aware else ""
-                base = bases.get(need)
-                if base is None:
-                    base = bases[need] = first_disclosures(everyone, need)
-                firsts = base
-                if regional:  # a notice to some regions counts where it reaches every user
-                    reach = addressed(versions, setting, ctx)
-                    if len(reach) > len(everyone):
-                        firsts = first_disclosures(reach, need)
-                if firsts is base and setting.activated_at is not None:
-                    key = (setting.purposes, need)
+                needs = ("", need) if need else ("",)
+                checks = []
+                quick = True
+                for each in needs:
+                    base = bases.get(each)
+                    if base is None:
+                        base = bases[each] = first_disclosures(everyone, each)
+                    firsts = base
+                    if regional:  # a notice to some regions counts where it reaches every user
+                        reach = addressed(versions, setting, ctx)
+                        if len(reach) > len(everyone):
+                            firsts = first_disclosures(reach, each)
+                    checks.append((each, firsts))
+                    if firsts is not base or setting.activated_at is None:
+                        quick = False
+                        continue
+                    key = (setting.purposes, each)
                     worst = latest.get(key, _UNSEEN)
                     if worst is _UNSEEN:
                         worst = latest[key] = last_first(prepared, setting, firsts)
-                    if worst is not None and worst <= setting.activated_at.first - margin:
-                        continue  # every purpose certainly disclosed in time: the usual case
-                finding = self._timing(rule, prepared, setting, firsts, ctx, need)
+                    if worst is None or worst > setting.activated_at.first - margin:
+                        quick = False
+                if quick:
+                    continue  # every purpose certainly disclosed in time: the usual case
+                finding = self._timing(rule, prepared, setting, checks, ctx)
                 if finding is not None:
                     yield finding
         if prepared.retain and settings:
@@ -204,9 +215,8 @@ class DisclosureTiming(StatementChecks):
         rule: Rule,
         prepared: Prepared,
         setting: Setting,
-        firsts: dict[str, Any],
+        checks: list[tuple[str, dict[str, Any]]],
         ctx: EvalContext,
-        need: str = "",
     ) -> Finding | None:
         if prepared.purposes is None:
             purposes = setting.purposes
@@ -232,23 +242,38 @@ class DisclosureTiming(StatementChecks):
             )
         n = prepared.min_days or 0
         limit = activated.first - _days_delta(n)
-        for purpose in purposes:
-            known = firsts.get(purpose)
-            if known is None or known[1] > limit:
-                break
-        else:
+        if all(
+            (known := firsts.get(purpose)) is not None and known[1] <= limit
+            for _, firsts in checks
+            for purpose in purposes
+        ):
             return None  # every purpose certainly disclosed in time: the usual case, cheaply
         deadline = activated.shift(-n)
         kind_text = _kind_text(prepared.kinds)
-        late: list[str] = []
+        late: list[tuple[str, str]] = []  # (evidence key, text)
         unsure: list[str] = []
         began = setting.began_at
         evidence: dict[str, Any] = {"activated_at": str(began or activated), "purposes": {}}
         if began is not None:  # a rule in force from a later date judges from that date
             evidence["judged_from"] = str(activated)
-        for purpose in purposes:
+        plain_first: dict[str, Any] = {}
+        for need, firsts, purpose in (
+            (need, firsts, purpose) for need, firsts in checks for purpose in purposes
+        ):
             what = purpose_words(purpose, need)
             known = firsts.get(purpose)
+            key = f"{purpose}:{need}" if need else purpose
+            if not need:
+                plain_first[purpose] = known
+            elif plain_first.get(purpose, _UNSEEN) is None:
+                continue  # never disclosed at all: said once, without who
+            elif (
+                known is not None
+                and plain_first.get(purpose) is not None
+                and known[2][1] is plain_first[purpose][2][1]
+            ):  # the version that first said it said who: one statement, said once
+                late[:] = [item for item in late if item[0] != purpose]
+                evidence["purposes"].pop(purpose, None)
             if known is None:
                 undated = self._undated(prepared, ctx, purpose, setting)
                 if undated is not None:  # it may have been disclosed in time: no verdict
@@ -256,13 +281,13 @@ class DisclosureTiming(StatementChecks):
                         f"{what}: only version {undated.version} of the {kind_text} discloses "
                         f"it, and it has no {prepared.date_field} date"
                     )
-                    evidence["purposes"][purpose] = {"status": "not_evaluable"}
+                    evidence["purposes"][key] = {"status": "not_evaluable"}
                     continue
                 article = "an" if kind_text[:1] in "aeiou" else "a"
-                late.append(f"{what} was never disclosed in {article} {kind_text}")
-                evidence["purposes"][purpose] = {"status": "never_disclosed"}
+                late.append((key, f"{what} was never disclosed in {article} {kind_text}"))
+                evidence["purposes"][key] = {"status": "never_disclosed"}
                 if need:
-                    evidence["purposes"][purpose]["recipient"] = need
+                    evidence["purposes"][key]["recipient"] = need
                 continue
             earliest_first, earliest_last, first = known
             if earliest_last <= deadline.first:
@@ -277,7 +302,7 @@ class DisclosureTiming(StatementChecks):
                     f"discloses it and has no {prepared.date_field} date: its date decides "
                     "whether the purpose was disclosed in time"
                 )
-                evidence["purposes"][purpose] = {
+                evidence["purposes"][key] = {
                     "status": "not_evaluable",
                     "undated_version": undated.version,
                     "disclosure": facts,
@@ -298,8 +323,8 @@ class DisclosureTiming(StatementChecks):
                 text = f"the {kind_text} first disclosed {what} {when}, {relation}"
                 if n:
                     text += f" (it had to be published by {deadline}, {_days(n)} before activation)"
-                late.append(text + basis(first[1]))
-                evidence["purposes"][purpose] = {
+                late.append((key, text + basis(first[1])))
+                evidence["purposes"][key] = {
                     "status": "late",
                     "first_disclosed": str(day),
                     "document": first[0].id,
@@ -319,14 +344,14 @@ class DisclosureTiming(StatementChecks):
                     f"{what}: the {kind_text} first disclosed it {when}, {due}; the verdict "
                     f"depends on the day{basis(first[1])}"
                 )
-                evidence["purposes"][purpose] = {"status": "not_evaluable", "disclosure": facts}
+                evidence["purposes"][key] = {"status": "not_evaluable", "disclosure": facts}
         if late:
             lead = (
                 f"activated {activated}"
                 if began is None
                 else f"in use since {began}, under the law from {activated}"
             )
-            message = f"{lead}, but " + "; ".join(late)
+            message = f"{lead}, but " + "; ".join(text for _, text in late)
             if unsure:
                 message += "; not evaluable: " + "; ".join(unsure)
             return ctx.setting_finding(rule, setting, message, evidence=evidence)

@@ -351,6 +351,8 @@ def _states(version: DisclosureVersion, token: str) -> bool:
 def _token_text(token: str) -> str:
     if token == "opt_out":
         return "how to opt out"
+    if token == "opt_out_of_ai_training":
+        return "how to opt out of AI training"
     if token.startswith("purpose:"):
         return f"the purpose {token[len('purpose:') :]}"
     return repr(token)
