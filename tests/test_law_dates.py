@@ -133,3 +133,49 @@ def test_a_transitional_period_must_end_after_the_law_applies(tmp_path):
     result = run("rules", "validate", str(rules))
     assert result.exit_code == 2
     assert f"{rules}:6" in result.stderr and "existing_from must come after" in result.stderr
+
+
+#: The earliest day each region's comprehensive privacy law applied (docs/law-dates.md).
+REGION_LAWS = {
+    "CH": "2023-09-01",  # revised FADP
+    "US-CA": "2020-01-01",  # CCPA
+    "US-VA": "2023-01-01",  # VCDPA
+    "US-CO": "2023-07-01",  # CPA
+    "US-CT": "2023-07-01",  # CTDPA
+}
+
+
+def test_no_bundled_rule_judges_a_region_before_its_law():
+    """A rule resting on several laws judges each region from its own law's date: its
+    ``in_force_in`` (or ``in_force_from``) for every jurisdiction is no earlier."""
+    for rule in _bundled():
+        own = dict(rule.in_force_in)
+        for region in rule.jurisdictions or ():
+            if region not in REGION_LAWS or rule.in_force_from is None:
+                continue
+            day = own.get(region, rule.in_force_from)
+            assert day.first.isoformat() >= REGION_LAWS[region], (rule.id, region, str(day))
+
+
+def test_each_region_is_judged_from_its_own_law():
+    rule = {
+        "id": "MULTI",
+        "in_force_from": "2018-05-25",
+        "in_force_in": {"CH": "2023-09-01"},
+        "selector": {"purposes": ["data_licensing"]},
+        "check": {"kind": "opt_in_default", "regions": ["EEA", "CH"]},
+    }
+    setting = {
+        "id": "lic",
+        "purposes": ["data_licensing"],
+        "default": True,
+        "activated_at": "2021-01-01",
+        "regions": {"include": ["CH", "DE"]},
+    }
+    (early,) = evaluate(rule, {"settings": [setting]}, as_of="2022-06-01")
+    assert early.regions == ("DE",)  # Switzerland's law did not apply yet
+    # one finding per target, naming each region from its own law's date
+    (later,) = evaluate(rule, {"settings": [setting]}, as_of="2024-06-01")
+    assert sorted(later.regions) == ["CH", "DE"]
+    assert "in DE since 2021-01-01" in later.message
+    assert "in CH since 2023-09-01" in later.message

@@ -116,7 +116,7 @@ def test_explain(consentrules_run):
         "The law it rests on",
         "https://www.fedlex.admin.ch",
         "Selects settings with purposes: ai_training.",
-        "Examples (12 fixtures)",
+        "Examples (13 fixtures)",
         "on by default in the UK on the evaluation date: expect violation on target train in [GB]",
         "selects 1 of 2 settings: data-for-generative-ai-improvement",
         "no finding",

@@ -78,6 +78,10 @@ class Engine:
         return locate(findings, snapshot)
 
     def _run(self, rule: Rule, selected: Sequence[Any], ctx: EvalContext) -> Iterable[Finding]:
+        if rule.in_force_in:
+            from consentrules.engine.in_force_regions import judge_by_region
+
+            return judge_by_region(rule, selected, ctx, self._judge)
         if rule.in_force_from is not None:
             from consentrules.engine.in_force import judge_from
 

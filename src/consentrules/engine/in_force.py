@@ -59,7 +59,9 @@ def judge_from(
         return []  # not yet law on the evaluation date (the run's notices say so)
     later = rule.existing_from
     if later is not None:  # a transitional period for practices that began before the law
-        existing = [s for s in selected if s.activated_at is not None and s.activated_at < day]
+        existing = [
+            s for s in selected if s.activated_at is not None and s.activated_at.last < day.first
+        ]
         if existing:
             mine = {s.id for s in existing}
             newer = [s for s in selected if s.id not in mine]

@@ -176,6 +176,9 @@ class Rule:
     review: Review | None = None
     #: The date the law behind the rule applies from; nothing before it is judged.
     in_force_from: PartialDate | None = None
+    #: (region term, date) pairs: where the rule rests on several laws, the regions whose law
+    #: applies from a later date than ``in_force_from`` (the earliest).
+    in_force_in: tuple[tuple[str, PartialDate], ...] = ()
     #: A transitional period: practices that began before ``in_force_from`` are judged only
     #: from this later date (the AI Act gives models placed on the market before 2025-08-02
     #: until 2027-08-02, Art. 111(3)).

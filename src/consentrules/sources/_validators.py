@@ -919,6 +919,36 @@ def _rules_validate____defs_rule(data, custom_formats={}, name_prefix=None):
             if isinstance(data__inforcefrom, str):
                 if not _rules_PATTERNS['^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$'].search(data__inforcefrom):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_from must match pattern ^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", value=data__inforcefrom, name="" + (name_prefix or "data") + ".in_force_from", rule='pattern')
+        if "in_force_in" in data_keys:
+            data_keys.remove("in_force_in")
+            data__inforcein = data["in_force_in"]
+            if not isinstance(data__inforcein, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_in must be object", value=data__inforcein, name="" + (name_prefix or "data") + ".in_force_in", rule='type')
+            data__inforcein_is_dict = isinstance(data__inforcein, dict)
+            if data__inforcein_is_dict:
+                data__inforcein_len = len(data__inforcein)
+                if data__inforcein_len < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_in must contain at least 1 properties", value=data__inforcein, name="" + (name_prefix or "data") + ".in_force_in", rule='minProperties')
+                data__inforcein_keys = set(data__inforcein.keys())
+                for data__inforcein_key in data__inforcein_keys:
+                    if data__inforcein_key not in []:
+                        data__inforcein_value = data__inforcein.get(data__inforcein_key)
+                        if not isinstance(data__inforcein_value, (str)):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_in.{data__inforcein_key}".format(**locals()) + " must be string", value=data__inforcein_value, name="" + (name_prefix or "data") + ".in_force_in.{data__inforcein_key}".format(**locals()) + "", rule='type')
+                        if isinstance(data__inforcein_value, str):
+                            if not _rules_PATTERNS['^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$'].search(data__inforcein_value):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_in.{data__inforcein_key}".format(**locals()) + " must match pattern ^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", value=data__inforcein_value, name="" + (name_prefix or "data") + ".in_force_in.{data__inforcein_key}".format(**locals()) + "", rule='pattern')
+                if data__inforcein_len != 0:
+                    data__inforcein_property_names = True
+                    for data__inforcein_key in data__inforcein:
+                        try:
+                            if isinstance(data__inforcein_key, str):
+                                if not _rules_PATTERNS['^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$'].search(data__inforcein_key):
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_in must match pattern ^[A-Za-z]{2,12}(-[A-Za-z0-9]{1,3})?$", value=data__inforcein_key, name="" + (name_prefix or "data") + ".in_force_in", rule='pattern')
+                        except (JsonSchemaValueException, JsonSchemaValuesException):
+                            data__inforcein_property_names = False
+                    if not data__inforcein_property_names:
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_in must be named by propertyName definition", value=data__inforcein, name="" + (name_prefix or "data") + ".in_force_in", rule='propertyNames')
         if "existing_from" in data_keys:
             data_keys.remove("existing_from")
             data__existingfrom = data["existing_from"]
@@ -2564,7 +2594,7 @@ validate_review_condition = _review_condition_validate
 
 VALIDATORS = {
     '451658c0599e55ccec0791e9': validate_snapshot,  # snapshot
-    '3cba82cb6187273d5804543b': validate_rules,  # rules
+    '84f5d1d64a4ad488780899f5': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config
     'c1b5df86f4efc17421f8ffcf': validate_check_opt_in_default,  # check_opt_in_default

@@ -24,8 +24,6 @@ from consentrules.model import Reference
 from consentrules.model import Rule
 from consentrules.model import Selector
 from consentrules.model import Severity
-from consentrules.model.dates import DateFormatError
-from consentrules.model.dates import parse_date
 from consentrules.model.errors import InputError
 from consentrules.model.errors import Problem
 from consentrules.model.regions import RegionRegistry
@@ -283,30 +281,10 @@ class RuleLoader:
             review = load_review(raw["review"], doc, index, rule_id, self.regions, problems)
             if review is None:
                 return None
-        dates: dict[str, Any] = {}
-        for name in ("in_force_from", "existing_from"):
-            if raw.get(name):
-                try:
-                    dates[name] = parse_date(raw[name])
-                except DateFormatError as exc:
-                    problems.append(
-                        self._problem(doc, f"{rule_ptr}/{name}", str(exc), None, rule_id)
-                    )
-                    return None
-        in_force_from = dates.get("in_force_from")
-        if "existing_from" in dates and (
-            in_force_from is None or dates["existing_from"].first <= in_force_from.last
-        ):
-            problems.append(
-                self._problem(
-                    doc,
-                    f"{rule_ptr}/existing_from",
-                    "existing_from must come after in_force_from (it gives practices that "
-                    "began before the law applied until a later date)",
-                    None,
-                    rule_id,
-                )
-            )
+        from consentrules.sources.rule_dates import rule_dates
+
+        dates = rule_dates(self, doc, raw, rule_ptr, rule_id, problems)
+        if dates is None:
             return None
         position = doc.source_map.locate(rule_ptr)
         fixtures = tuple(
@@ -337,8 +315,7 @@ class RuleLoader:
             prepared=prepared,
             fixtures=fixtures,
             review=review,
-            in_force_from=in_force_from,
-            existing_from=dates.get("existing_from"),
+            **dates,
         )
 
 
