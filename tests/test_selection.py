@@ -27,6 +27,8 @@ def test_pack(consentrules_run):
         "UKGDPR-ART13-NOTICE",
         "UKGDPR-ART9-SPECIAL",
         "UK-PECR-STORAGE-CONSENT",
+        "UK-PECR-ANALYTICS-CONSENT",
+        "UK-PECR-ANALYTICS-OBJECTION",
     }
 
 

@@ -111,11 +111,15 @@ def test_saved_page_with_the_uk_and_switzerland_forgotten(tmp_path):
         ("CM-ADS-EEA-UK", "ad_storage"),
         ("CM-ADS-EEA-UK", "ad_user_data"),
         ("CM-ANALYTICS-EEA-UK", "analytics_storage"),
+        # the UK's analytics needed consent until the 2025 Act's exception (2026-02-05)
+        ("CM-ANALYTICS-UK", "analytics_storage"),
         ("CM-CH", "ad_personalization"),
         ("CM-CH", "ad_storage"),
         ("CM-CH", "ad_user_data"),
         ("CM-CH", "analytics_storage"),
     ]
+    uk = next(f for f in result.findings if f["rule_id"] == "CM-ANALYTICS-UK")
+    assert uk["regions"] == ["GB"] and "judged until 2026-02-05" in uk["message"]
     ads = next(f for f in result.findings if f["rule_id"] == "CM-ADS-EEA-UK")
     assert ads["regions"] == sorted(["GB", *TERRITORIES])  # the page lists the 30 states only
     assert ads["location"]["line"] == 18  # the global 'granted' command
@@ -223,4 +227,4 @@ def test_the_shipped_pack_passes_its_fixtures():
     rules = Path(plugin.__file__).parent / "rules"
     result = run("test", str(rules), "--require-fixtures", plugins=[plugin])
     assert result.exit_code == 0, result.stdout
-    assert "4 rules, 8 fixtures: 4 passed" in result.stdout
+    assert "5 rules, 10 fixtures: 5 passed" in result.stdout

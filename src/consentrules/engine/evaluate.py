@@ -78,6 +78,14 @@ class Engine:
         return locate(findings, snapshot)
 
     def _run(self, rule: Rule, selected: Sequence[Any], ctx: EvalContext) -> Iterable[Finding]:
+        until = rule.in_force_until
+        if until is not None and until.first <= ctx.as_of.last:
+            from consentrules.engine.in_force import judge_until
+
+            return judge_until(rule, until, selected, ctx, self._dated)
+        return self._dated(rule, selected, ctx)
+
+    def _dated(self, rule: Rule, selected: Sequence[Any], ctx: EvalContext) -> list[Finding]:
         if rule.in_force_in:
             from consentrules.engine.in_force_regions import judge_by_region
 
@@ -86,7 +94,7 @@ class Engine:
             from consentrules.engine.in_force import judge_from
 
             return judge_from(rule, rule.in_force_from, selected, ctx, self._judge)
-        return self._judge(rule, selected, ctx)
+        return list(self._judge(rule, selected, ctx))
 
     def _judge(self, rule: Rule, selected: Sequence[Any], ctx: EvalContext) -> list[Finding]:
         kind = self.kinds.get(rule.check_kind)

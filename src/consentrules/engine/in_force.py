@@ -120,3 +120,25 @@ def _transition(finding: Finding, day: PartialDate, later: PartialDate) -> Findi
         message=f"{finding.message} (a practice that began before {day} had until {later}: "
         "the law's transitional period)",
     )
+
+
+def judge_until(
+    rule: Rule,
+    until: PartialDate,
+    selected: Sequence[Any],
+    ctx: EvalContext,
+    judge: Callable[[Rule, Sequence[Any], EvalContext], list[Finding]],
+) -> list[Finding]:
+    """The rule's findings on the period before ``until``, the day its law changed: judged as
+    of the day before, each saying so."""
+    before = dataclasses.replace(ctx, as_of=until.shift(-1))
+    out = []
+    for finding in judge(rule, selected, before):
+        out.append(
+            dataclasses.replace(
+                finding,
+                message=f"{finding.message} (judged until {until}, when the law behind the rule "
+                "changed)",
+            )
+        )
+    return out

@@ -176,6 +176,10 @@ class Rule:
     review: Review | None = None
     #: The date the law behind the rule applies from; nothing before it is judged.
     in_force_from: PartialDate | None = None
+    #: The day the law behind the rule changed so that it no longer applies (exclusive): the
+    #: rule judges only the period before (the UK's Data (Use and Access) Act 2025 exempted
+    #: analytics storage from consent from 2026-02-05).
+    in_force_until: PartialDate | None = None
     #: (region term, date) pairs: where the rule rests on several laws, the regions whose law
     #: applies from a later date than ``in_force_from`` (the earliest).
     in_force_in: tuple[tuple[str, PartialDate], ...] = ()

@@ -949,6 +949,14 @@ def _rules_validate____defs_rule(data, custom_formats={}, name_prefix=None):
                             data__inforcein_property_names = False
                     if not data__inforcein_property_names:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_in must be named by propertyName definition", value=data__inforcein, name="" + (name_prefix or "data") + ".in_force_in", rule='propertyNames')
+        if "in_force_until" in data_keys:
+            data_keys.remove("in_force_until")
+            data__inforceuntil = data["in_force_until"]
+            if not isinstance(data__inforceuntil, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_until must be string", value=data__inforceuntil, name="" + (name_prefix or "data") + ".in_force_until", rule='type')
+            if isinstance(data__inforceuntil, str):
+                if not _rules_PATTERNS['^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$'].search(data__inforceuntil):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".in_force_until must match pattern ^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", value=data__inforceuntil, name="" + (name_prefix or "data") + ".in_force_until", rule='pattern')
         if "existing_from" in data_keys:
             data_keys.remove("existing_from")
             data__existingfrom = data["existing_from"]
@@ -2594,7 +2602,7 @@ validate_review_condition = _review_condition_validate
 
 VALIDATORS = {
     '451658c0599e55ccec0791e9': validate_snapshot,  # snapshot
-    '84f5d1d64a4ad488780899f5': validate_rules,  # rules
+    '54533a32f4d928bb267d3260': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config
     'c1b5df86f4efc17421f8ffcf': validate_check_opt_in_default,  # check_opt_in_default

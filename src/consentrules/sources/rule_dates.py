@@ -21,7 +21,7 @@ def rule_dates(
         problems.append(loader._problem(doc, ptr, text, None, rule_id))
 
     dates: dict[str, Any] = {}
-    for name in ("in_force_from", "existing_from"):
+    for name in ("in_force_from", "existing_from", "in_force_until"):
         if raw.get(name):
             try:
                 dates[name] = parse_date(raw[name])
@@ -36,6 +36,10 @@ def rule_dates(
             "existing_from must come after in_force_from (it gives practices that began before "
             "the law applied until a later date)",
         )
+        return None
+    until = dates.get("in_force_until")
+    if until is not None and start is not None and until.first <= start.last:
+        refuse(f"{rule_ptr}/in_force_until", "in_force_until must come after in_force_from")
         return None
     regional = []
     for term, value in (raw.get("in_force_in") or {}).items():
