@@ -112,4 +112,5 @@ def test_a_setting_with_several_recipients_hears_each_gap_once(tmp_path):
     assert "ai_training by or with third parties on 2024-09-01" in two["message"]
     never = [_version("2024-07-01", ["advertising"], recipients={})]
     (gap,) = _run(tmp_path, never, "--rule", "AI-TRAIN-003", setting=setting).findings
-    assert gap["message"].endswith("ai_training was never disclosed in a privacy policy")
+    assert "but ai_training was never disclosed in a privacy policy" in gap["message"]
+    assert gap["message"].count("never disclosed") == 1

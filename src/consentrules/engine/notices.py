@@ -38,21 +38,30 @@ class NoticeFacts:
     before_start: bool | None
 
 
+#: Notices addressed to each user concerned (an email, an in-product message): information
+#: given to them, not a document they would have to find.
+DIRECT_KINDS = frozenset({"direct_notice", "email_notice", "in_product_notice"})
+#: What a person saw where they switched a practice on themselves (the switch's own words).
+OPT_IN_KINDS = frozenset({"opt_in_notice"})
+
+
 def notice_facts(
     setting: Setting,
     ctx: EvalContext,
     scope: int | None,
     purposes: Iterable[str] | None = None,
+    kinds: frozenset[str] | None = None,
 ) -> NoticeFacts:
     """The notice facts for the people of ``scope`` (a region bit mask; None: the snapshot
     does not say where the setting applies, so only notices to everyone certainly count) of
-    ``purposes`` (default: every purpose of the setting)."""
+    ``purposes`` (default: every purpose of the setting), from documents of ``kinds`` (default:
+    every document)."""
     wanted = tuple(dict.fromkeys(purposes if purposes is not None else setting.purposes))
     start = setting.activated_at
     if not wanted or scope == 0:
         return NoticeFacts(None, None)
     everyone = ctx.regions.all_mask
-    table = _by_purpose(ctx.snapshot.disclosures, ctx.regions)
+    table = _by_purpose(ctx.snapshot.disclosures, ctx.regions, kinds)
     # Unknown regions: only notices to everyone certainly reach them; any might.
     certain_need = everyone if scope is None else scope
     possible_need = scope  # None: any reach might do
@@ -87,18 +96,25 @@ def notice_facts(
 
 #: Per snapshot (its disclosures, kept alive with the entry): purpose -> its dated versions as
 #: (first day, last day, reach mask, date) in date order, and the reach of its undated ones.
-_TABLES: dict[int, tuple[Any, dict[str, tuple[tuple[Any, ...], int]]]] = {}
+_TABLES: dict[tuple[int, Any], tuple[Any, dict[str, tuple[tuple[Any, ...], int]]]] = {}
 
 
-def _by_purpose(disclosures: Any, registry: Any) -> dict[str, tuple[tuple[Any, ...], int]]:
-    cached = _TABLES.get(id(disclosures))
+def _by_purpose(
+    disclosures: Any, registry: Any, kinds: frozenset[str] | None = None
+) -> dict[str, tuple[tuple[Any, ...], int]]:
+    key = (id(disclosures), kinds)
+    cached = _TABLES.get(key)
     if cached is not None and cached[0] is disclosures:
         return cached[1]
     everyone = registry.all_mask
     dated: dict[str, list[tuple[Any, Any, int, PartialDate]]] = {}
     undated: dict[str, int] = {}
     for document in disclosures:
+        if kinds is not None and document.kind not in kinds:
+            continue
         for version in document.versions:
+            if not version.usable:
+                continue
             reach = everyone if version.regions is None else registry.mask_all(version.regions)
             day = version.published_at
             for purpose in version.purposes:
@@ -115,7 +131,7 @@ def _by_purpose(disclosures: Any, registry: Any) -> dict[str, tuple[tuple[Any, .
     }
     if len(_TABLES) > 16:
         _TABLES.clear()
-    _TABLES[id(disclosures)] = (disclosures, table)
+    _TABLES[key] = (disclosures, table)
     return table
 
 

@@ -38,7 +38,7 @@ def selects(selector: Selector, setting: Setting, ctx: EvalContext) -> bool:
         basis in selector.legal_basis for _, basis in setting.legal_basis
     ):
         return False
-    if selector.default is not None and _on_by_default(setting, ctx) != selector.default:
+    if selector.default is not None and on_by_default(setting, ctx) != selector.default:
         return False
     if selector.any is not None and not any(selects(sub, setting, ctx) for sub in selector.any):
         return False
@@ -142,7 +142,7 @@ def _any_in(wanted: tuple[str, ...], have: tuple[str, ...]) -> bool:
     return any(value in have for value in wanted)
 
 
-def _on_by_default(setting: Setting, ctx: EvalContext) -> bool:
+def on_by_default(setting: Setting, ctx: EvalContext) -> bool:
     """Whether users were enrolled by default, or may have been, where the setting applied at
     some time up to the evaluation date: a default for a region where it does not run is no
     such fact (an unknown default, or unknown regions, count as on, so that rules about

@@ -11,6 +11,8 @@ from typing import Any
 
 from consentrules.engine.evaluation import EvalContext
 from consentrules.engine.evaluation import spans
+from consentrules.engine.notices import DIRECT_KINDS
+from consentrules.engine.notices import OPT_IN_KINDS
 from consentrules.engine.notices import notice_facts
 from consentrules.model import DisclosureVersion
 from consentrules.model import Setting
@@ -47,6 +49,10 @@ _SETTING_FIELDS: dict[str, str] = {
     "control_available_at": "date",
     "notice.first_at": "date",
     "notice.before_start": "bool",
+    "direct_notice.first_at": "date",
+    "direct_notice.before_start": "bool",
+    "opt_in_notice.before_start": "bool",
+    "on_by_default": "bool",
 }
 _VERSION_FIELDS: dict[str, str] = {
     "version": "text",
@@ -272,14 +278,42 @@ def _practice_view(
                     facts["before_start"] = before
         view["objection"] = facts
     if ctx.snapshot.has_disclosures:
-        told = notice_facts(setting, ctx, scope, purposes)
-        notice: dict[str, Any] = {}
-        if told.first_at is not None:
-            notice["first_at"] = told.first_at
-        if told.before_start is not None:
-            notice["before_start"] = told.before_start
-        if notice:
-            view["notice"] = notice
+        # notice: any document; direct_notice: notices addressed to each user (an email, an
+        # in-product message); opt_in_notice: the words of the switch a user turns on
+        present = _kinds(ctx.snapshot)
+        for name, kinds in (
+            ("notice", None),
+            ("direct_notice", DIRECT_KINDS),
+            ("opt_in_notice", OPT_IN_KINDS),
+        ):
+            if kinds is not None and not kinds & present:
+                continue  # no such document: not stated (a test of it is not evaluable)
+            told = notice_facts(setting, ctx, scope, purposes, kinds)
+            notice: dict[str, Any] = {}
+            if told.first_at is not None:
+                notice["first_at"] = told.first_at
+            if told.before_start is not None:
+                notice["before_start"] = told.before_start
+            if notice:
+                view[name] = notice
+    from consentrules.engine.selection import on_by_default
+
+    view["on_by_default"] = on_by_default(setting, ctx)
+
+
+def _kinds(snapshot: Any) -> frozenset[str]:
+    """The kinds of the snapshot's documents (remembered with the snapshot's disclosures)."""
+    cached = _KINDS.get(id(snapshot.disclosures))
+    if cached is not None and cached[0] is snapshot.disclosures:
+        return cached[1]
+    kinds = frozenset(document.kind for document in snapshot.disclosures)
+    if len(_KINDS) > 16:
+        _KINDS.clear()
+    _KINDS[id(snapshot.disclosures)] = (snapshot.disclosures, kinds)
+    return kinds
+
+
+_KINDS: dict[int, tuple[Any, frozenset[str]]] = {}
 
 
 def bases_in(
