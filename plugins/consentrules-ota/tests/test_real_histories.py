@@ -205,3 +205,26 @@ def test_no_statement_in_the_sample_is_read_as_third_parties_training(capsys):
     with capsys.disabled():
         print(f"\nai_training by third parties: {len(wrong)} false claims")
     assert wrong == []
+
+
+def test_a_flip_back_then_a_newer_text_is_not_a_removal(tmp_path):
+    """An upcoming text shown a day ahead, the current one again the next day, then the new
+    one (not byte for byte the first: the page changed a date): the flip back drops nothing."""
+    import datetime as dt
+
+    from consentrules_ota.captures import classify
+    from consentrules_ota.layouts import _version
+
+    utc = dt.timezone.utc
+    current = "# Privacy Policy\n\n" + "We collect information to run the service. " * 60
+    upcoming = current + "\nWe use your posts to train our AI models.\n"
+    texts = [current, upcoming, current, upcoming + "Effective May 27.\n"]
+    versions = [
+        _version(text, dt.datetime(2025, 5, 1 + i, 0, 31, tzinfo=utc), f"v{i}")
+        for i, text in enumerate(texts)
+    ]
+    kinds = [c.kind for c in classify(versions, "Privacy Policy")]
+    assert kinds == [None, None, "alternate", None]
+    # a return to the old text for good is a real revert
+    kinds = [c.kind for c in classify(versions[:3], "Privacy Policy")]
+    assert kinds == [None, None, None]

@@ -151,8 +151,7 @@ def classify(versions: Sequence[RecordedVersion], document: str) -> list[Capture
                 Capture(
                     "alternate",
                     f"the text of {versions[earlier].recorded_at:%Y-%m-%dT%H:%M:%SZ} again, "
-                    "and the newer text after it: the page alternates between two texts (a flip "
-                    "back is not a removal)",
+                    "before the page moves on: a flip back between texts is not a removal",
                 )
             )
             continue  # the reference stays the newer text
@@ -163,10 +162,11 @@ def classify(versions: Sequence[RecordedVersion], document: str) -> list[Capture
 
 
 def _alternates(shas: Sequence[str], index: int) -> bool:
-    """Whether capture ``index`` repeats an older text (not the one just before it) and a
-    later capture shows the text it replaced again."""
+    """Whether capture ``index`` shows an older text again (not the one just before it) and
+    the page moves on from it later: a flip back between an upcoming and a current text, not
+    a return for good (a text shown again until the end is a real revert)."""
     if index == 0 or shas[index] == shas[index - 1]:
         return False
     if shas[index] not in shas[: index - 1]:
         return False
-    return shas[index - 1] in shas[index + 1 :]
+    return any(sha != shas[index] for sha in shas[index + 1 :])
