@@ -228,3 +228,14 @@ def test_a_flip_back_then_a_newer_text_is_not_a_removal(tmp_path):
     # a return to the old text for good is a real revert
     kinds = [c.kind for c in classify(versions[:3], "Privacy Policy")]
     assert kinds == [None, None, None]
+
+
+def test_diff_across_a_failed_capture_compares_the_texts_around_it():
+    result = run("disclosures", "diff", str(META), "--service", "Instagram", "--to",
+                 "2025-05-21T12:31:31Z", plugins=[plugin])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "2025-05-07T12:31:47Z -> 2025-05-21T12:31:31Z" in result.stdout
+    assert "no claim added or removed" in result.stdout
+    failed = run("disclosures", "diff", str(META), "--service", "Instagram", "--to",
+                 "2025-05-21T00:31:28Z", plugins=[plugin])  # fmt: skip
+    assert failed.exit_code == 2 and "failed capture" in failed.stderr

@@ -133,15 +133,21 @@ def _previous(
 def _pick(versions: tuple[DisclosureVersion, ...], wanted: str | None, what: str) -> int:
     """The index of the version a ``--from``/``--to`` value names: its version id, its
     recording time, or a day (the last version recorded on or before it)."""
-    if wanted is None:
-        return len(versions) - 1
+    if wanted is None:  # the latest capture that shows the document's text
+        usable = [index for index, version in enumerate(versions) if version.usable]
+        return usable[-1] if usable else len(versions) - 1
     for index, version in enumerate(versions):
         if wanted in (version.version, version.recorded_at):
+            if not version.usable:
+                raise UsageError(
+                    f"{what} {wanted!r} is not the document's text ({version.capture_note}): "
+                    "name a version before or after it"
+                )
             return index
     on_or_before = [
         index
         for index, version in enumerate(versions)
-        if (version.recorded_at or version.version)[:10] <= wanted
+        if (version.recorded_at or version.version)[:10] <= wanted and version.usable
     ]
     if on_or_before and len(wanted) == 10:
         return on_or_before[-1]
@@ -158,10 +164,11 @@ def cmd_diff(config: Config, options: dict[str, Any]) -> int:
     if len(versions) < 2:
         raise UsageError(f"{document.title} has only {len(versions)} version: nothing to diff")
     newer = _pick(versions, options.get("to_version"), "--to")
+    earlier = [i for i in range(newer) if versions[i].usable]
     older = (
         _pick(versions, options["from_version"], "--from")
         if options.get("from_version")
-        else max(newer - 1, 0)
+        else (earlier[-1] if earlier else max(newer - 1, 0))
     )
     before, after = versions[older], versions[newer]
     old, new = _tokens(before), _tokens(after)
