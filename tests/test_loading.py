@@ -122,6 +122,7 @@ def test_bundled_rules_are_valid(regions):
         "gdpr",
         "uk-gdpr",
         "ch-fadp",
+        "ca-quebec",
         "us-ccpa-cpra",
         "us-state-privacy",
         "us-stored-communications",

@@ -34,7 +34,7 @@ def test_every_bundled_rule_file_validates_for_editors():
         json.loads((PUBLISHED / "rules.schema.json").read_text())
     )
     files = sorted((ROOT / "rules").rglob("*.yaml"))
-    assert len(files) == 13
+    assert len(files) == 14
     for path in files:
         assert list(validator.iter_errors(load_document(path).data)) == [], path
 

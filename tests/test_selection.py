@@ -104,7 +104,7 @@ def test_config_disables_and_overrides(tmp_path, monkeypatch, consentrules_run):
 
 def test_packs_listing(consentrules_run):
     result = consentrules_run("rules", "packs")
-    assert result.exit_code == 0 and "13 packs" in result.stdout
+    assert result.exit_code == 0 and "14 packs" in result.stdout
     assert "us-ccpa-cpra" in result.stdout and "US-CA" in result.stdout
 
 

@@ -42,6 +42,8 @@ def selects(selector: Selector, setting: Setting, ctx: EvalContext) -> bool:
         return False
     if selector.any is not None and not any(selects(sub, setting, ctx) for sub in selector.any):
         return False
+    if selector.none is not None and any(selects(sub, setting, ctx) for sub in selector.none):
+        return False
     if selector.regions is not None:
         wanted = ctx.regions.mask_all(selector.regions)
         for span in spans(setting, ctx.as_of, "ever"):

@@ -58,9 +58,12 @@ class Selector:
     #: Alternatives: at least one of these selectors must match too ("sold or shared": a sale
     #: or sharing purpose, or advertising with third parties).
     any: tuple[Selector, ...] | None = None
+    #: Exclusions: a setting that one of these selectors matches is not selected (Quebec's
+    #: confidentiality by default leaves cookies' settings out).
+    none: tuple[Selector, ...] | None = None
 
     #: The keys tested setting by setting (not through the index).
-    UNINDEXED = ("ids", "regions", "default", "practice", "legal_basis", "any")
+    UNINDEXED = ("ids", "regions", "default", "practice", "legal_basis", "any", "none")
 
     def values(self, name: str) -> tuple[str, ...]:
         """The tokens of ``name`` the selector or any of its alternatives names."""
@@ -80,6 +83,8 @@ class Selector:
             parts.append("on by default" if self.default else "never on by default")
         if self.any:
             parts.append("any of: " + " | ".join(sub.describe() for sub in self.any))
+        if self.none:
+            parts.append("none of: " + " | ".join(sub.describe() for sub in self.none))
         return "; ".join(parts) if parts else "every setting"
 
     def rest(self) -> Selector | None:

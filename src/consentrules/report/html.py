@@ -141,7 +141,9 @@ def build_context(report: Report, config: Config | None) -> dict[str, Any]:
         platforms.append(
             {
                 "info": info,
-                "verdict": _verdict(len(failing), len(violations), len(gaps), len(open_gaps)),
+                "verdict": _verdict(
+                    len(failing), len({f.rule_id for f in violations}), len(gaps), len(open_gaps)
+                ),
                 "failing": bool(failing),
                 # (most severe first)
                 "severities": [

@@ -1241,6 +1241,18 @@ def _rules_validate____defs_selector(data, custom_formats={}, name_prefix=None):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".any must contain at least 2 items", value=data__any, name="" + (name_prefix or "data") + ".any", rule='minItems')
                 for data__any_x, data__any_item in enumerate(data__any):
                     _rules_validate____defs_selector(data__any_item, custom_formats, None)
+        if "none" in data_keys:
+            data_keys.remove("none")
+            data__none = data["none"]
+            if not isinstance(data__none, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".none must be array", value=data__none, name="" + (name_prefix or "data") + ".none", rule='type')
+            data__none_is_list = isinstance(data__none, (list, tuple))
+            if data__none_is_list:
+                data__none_len = len(data__none)
+                if data__none_len < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".none must contain at least 1 items", value=data__none, name="" + (name_prefix or "data") + ".none", rule='minItems')
+                for data__none_x, data__none_item in enumerate(data__none):
+                    _rules_validate____defs_selector(data__none_item, custom_formats, None)
         if "legal_basis" in data_keys:
             data_keys.remove("legal_basis")
             data__legalbasis = data["legal_basis"]
@@ -2602,7 +2614,7 @@ validate_review_condition = _review_condition_validate
 
 VALIDATORS = {
     '451658c0599e55ccec0791e9': validate_snapshot,  # snapshot
-    '54533a32f4d928bb267d3260': validate_rules,  # rules
+    'ecd20201fde15ec1e3642ff6': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config
     'c1b5df86f4efc17421f8ffcf': validate_check_opt_in_default,  # check_opt_in_default

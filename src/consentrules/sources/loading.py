@@ -200,6 +200,14 @@ class RuleLoader:
                 if alternatives
                 else None
             ),
+            none=(
+                tuple(
+                    self._selector(doc, sub, f"{ptr}/none/{index}", rule_id, problems)
+                    for index, sub in enumerate(raw["none"])
+                )
+                if raw.get("none")
+                else None
+            ),
         )
 
     def _regions(
