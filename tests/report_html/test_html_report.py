@@ -144,3 +144,11 @@ def test_a_finding_that_names_no_regions_gets_no_user_figure(tmp_path):
     result = run("check", str(snapshot), "--rule", "SCA-*", "--format", "json")
     divulge = next(f for f in result.findings if f["rule_id"] == "SCA-DIVULGE-CONTENTS")
     assert divulge["regions"] == [] and "affected" not in divulge
+
+
+def test_the_summary_says_where_each_joined_rule_applies(tmp_path):
+    """One entry may join rules of different places on one default (Quebec's s. 9.1 and
+    California's secondary use): the summary must not read as if both applied in Quebec."""
+    page = html_of(tmp_path, str(ROOT / "examples/ai-training-2024/violating.yaml"))
+    summary = page.split("In short: what to fix first")[1].split("</ol>")[0]
+    assert "CCPA-SECONDARY-USE (in US-CA), QC-LAW25-CONFIDENTIALITY-BY-DEFAULT" in summary

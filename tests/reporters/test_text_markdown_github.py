@@ -54,3 +54,17 @@ def test_json_matches_its_schema(render):
     assert [f["rule_id"] for f in waived] == ["AI-TRAIN-004"]
     assert report["summary"]["suppressed"] == 1 and report["summary"]["failing"] == 3
     assert len(report["notices"]) == 2
+
+
+def test_joined_rules_of_other_places_say_where_they_apply():
+    """A row or annotation joining Quebec's s. 9.1 and California's secondary use on one
+    default names where the Californian rule applies, in Markdown and in GitHub annotations."""
+    from consentrules.testing import run
+
+    example = str(ROOT / "examples" / "ai-training-2024" / "violating.yaml")
+    markdown = run("check", example, "--format", "markdown").stdout
+    row = next(line for line in markdown.splitlines() if "CCPA-SECONDARY-USE" in line)
+    assert "(in US-CA)" in row and "| CA-QC |" in row
+    github = run("check", example, "--format", "github").stdout
+    note = next(line for line in github.splitlines() if "also breaks CCPA-SECONDARY-USE" in line)
+    assert "CCPA-SECONDARY-USE (in US-CA)" in note

@@ -200,5 +200,28 @@ def rule_note(finding: Finding, lead: Finding) -> str:
     return message
 
 
+def rule_places(gap: Any) -> dict[str, str]:
+    """Per rule of a gap whose finding is about other regions than the lead's: where it
+    applies ("in US-CA"), so that a summary joining a Quebec rule and a Californian one on the
+    same default does not read as if both applied in Quebec."""
+    lead = gap.lead
+    out: dict[str, str] = {}
+    for finding in gap.findings:
+        if finding.regions == lead.regions:
+            continue
+        note = rule_note(finding, lead)
+        if note.startswith("in "):
+            out[finding.rule_id] = note.split(";")[0]
+    return out
+
+
+def rule_names(gap: Any, rule_ids: Any = None) -> list[str]:
+    """The gap's rule ids (or ``rule_ids``), each with where it applies when that is not
+    where the lead's finding is: ``CCPA-SECONDARY-USE (in US-CA)``."""
+    places = rule_places(gap)
+    ids = gap.rule_ids if rule_ids is None else rule_ids
+    return [f"{rule_id} ({places[rule_id]})" if rule_id in places else rule_id for rule_id in ids]
+
+
 #: Where a region finding's own words end and what a rule adds begins.
 _AFTER_REGIONS = ("; not only a matter for review", "; also not evaluable")

@@ -60,6 +60,7 @@ def render_github(report: Report, config: Any = None) -> str:
     from consentrules.report import repository_path
     from consentrules.report import repository_root
     from consentrules.report.gaps import group_gaps
+    from consentrules.report.gaps import rule_names
 
     root = repository_root(config)
     cwd = Path(config.cwd) if config is not None else Path.cwd()
@@ -79,7 +80,7 @@ def render_github(report: Report, config: Any = None) -> str:
             name, title = "warning", f"{title} (not evaluable)"
         message = f"{finding.target_kind} {finding.target_id}: {finding.message}"
         if len(gap.findings) > 1:
-            message += f" (also breaks {', '.join(gap.rule_ids[1:])})"
+            message += f" (also breaks {', '.join(rule_names(gap)[1:])})"
         if shown.get(name, 0) >= PER_LEVEL:
             left_out += 1
             continue

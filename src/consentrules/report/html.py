@@ -194,11 +194,13 @@ _WHO = {
 def _actions(gaps: list[Any], report: Report, most: int = 5) -> list[dict[str, Any]]:
     """The executive summary: the most severe problems first, each with what to do, who
     usually does it and how bad it is, in plain words."""
+    from consentrules.report.gaps import rule_names
+
     out = []
     for gap in gaps[:most]:
         lead = gap.lead
         rule = report.rules.get(lead.rule_id)
-        laws = sorted({f.rule_id for f in gap.findings})
+        laws = rule_names(gap, sorted({f.rule_id for f in gap.findings}))
         out.append(
             {
                 "severity": lead.severity.label,

@@ -54,6 +54,7 @@ def _table(findings: list[Finding], report: Report, extra: str | None = None) ->
     reason."""
     from consentrules.report.gaps import Gap
     from consentrules.report.gaps import group_gaps
+    from consentrules.report.gaps import rule_places
 
     head = "| Severity | Rule | Target | Regions | Where | Finding |"
     rule_line = "|---|---|---|---|---|---|"
@@ -65,7 +66,11 @@ def _table(findings: list[Finding], report: Report, extra: str | None = None) ->
     gaps.sort(key=lambda g: (-g.lead.severity, g.lead.rule_id, g.lead.snapshot, g.lead.target_id))
     for gap in gaps:
         f = gap.lead
-        rules = ", ".join(_rule_link(rule_id, report) for rule_id in gap.rule_ids)
+        places = rule_places(gap)
+        rules = ", ".join(
+            _rule_link(rule_id, report) + (f" ({places[rule_id]})" if rule_id in places else "")
+            for rule_id in gap.rule_ids
+        )
         row = (
             f"| {f.severity.label} | {rules} | {f.target_kind} `{_cell(f.target_id)}` | "
             f"{_cell(regions_text(f)) or '-'} | `{_cell(location_text(f))}` | "
