@@ -45,7 +45,7 @@ def _changes(
     out: list[tuple[DisclosureVersion, list[str], list[str]]] = []
     before: set[str] = set()
     for version in versions:
-        if version.capture in ("failed", "other_document", "alternate", "repeat"):
+        if not version.comparable:
             out.append((version, [], []))
             continue
         now = set(_tokens(version))

@@ -154,6 +154,12 @@ class Claim:
     recipient: str = ""
 
 
+#: Captures that do not show the document's text (DisclosureVersion.capture).
+UNUSABLE_CAPTURES = frozenset({"failed", "other_document"})
+#: Captures that are not the service changing its text: never a removal.
+NOT_A_CHANGE = UNUSABLE_CAPTURES | {"alternate", "repeat"}
+
+
 @dataclass(frozen=True, slots=True)
 class DisclosureVersion:
     """One dated version of a disclosure document and what it states."""
@@ -212,13 +218,14 @@ class DisclosureVersion:
     def usable(self) -> bool:
         """Whether the version shows the document's text (a failed capture, or another document
         at the address, does not)."""
-        return self.capture not in ("failed", "other_document")
+        return self.capture not in UNUSABLE_CAPTURES
 
     @property
-    def changed_by_service(self) -> bool:
-        """Whether a statement this version lacks was dropped by the service (not by a failed
-        capture, another document, a different reading or a flip back)."""
-        return self.capture is None
+    def comparable(self) -> bool:
+        """Whether what this version says can be compared with the version before it: not a
+        failed capture, another document, a flip back or a repeat (a re-reading is, as the new
+        baseline)."""
+        return self.capture not in NOT_A_CHANGE
 
     def discloses(self, purpose: str, recipients: frozenset[str] = frozenset()) -> bool:
         """Whether the version states ``purpose`` for a setting whose data goes to

@@ -20,6 +20,7 @@ from dataclasses import field
 from typing import Any
 
 from consentrules import hookimpl
+from consentrules_ota.captures import NOT_A_CHANGE
 from consentrules_ota.captures import Capture
 from consentrules_ota.captures import classify
 from consentrules_ota.claims import Claim
@@ -69,7 +70,7 @@ def changes(scanned: list[ScannedVersion]) -> list[tuple[list[str], list[str]]]:
     before: set[str] = set()
     for item in scanned:
         now = set(item.purposes)
-        if item.capture.kind in ("failed", "other_document", "alternate", "repeat"):
+        if item.capture.kind in NOT_A_CHANGE:
             out.append(([], []))
             continue
         added = sorted(now - before)

@@ -43,9 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write("\n")
         return 0
     for item, (added, dropped) in zip(scanned, changes(scanned), strict=True):
-        if item.capture.kind in ("failed", "other_document"):
+        if not item.capture.usable:
             sys.stdout.write(
-                f"{item.version.recorded_day}  {item.capture.kind.upper().replace('_', ' ')}: "
+                f"{item.version.recorded_day}  {str(item.capture.kind).upper().replace('_', ' ')}: "
                 f"{item.capture.note}\n"
             )
             continue

@@ -30,6 +30,10 @@ from dataclasses import dataclass
 
 from consentrules_ota.layouts import RecordedVersion
 
+#: Captures that do not show the document's text, and those that are no change by the
+#: service (the meanings consentrules gives ``DisclosureVersion.capture``).
+UNUSABLE_CAPTURES = frozenset({"failed", "other_document"})
+NOT_A_CHANGE = UNUSABLE_CAPTURES | {"alternate", "repeat"}
 #: A capture with fewer words than this share of the one before it lost its text.
 FAILED_SHARE = 0.1
 #: Below this many words, a capture is not compared for a share (a short page is short).
@@ -46,7 +50,7 @@ class Capture:
     @property
     def usable(self) -> bool:
         """Whether the capture shows the document's text (its claims count)."""
-        return self.kind not in ("failed", "other_document")
+        return self.kind not in UNUSABLE_CAPTURES
 
 
 def _words(text: str) -> list[str]:

@@ -135,6 +135,7 @@ class OtaReader:
         versions = []
         captures = classify(recorded, document)
         previous: Any = None  # the last capture that showed the document's text
+        previous_stated: tuple[Any, ...] = ()  # the dates it stated
         blind_since: Any = None  # the first capture since then that did not
         for item, capture in zip(recorded, captures, strict=True):
             stamp = item.recorded_at.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -147,7 +148,7 @@ class OtaReader:
                     stated_items,
                     schedule(item.recorded_at) if schedule is not None else None,
                     reading,
-                    stated_dates(previous.text) if previous is not None else (),
+                    previous_stated,
                     blind_since,
                 )
                 published_at = _range(dating.first, dating.last, item.recorded_at.date())
@@ -160,7 +161,7 @@ class OtaReader:
                     else None
                 )
                 claims = tuple(matcher.claims(item.text))
-                previous, blind_since = item, None
+                previous, previous_stated, blind_since = item, stated_items, None
             else:
                 published_at = _range(
                     item.recorded_at.date(), item.recorded_at.date(), item.recorded_at.date()

@@ -44,10 +44,6 @@ def _no_disclosures_finding(rule: Rule, prepared: Any, ctx: EvalContext) -> Find
     )
 
 
-#: Captures that are not the service changing its text (see DisclosureVersion.capture).
-_NOT_A_CHANGE = frozenset({"failed", "other_document", "alternate", "repeat"})
-
-
 @dataclass(frozen=True)
 class Prepared:
     kinds: tuple[str, ...]
@@ -242,7 +238,7 @@ class StatementChecks:
         dated = [
             (day, index, version)
             for index, version in enumerate(document.versions)
-            if version.capture not in _NOT_A_CHANGE
+            if version.comparable
             and (day := self._date(version, prepared)) is not None
             and day.first <= ctx.as_of.last
         ]
