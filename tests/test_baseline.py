@@ -15,9 +15,9 @@ def test_create_then_check_passes_and_new_findings_fail(tmp_path, consentrules_r
     created = consentrules_run(
         "baseline", "create", str(snapshot), "--pack", "ai-training", "-o", str(baseline)
     )
-    assert created.exit_code == 0 and "3 findings" in created.stdout
+    assert created.exit_code == 0 and "4 findings" in created.stdout
     data = json.loads(baseline.read_text())
-    assert data["format"] == "consentrules-baseline" and len(data["findings"]) == 3
+    assert data["format"] == "consentrules-baseline" and len(data["findings"]) == 4
 
     result = consentrules_run(
         "check",
@@ -30,7 +30,7 @@ def test_create_then_check_passes_and_new_findings_fail(tmp_path, consentrules_r
         "json",
     )
     assert result.exit_code == 0
-    assert result.json["summary"]["suppressed"] == 3
+    assert result.json["summary"]["suppressed"] == 4
 
     # A new practice appears: only it fails.
     text = VIOLATING.read_text().replace(
@@ -112,7 +112,7 @@ def test_fixed_findings_are_listed_as_stale(tmp_path, consentrules_run):
     )
     assert result.exit_code == 0
     (notice,) = [n for n in result.json["notices"] if n["category"] == "stale"]
-    assert notice["message"].startswith("3 baseline entries are stale")
+    assert notice["message"].startswith("4 baseline entries are stale")
     assert notice["category"] == "stale"
     assert "AI-TRAIN-003 on data-for-generative-ai-improvement" in notice["message"]
     strict = consentrules_run("check", str(snapshot), "--baseline", str(baseline), "--strict")

@@ -43,6 +43,7 @@ def test_violating_example_exits_1_with_all_four_patterns():
     assert fired == {
         "AI-TRAIN-002-PAST",  # the UK left out only weeks later: resolved on the as-of date
         "AI-TRAIN-003",  # the privacy policy updated seven weeks after the start
+        "FTC-RETROACTIVE-AI-TRAINING",  # old messages and posts trained on, by default
         "AI-TRAIN-004",  # the FAQ's opt-out explanation rewritten away
         "SCA-DIVULGE-CONTENTS",  # private messages among data shared with affiliates
         "SCA-NO-DEFAULT-SHARING",
@@ -53,7 +54,7 @@ def test_violating_example_exits_1_with_all_four_patterns():
     assert "48 days later" in by_rule["AI-TRAIN-003"]["message"]
     assert by_rule["AI-TRAIN-004"]["target"] == {"kind": "disclosure", "id": "ai-training-faq"}
     assert by_rule["AI-TRAIN-003"]["location"]["line"] == 12
-    assert report["summary"]["failing"] == 4  # the resolved period (info) does not fail
+    assert report["summary"]["failing"] == 5  # the resolved period (info) does not fail
 
 
 def test_compliant_example_exits_0():
@@ -73,7 +74,7 @@ def test_text_output_is_grouped_and_explained():
     )
     assert "see: 18 U.S.C. 2702, voluntary disclosure" in out
     assert "\033[" not in out  # not a terminal: no colour
-    assert "FAILED: 4 at or above low" in out
+    assert "FAILED: 5 at or above low" in out
 
 
 def test_fail_on_threshold():
@@ -102,7 +103,7 @@ def test_output_file_is_written(tmp_path):
         "check", VIOLATING, "--pack", "ai-training", "--format", "json", "--output", str(out)
     )
     assert result.returncode == 1 and result.stdout == ""
-    assert json.loads(out.read_text())["summary"]["violations"] == 3
+    assert json.loads(out.read_text())["summary"]["violations"] == 4
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 

@@ -28,7 +28,7 @@ def test_check_without_arguments_does_the_configured_job(project, consentrules_r
     result = consentrules_run("check")
     assert result.exit_code == 0  # nothing critical
     assert (project / "out" / "report.json").exists()
-    assert "FAILED" not in result.stdout and "3 violations" in result.stdout
+    assert "FAILED" not in result.stdout and "4 violations" in result.stdout
 
 
 def test_command_line_overrides_the_file(project, consentrules_run):

@@ -89,7 +89,7 @@ def test_selection_mistakes_are_usage_errors(consentrules_run, args, message):
 def test_config_disables_and_overrides(tmp_path, monkeypatch, consentrules_run):
     (tmp_path / ".git").mkdir()
     (tmp_path / ".consentrules.yaml").write_text(
-        f"snapshots: [{VIOLATING}]\npack: [ai-training]\ndisable-rule: [AI-TRAIN-004]\n"
+        f"snapshots: [{VIOLATING}]\npack: [ai-training]\ndisable-rule: [AI-TRAIN-004, FTC-RETROACTIVE-AI-TRAINING]\n"
         "severity-override: {AI-TRAIN-001: info, AI-TRAIN-003: low}\nfail-on: medium\n"
     )
     monkeypatch.chdir(tmp_path)

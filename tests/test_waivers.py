@@ -39,6 +39,8 @@ def test_expiry_boundary(tmp_path, consentrules_run, today, suppressed, exit_cod
         VIOLATING,
         "--pack",
         "ai-training",
+        "--disable-rule",
+        "FTC-RETROACTIVE-AI-TRAINING",  # (a waiver of AI-TRAIN-* does not reach it)
         "--waivers",
         path,
         "--today",

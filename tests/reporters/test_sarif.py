@@ -29,6 +29,8 @@ def test_rules_carry_help_and_references(sarif):
         "AI-LI-NOTICE-BEFORE-START",
         "AI-LI-OBJECTION-AT-START",
         "AI-LI-OBJECTION-COVERS-PAST",
+        "AI-LI-ASSESSMENT-BEFORE-START",
+        "FTC-RETROACTIVE-AI-TRAINING",
         "SCA-DIVULGE-CONTENTS",
         "SCA-NO-DEFAULT-SHARING",
     }

@@ -15,7 +15,7 @@ def test_text_golden(render):
 def test_markdown_golden(render):
     text = render("markdown")
     assert_golden("violating.md", text)
-    assert text.startswith("## consentrules: FAILED: 3 violations at or above low")
+    assert text.startswith("## consentrules: FAILED: 4 violations at or above low")
     assert "<details><summary>1 suppressed" in text
 
 
@@ -52,7 +52,7 @@ def test_json_matches_its_schema(render):
     jsonschema.Draft202012Validator(schema).validate(report)
     waived = [f for f in report["findings"] if f["suppression"]]
     assert [f["rule_id"] for f in waived] == ["AI-TRAIN-004"]
-    assert report["summary"]["suppressed"] == 1 and report["summary"]["failing"] == 3
+    assert report["summary"]["suppressed"] == 1 and report["summary"]["failing"] == 4
     assert len(report["notices"]) == 2
 
 

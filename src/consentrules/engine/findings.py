@@ -22,6 +22,8 @@ from consentrules.model import Setting
 from consentrules.model import Status
 from consentrules.model.evidence import date_facts
 from consentrules.model.regions import RegionRegistry
+from consentrules.model.vocabulary import AGE_GROUP_WORDS
+from consentrules.model.vocabulary import AGE_GROUPS
 
 
 # Building findings -----------------------------------------------------------------------------
@@ -229,23 +231,45 @@ REGIONS_PARAM: dict[str, Any] = {
 GROUP_PARAM: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
-    "description": "A group of users (minors, teens...): judge the setting's default for that "
-    "group where the snapshot states one (group_defaults), else its general default.",
+    "description": "A group of users (under_13, under_16, minors: under 18; or any other "
+    "token): judge the setting's default for that group where the snapshot states one "
+    "(group_defaults; for an age group, also a wider age group's), else its general default.",
 }
 
 
 def for_group(setting: Setting, group: str) -> Setting:
-    """The setting as the users of ``group`` meet it: its ``group_defaults`` entry, where it
-    has one, is their default everywhere and throughout (changes to the general default do not
-    reach it); without one, they get the general default."""
-    for name, value in setting.group_defaults:
-        if name == group:
+    """The setting as the users of ``group`` meet it: its ``group_defaults`` entry for the
+    group, or else for the narrowest age group containing it (``AGE_GROUPS``: a default for
+    minors is also one for users under 16), is their default everywhere and throughout
+    (changes to the general default do not reach it); without one, they get the general
+    default."""
+    stated = dict(setting.group_defaults)
+    for name in AGE_GROUPS.get(group, (group,)):
+        if name in stated:
             history = tuple(
                 dataclasses.replace(entry, default=None, region_defaults=None)
                 for entry in setting.history
             )
-            return dataclasses.replace(setting, default=value, region_defaults=(), history=history)
+            return dataclasses.replace(
+                setting, default=stated[name], region_defaults=(), history=history
+            )
     return setting
+
+
+def group_words(group: str) -> str:
+    """The users of a group, in words."""
+    return AGE_GROUP_WORDS.get(group, group.replace("_", " "))
+
+
+def group_excluded(setting: Setting, group: str) -> bool:
+    """Whether the setting states it never reaches ``group`` (or an age group containing it)."""
+    return any(name in setting.excluded_groups for name in AGE_GROUPS.get(group, (group,)))
+
+
+def group_default_stated(setting: Setting, group: str) -> bool:
+    """Whether the setting states a default that reaches ``group``."""
+    stated = {name for name, _ in setting.group_defaults}
+    return any(name in stated for name in AGE_GROUPS.get(group, (group,)))
 
 
 WHEN_PARAM: dict[str, Any] = {

@@ -25,6 +25,7 @@ from consentrules.model.rules import Review
 from consentrules.model.rules import Rule
 from consentrules.model.rules import Selector
 from consentrules.model.rules import Severity
+from consentrules.model.snapshot import Assessment
 from consentrules.model.snapshot import Claim
 from consentrules.model.snapshot import Disclosure
 from consentrules.model.snapshot import DisclosureVersion
@@ -39,6 +40,7 @@ from consentrules.model.snapshot import SourceMap
 
 __all__ = [
     "STRICT_NOTICES",
+    "Assessment",
     "Claim",
     "Damages",
     "Disclosure",

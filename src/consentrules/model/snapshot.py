@@ -82,6 +82,18 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Assessment:
+    """An assessment made of a practice: its kind (``dpia``, GDPR Art. 35;
+    ``legitimate_interest``, the balancing test; ``risk_assessment``, California's regulations;
+    ``data_protection_assessment``, the US states'), the day it was completed, and where it
+    counts (empty: everywhere)."""
+
+    kind: str
+    completed_at: PartialDate | None = None
+    regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Objection:
     """How a user objects to (opts out of) a practice, and since when."""
 
@@ -126,6 +138,12 @@ class Setting:
     disputed_categories: tuple[str, ...] = ()
     #: (group token, default) pairs: defaults that differ for a group of users.
     group_defaults: tuple[tuple[str, bool | None], ...] = ()
+    #: Groups of users the practice never reaches, not even with their consent.
+    excluded_groups: tuple[str, ...] = ()
+    #: Assessments made of the practice (DPIA, legitimate-interest test, ...).
+    assessments: tuple[Assessment, ...] | None = None
+    #: Whether the practice also uses data collected before it began (None: not stated).
+    uses_existing_data: bool | None = None
     planned_at: PartialDate | None = None
     control_available_at: PartialDate | None = None
     #: The status the setting starts with (a rule in force from a later date may see it
@@ -243,14 +261,24 @@ class DisclosureVersion:
 
     @property
     def all_statements(self) -> frozenset[str]:
-        """Statements, with ``opt_out`` added when the version describes an opt-out, and
-        ``opt_out_of_ai_training`` when a version about AI training does."""
+        """Statements, with ``opt_out`` added when the version describes an opt-out,
+        ``opt_out_of_ai_training`` when a version about AI training does, and what a broader
+        statement includes (``STATEMENT_INCLUDES``)."""
         extra: tuple[str, ...] = ("opt_out",) if self.describes_opt_out else ()
+        for said in self.statements:
+            extra += STATEMENT_INCLUDES.get(said, ())
         if (self.describes_opt_out or "opt_out" in self.statements) and (
             "ai_training" in self.purposes
         ):
             extra += ("opt_out_of_ai_training",)
         return frozenset((*self.statements, *extra))
+
+
+#: Statements that include narrower ones: an opt-out of "sale or sharing" (California since
+#: 2023) is also an opt-out of sale (California before 2023, the other states).
+STATEMENT_INCLUDES: dict[str, tuple[str, ...]] = {
+    "opt_out_of_sale_sharing": ("opt_out_of_sale",),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,7 @@ VOCABULARY: Mapping[str, frozenset[str]] = {
             "live_communications",
             "location",
             "minors_data",
+            "neural_data",
             "political_opinions",
             "posts",
             "precise_geolocation",
@@ -69,6 +70,25 @@ VOCABULARY: Mapping[str, frozenset[str]] = {
     "recipients": frozenset(
         {"affiliates", "first_party", "processors", "public", "service_providers", "third_parties"}
     ),
+}
+
+#: The age groups a setting may state its own default for (``group_defaults``), each with the
+#: groups that contain it, narrowest first: a default for minors (under 18) is also the
+#: default for users under 16 and children under 13, unless the setting states a narrower one.
+#: A rule judging ``under_16`` (GDPR Art. 8, Cal. Civ. Code 1798.120(c)) therefore reads
+#: ``under_16``, then ``minors``; one judging ``minors`` (the UK children's code) reads only
+#: ``minors``: a default for under-16s says nothing about 16- and 17-year-olds.
+AGE_GROUPS: Mapping[str, tuple[str, ...]] = {
+    "under_13": ("under_13", "under_16", "minors"),
+    "under_16": ("under_16", "minors"),
+    "minors": ("minors",),
+}
+
+#: How a message names each age group.
+AGE_GROUP_WORDS: Mapping[str, str] = {
+    "under_13": "children under 13",
+    "under_16": "users under 16",
+    "minors": "minors (under 18)",
 }
 
 _WORDS = {"purposes": "purpose", "data_categories": "data category", "recipients": "recipient"}

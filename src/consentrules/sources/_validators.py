@@ -593,6 +593,61 @@ def _snapshot_validate____defs_setting(data, custom_formats={}, name_prefix=None
                             data__groupdefaults_property_names = False
                     if not data__groupdefaults_property_names:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".group_defaults must be named by propertyName definition", value=data__groupdefaults, name="" + (name_prefix or "data") + ".group_defaults", rule='propertyNames')
+        if "assessments" in data_keys:
+            data_keys.remove("assessments")
+            data__assessments = data["assessments"]
+            if not isinstance(data__assessments, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".assessments must be array", value=data__assessments, name="" + (name_prefix or "data") + ".assessments", rule='type')
+            data__assessments_is_list = isinstance(data__assessments, (list, tuple))
+            if data__assessments_is_list:
+                data__assessments_len = len(data__assessments)
+                for data__assessments_x, data__assessments_item in enumerate(data__assessments):
+                    if not isinstance(data__assessments_item, (dict)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".assessments[{data__assessments_x}]".format(**locals()) + " must be object", value=data__assessments_item, name="" + (name_prefix or "data") + ".assessments[{data__assessments_x}]".format(**locals()) + "", rule='type')
+                    data__assessments_item_is_dict = isinstance(data__assessments_item, dict)
+                    if data__assessments_item_is_dict:
+                        data__assessments_item__missing_keys = set(['kind']) - data__assessments_item.keys()
+                        if data__assessments_item__missing_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".assessments[{data__assessments_x}]".format(**locals()) + " must contain " + (str(sorted(data__assessments_item__missing_keys)) + " properties"), value=data__assessments_item, name="" + (name_prefix or "data") + ".assessments[{data__assessments_x}]".format(**locals()) + "", rule='required')
+                        data__assessments_item_keys = set(data__assessments_item.keys())
+                        if "kind" in data__assessments_item_keys:
+                            data__assessments_item_keys.remove("kind")
+                            data__assessments_item__kind = data__assessments_item["kind"]
+                            _snapshot_validate____defs_token(data__assessments_item__kind, custom_formats, None)
+                        if "completed_at" in data__assessments_item_keys:
+                            data__assessments_item_keys.remove("completed_at")
+                            data__assessments_item__completedat = data__assessments_item["completed_at"]
+                            _snapshot_validate____defs_date(data__assessments_item__completedat, custom_formats, None)
+                        if "regions" in data__assessments_item_keys:
+                            data__assessments_item_keys.remove("regions")
+                            data__assessments_item__regions = data__assessments_item["regions"]
+                            if not isinstance(data__assessments_item__regions, (list, tuple)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".assessments[{data__assessments_x}].regions".format(**locals()) + " must be array", value=data__assessments_item__regions, name="" + (name_prefix or "data") + ".assessments[{data__assessments_x}].regions".format(**locals()) + "", rule='type')
+                            data__assessments_item__regions_is_list = isinstance(data__assessments_item__regions, (list, tuple))
+                            if data__assessments_item__regions_is_list:
+                                data__assessments_item__regions_len = len(data__assessments_item__regions)
+                                for data__assessments_item__regions_x, data__assessments_item__regions_item in enumerate(data__assessments_item__regions):
+                                    if not isinstance(data__assessments_item__regions_item, (str)):
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".assessments[{data__assessments_x}].regions[{data__assessments_item__regions_x}]".format(**locals()) + " must be string", value=data__assessments_item__regions_item, name="" + (name_prefix or "data") + ".assessments[{data__assessments_x}].regions[{data__assessments_item__regions_x}]".format(**locals()) + "", rule='type')
+                        if data__assessments_item_keys:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".assessments[{data__assessments_x}]".format(**locals()) + " must not contain "+str(data__assessments_item_keys)+" properties", value=data__assessments_item, name="" + (name_prefix or "data") + ".assessments[{data__assessments_x}]".format(**locals()) + "", rule='additionalProperties')
+        if "uses_existing_data" in data_keys:
+            data_keys.remove("uses_existing_data")
+            data__usesexistingdata = data["uses_existing_data"]
+            if not isinstance(data__usesexistingdata, (bool)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".uses_existing_data must be boolean", value=data__usesexistingdata, name="" + (name_prefix or "data") + ".uses_existing_data", rule='type')
+        if "excluded_groups" in data_keys:
+            data_keys.remove("excluded_groups")
+            data__excludedgroups = data["excluded_groups"]
+            if not isinstance(data__excludedgroups, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".excluded_groups must be array", value=data__excludedgroups, name="" + (name_prefix or "data") + ".excluded_groups", rule='type')
+            data__excludedgroups_is_list = isinstance(data__excludedgroups, (list, tuple))
+            if data__excludedgroups_is_list:
+                data__excludedgroups_len = len(data__excludedgroups)
+                if data__excludedgroups_len > _distinct(data__excludedgroups):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".excluded_groups must contain unique items", value=data__excludedgroups, name="" + (name_prefix or "data") + ".excluded_groups", rule='uniqueItems')
+                for data__excludedgroups_x, data__excludedgroups_item in enumerate(data__excludedgroups):
+                    _snapshot_validate____defs_token(data__excludedgroups_item, custom_formats, None)
         if "history" in data_keys:
             data_keys.remove("history")
             data__history = data["history"]
@@ -1838,6 +1893,15 @@ def _check_regional_exclusion_validate(data, custom_formats={}, name_prefix=None
             data__when = data["when"]
             if not (isinstance(data__when, str) and data__when == 'ever' or isinstance(data__when, str) and data__when == 'as_of' or isinstance(data__when, str) and data__when == 'history'):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".when must be one of ['ever', 'as_of', 'history']", value=data__when, name="" + (name_prefix or "data") + ".when", rule='enum')
+        if "group" in data_keys:
+            data_keys.remove("group")
+            data__group = data["group"]
+            if not isinstance(data__group, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".group must be string", value=data__group, name="" + (name_prefix or "data") + ".group", rule='type')
+            if isinstance(data__group, str):
+                data__group_len = len(data__group)
+                if data__group_len < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".group must be longer than or equal to 1 characters", value=data__group, name="" + (name_prefix or "data") + ".group", rule='minLength')
         if "kind" in data_keys:
             data_keys.remove("kind")
             data__kind = data["kind"]
@@ -2613,12 +2677,12 @@ def _review_condition_validate____defs_conditions(data, custom_formats={}, name_
 validate_review_condition = _review_condition_validate
 
 VALIDATORS = {
-    '451658c0599e55ccec0791e9': validate_snapshot,  # snapshot
+    'fa895a089802907229d9c588': validate_snapshot,  # snapshot
     'ecd20201fde15ec1e3642ff6': validate_rules,  # rules
     '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
     '274949247f7379b897eeed56': validate_config,  # config
-    'c1b5df86f4efc17421f8ffcf': validate_check_opt_in_default,  # check_opt_in_default
-    '6f99a121711d4ccf22589eed': validate_check_regional_exclusion,  # check_regional_exclusion
+    'c978836f088044219d9e4279': validate_check_opt_in_default,  # check_opt_in_default
+    '47d76c392a3f781b47ef63a6': validate_check_regional_exclusion,  # check_regional_exclusion
     '8bba054bf3cdea0fe165bfed': validate_check_disclosure_timing,  # check_disclosure_timing
     'fd7e32c22b4ce50f2efee51b': validate_check_condition,  # check_condition
     '02f4f045ded761f7372075f6': validate_review_condition,  # review_condition

@@ -88,10 +88,25 @@ def setting_data(setting: Setting) -> dict[str, Any]:
         out["objection"] = objection
     if setting.group_defaults:
         out["group_defaults"] = _pairs(setting.group_defaults)
+    if setting.excluded_groups:
+        out["excluded_groups"] = list(setting.excluded_groups)
+    if setting.uses_existing_data is not None:
+        out["uses_existing_data"] = setting.uses_existing_data
+    if setting.assessments is not None:
+        out["assessments"] = [_assessment(a) for a in setting.assessments]
     if setting.history:
         out["history"] = [_history(entry) for entry in setting.history]
     if setting.metadata:
         out["metadata"] = dict(setting.metadata)
+    return out
+
+
+def _assessment(assessment: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": assessment.kind}
+    if assessment.completed_at is not None:
+        out["completed_at"] = date_text(assessment.completed_at)
+    if assessment.regions:
+        out["regions"] = list(assessment.regions)
     return out
 
 

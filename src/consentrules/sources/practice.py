@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from consentrules.model import Assessment
 from consentrules.model import Objection
 from consentrules.model.regions import UnknownRegionError
 
@@ -18,6 +19,9 @@ FACTS = frozenset(
         "objection",
         "disputed_categories",
         "group_defaults",
+        "excluded_groups",
+        "assessments",
+        "uses_existing_data",
         "planned_at",
         "control_available_at",
     }
@@ -26,7 +30,7 @@ FACTS = frozenset(
 
 def practice_facts(builder: Any, raw: Mapping[str, Any], ptr: str) -> dict[str, Any]:
     """The facts about a practice beyond its default: its kind, legal basis, objection
-    route, disputed categories, group defaults and further dates (rarely all given)."""
+    route, disputed categories, group defaults, excluded groups and further dates (rarely all given)."""
     get = raw.get
     facts: dict[str, Any] = {}
     if "practice" in raw:
@@ -54,7 +58,30 @@ def practice_facts(builder: Any, raw: Mapping[str, Any], ptr: str) -> dict[str, 
         facts["disputed_categories"] = tuple(raw["disputed_categories"])
     if get("group_defaults"):
         facts["group_defaults"] = tuple(raw["group_defaults"].items())
+    if get("excluded_groups"):
+        facts["excluded_groups"] = tuple(raw["excluded_groups"])
+    if isinstance(get("uses_existing_data"), bool):
+        facts["uses_existing_data"] = raw["uses_existing_data"]
+    if "assessments" in raw and isinstance(raw["assessments"], list):
+        facts["assessments"] = tuple(
+            _assessment(builder, entry, f"{ptr}/assessments/{index}")
+            for index, entry in enumerate(raw["assessments"])
+        )
     for name in ("planned_at", "control_available_at"):
         if get(name) is not None:
             facts[name] = builder.date(raw[name], ptr, name)
     return facts
+
+
+def _assessment(builder: Any, raw: Mapping[str, Any], ptr: str) -> Assessment:
+    regions = tuple(raw.get("regions") or ())
+    for index, term in enumerate(regions):
+        try:
+            builder.registry.expand(term)
+        except UnknownRegionError as exc:
+            builder.problem(f"{ptr}/regions/{index}", str(exc), builder.region_hint())
+    return Assessment(
+        kind=raw["kind"],
+        completed_at=builder.date(raw.get("completed_at"), ptr, "completed_at"),
+        regions=regions,
+    )

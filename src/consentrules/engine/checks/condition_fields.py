@@ -9,6 +9,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from consentrules.engine.checks.assessment_facts import FIELDS as ASSESSMENT_FIELDS
+from consentrules.engine.checks.assessment_facts import assessment_view
+from consentrules.engine.checks.basis_facts import BasisByRegion
+from consentrules.engine.checks.basis_facts import bases_in
 from consentrules.engine.evaluation import EvalContext
 from consentrules.engine.evaluation import spans
 from consentrules.engine.notices import DIRECT_KINDS
@@ -16,7 +20,6 @@ from consentrules.engine.notices import OPT_IN_KINDS
 from consentrules.engine.notices import notice_facts
 from consentrules.model import DisclosureVersion
 from consentrules.model import Setting
-from consentrules.model.regions import UnknownRegionError
 from consentrules.plugin.registry import ParamError
 
 # The type of each field a subject's view has: "text", "list" (of text), "bool", "date",
@@ -45,6 +48,9 @@ _SETTING_FIELDS: dict[str, str] = {
     "objection.covers_past_data": "bool",
     "disputed_categories": "list",
     "group_defaults.*": "bool",
+    "excluded_groups": "list",
+    "uses_existing_data": "bool",
+    **ASSESSMENT_FIELDS,
     "planned_at": "date",
     "control_available_at": "date",
     "notice.first_at": "date",
@@ -260,6 +266,13 @@ def _practice_view(
         view["disputed_categories"] = list(setting.disputed_categories)
     if setting.group_defaults:
         view["group_defaults"] = dict(setting.group_defaults)
+    if setting.excluded_groups:
+        view["excluded_groups"] = list(setting.excluded_groups)
+    if setting.uses_existing_data is not None:
+        view["uses_existing_data"] = setting.uses_existing_data
+    assessed = assessment_view(setting, ctx, scope)
+    if assessed is not None:
+        view["assessments"] = assessed
     for name in ("planned_at", "control_available_at"):
         if getattr(setting, name) is not None:
             view[name] = getattr(setting, name)
@@ -314,69 +327,6 @@ def _kinds(snapshot: Any) -> frozenset[str]:
 
 
 _KINDS: dict[int, tuple[Any, frozenset[str]]] = {}
-
-
-def bases_in(
-    pairs: tuple[tuple[str, str], ...], registry: Any, scope: int | None
-) -> list[str] | None:
-    """``legal_basis_here``: the bases recorded for the regions of ``scope`` (the most specific
-    entry covering each region winning), sorted; None where a region of the scope has none
-    recorded, or the scope is unknown (a basis for everyone still answers then)."""
-    ordered = sorted(pairs, key=lambda pair: -registry.weight(pair[0]))  # broadest first
-    if scope is None:
-        everywhere = [basis for term, basis in pairs if term == "ALL"]
-        return everywhere if len(pairs) == 1 and everywhere else None
-    found: dict[str, int] = {}
-    covered = 0
-    for term, basis in ordered:
-        try:
-            mask = registry.mask_all((term,)) & scope
-        except UnknownRegionError:
-            continue
-        for other in found:
-            found[other] &= ~mask  # a more specific entry overrides the broader one
-        found[basis] = found.get(basis, 0) | mask
-        covered |= mask
-    if scope & ~covered:
-        return None
-    return sorted(basis for basis, mask in found.items() if mask)
-
-
-class BasisByRegion(Mapping[str, str]):
-    """``legal_basis_in.REGION``: the basis recorded for a region, from the most specific
-    entry that covers all of it (``legal_basis_in.EEA`` needs an entry for the whole EEA: a
-    basis for one member state says nothing of the others)."""
-
-    def __init__(self, pairs: tuple[tuple[str, str], ...], registry: Any) -> None:
-        self._pairs = pairs
-        self._registry = registry
-
-    def _find(self, region: str) -> str | None:
-        try:
-            wanted = self._registry.expand(region)
-        except UnknownRegionError:  # a term the registry does not know: nothing recorded
-            return None
-        covering = [
-            (self._registry.weight(term), basis)
-            for term, basis in self._pairs
-            if wanted <= self._registry.expand(term)
-        ]
-        return min(covering)[1] if covering else None
-
-    def __contains__(self, region: object) -> bool:
-        return isinstance(region, str) and self._find(region) is not None
-
-    def __getitem__(self, region: str) -> str:
-        found = self._find(region)
-        if found is None:
-            raise KeyError(region)
-        return found
-
-    def __iter__(self) -> Any:
-        return iter(term for term, _ in self._pairs)
-
-    def __len__(self) -> int:
-        return len(self._pairs)
 
 
 def _version_view(version: DisclosureVersion, document: Any) -> dict[str, Any]:

@@ -38,6 +38,8 @@ from consentrules.engine.findings import PerSettingCheck
 from consentrules.engine.findings import default_on_in
 from consentrules.engine.findings import for_group
 from consentrules.engine.findings import gap_finding
+from consentrules.engine.findings import group_default_stated
+from consentrules.engine.findings import group_words
 from consentrules.engine.findings import joined_spans
 from consentrules.engine.findings import never_on_by_default
 from consentrules.engine.findings import prepare_regions_mask
@@ -83,15 +85,22 @@ class OptInDefault(PerSettingCheck):
         return not never_on_by_default(setting)
 
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
-        if rule.prepared.group is not None:
-            setting = for_group(setting, rule.prepared.group)
+        who, note = "users", ""
+        group = rule.prepared.group
+        if group is not None:
+            who = group_words(group)
+            if not group_default_stated(setting, group):
+                note = "; the snapshot states no default for them, so the general one applies"
+            setting = for_group(setting, group)
         if never_on_by_default(setting):
             # Off by default everywhere and always: the rule's premise does not hold, whether or
             # not the snapshot says where the setting applies.
             return None
-        return self.full_check(rule, setting, ctx)
+        return self.full_check(rule, setting, ctx, who, note)
 
-    def full_check(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+    def full_check(
+        self, rule: Rule, setting: Setting, ctx: EvalContext, who: str = "users", note: str = ""
+    ) -> Finding | None:
         prepared: Prepared = rule.prepared
         registry = ctx.regions
         offending: list[tuple[Span, int]] = []
@@ -115,7 +124,9 @@ class OptInDefault(PerSettingCheck):
             elif on:
                 gaps.append(uncertain_span_gap(span, ctx))
         if offending and regions_unknown:
-            message = "enrolls users by default wherever it applies (the snapshot lists no regions)"
+            message = (
+                f"enrolls {who} by default wherever it applies (the snapshot lists no regions)"
+            )
             joined = joined_spans(offending)
             periods = [span.describe() for span, _ in joined]
             evidence: dict[str, Any] = {"periods": periods, "spans": span_facts(joined)}
@@ -127,7 +138,12 @@ class OptInDefault(PerSettingCheck):
             return ctx.setting_finding(rule, setting, text, evidence=evidence)
         if offending:
             return region_finding(
-                ctx, rule, setting, "enrolls users by default (opt-out)", offending, gaps=gaps
+                ctx,
+                rule,
+                setting,
+                f"enrolls {who} by default (opt-out{note})",
+                offending,
+                gaps=gaps,
             )
         return gap_finding(ctx, rule, setting, gaps)
 
