@@ -181,12 +181,33 @@ def test_bad_exports_are_input_errors(tmp_path, commands, message):
     assert "Traceback" not in result.stderr
 
 
-def test_page_with_a_variable_is_an_error_with_its_line(tmp_path):
+def test_a_value_set_by_code_is_cannot_tell_with_its_line(tmp_path):
+    """Issue 31: a default the file sets with a variable is not an input error and not a
+    guess: that type is "cannot tell", saying why and where."""
     page = tmp_path / "p.html"
     page.write_text("<script>\nvar d = 'denied';\ngtag('consent', 'default', {ad_storage: d});\n")
     result = check(page)
-    assert result.exit_code == 2
-    assert f"{page}:3:" in result.stderr and "cannot read 'd': only literal values" in result.stderr
+    assert "Traceback" not in result.stderr and result.exit_code in (0, 1)
+    ads = [f for f in result.report["findings"] if f["target"]["id"] == "ad_storage"]
+    assert ads and all(f["status"] == "not_evaluable" for f in ads)
+    assert "set to code the file cannot evaluate (cannot read 'd' on line 3)" in ads[0]["message"]
+
+
+def test_the_libraries_documented_update_pattern_is_read(tmp_path):
+    """vanilla-cookieconsent's documented Consent Mode pattern: denied defaults on load, then
+    updates computed from the accepted categories in its callbacks (never an input error)."""
+    page = tmp_path / "p.html"
+    page.write_text(
+        "<script>\nwindow.dataLayer = window.dataLayer || [];\n"
+        "function gtag(){dataLayer.push(arguments);}\n"
+        "gtag('consent', 'default', {ad_storage: 'denied', ad_user_data: 'denied', "
+        "ad_personalization: 'denied', analytics_storage: 'denied'});\n"
+        "CookieConsent.run({onConsent: () => { gtag('consent', 'update', {analytics_storage: "
+        "CookieConsent.acceptedCategory('analytics') ? 'granted' : 'denied'}); },\n"
+        "  categories: {necessary: {readOnly: true}, analytics: {}}});\n</script>\n"
+    )
+    result = check(page, "--adapter", "consent-mode")
+    assert result.exit_code == 0, result.stderr + result.stdout
 
 
 def test_recognises_its_files_only(tmp_path):

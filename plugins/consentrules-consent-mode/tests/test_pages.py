@@ -222,3 +222,49 @@ def test_subdivision_codes_google_reads_are_applied(tmp_path):
     (setting,) = [s for s in snapshot.settings if s.id == "ad_storage"]
     assert dict(setting.region_defaults) == {"CA": True, "ES": True, "CA-QC": False, "ES-CT": False}
     assert "ignored_region_codes" not in setting.metadata
+
+
+def test_a_default_a_consent_manager_sets_in_a_callback_is_cannot_tell_not_granted(tmp_path):
+    """Issue 31: a page whose consent manager sets the Consent Mode default in its own
+    callback (here vanilla-cookieconsent's onFirstConsent) must not read as "no default set,
+    so granted"."""
+    path = page(
+        tmp_path,
+        f"""
+        CookieConsent.run({{
+          onFirstConsent: function () {{ gtag('consent', 'default', {ALL_DENIED}); }},
+          categories: {{necessary: {{enabled: true, readOnly: true}}}},
+        }});
+        """,
+    )
+    result = check(path, "--adapter", "consent-mode")
+    assert result.exit_code == 0, result.stdout  # nothing decided: no violation
+    ads = [f for f in result.findings if f["target"]["id"] == "ad_storage"]
+    assert ads and all(f["status"] == "not_evaluable" for f in ads)
+    assert "inside a function that runs later (an event handler or a callback)" in ads[0]["message"]
+    assert "what a first visit gets before it runs cannot be told" in ads[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("loader", "manager"),
+    [
+        (
+            '<script src="https://cdn.kiprotect.com/klaro/v0.7/klaro.js" data-klaro-config="k"></script>',
+            "Klaro!",
+        ),
+        (
+            '<script id="Cookiebot" src="https://consent.cookiebot.com/uc.js" data-cbid="x"></script>',
+            "Cookiebot",
+        ),
+        (
+            '<script src="https://cdn.cookielaw.org/scripttemplates/otSDKStub.js"></script>',
+            "OneTrust",
+        ),
+    ],
+)
+def test_a_page_whose_consent_manager_may_set_the_default_is_cannot_tell(tmp_path, loader, manager):
+    path = page(tmp_path, "gtag('js', new Date()); gtag('config', 'G-XXXX');\n", before=loader)
+    result = check(path, "--adapter", "consent-mode")
+    assert result.exit_code == 0
+    assert result.findings and all(f["status"] == "not_evaluable" for f in result.findings)
+    assert any(f"consent manager ({manager})" in f["message"] for f in result.findings)

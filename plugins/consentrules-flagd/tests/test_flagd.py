@@ -221,3 +221,47 @@ def test_installed_plugin_is_discovered():
         text=True,
     )
     assert checked.returncode == 1 and "(flagd format) carries no disclosures" in checked.stdout
+
+
+def _country_flags(tmp_path):
+    path = tmp_path / "flags.flagd.json"
+    path.write_text(
+        json.dumps(
+            {
+                "$schema": "https://flagd.dev/schema/v0/flags.json",
+                "flags": {
+                    "ai-training": {
+                        "state": "ENABLED",
+                        "variants": {"on": True, "off": False},
+                        "defaultVariant": "on",
+                        "targeting": {
+                            "if": [{"in": [{"var": "country"}, ["DE", "FR", "IT"]]}, "off", "on"]
+                        },
+                        "metadata": {"purposes": "ai_training"},
+                    }
+                },
+            }
+        )
+    )
+    return path
+
+
+def test_targeting_by_another_attribute_says_which_option_to_pass(tmp_path):
+    """Issue 31: a file whose targeting reads `country` is "cannot tell" everywhere unless the
+    user knows to pass --flagd-region-attribute; the run says so, and --strict fails on it."""
+    path = _country_flags(tmp_path)
+    result = run("check", str(path), "--format", "json", plugins=[plugin])
+    incomplete = [n for n in result.report["notices"] if n["category"] == "incomplete"]
+    (notice,) = [n for n in incomplete if "--flagd-region-attribute" in n["message"]]
+    assert "--flagd-region-attribute country" in notice["message"]
+    # and nothing else in the file could be judged either, which the run says too
+    assert any("nothing in the file could be judged" in n["message"] for n in incomplete)
+    assert "'region'" in notice["message"] and "DE, FR, IT" in notice["message"]
+    assert run("check", str(path), "--strict", plugins=[plugin]).exit_code == 1
+    fixed = run(
+        "check", str(path), "--format", "json", "--flagd-region-attribute", "country",
+        plugins=[plugin],
+    )  # fmt: skip
+    assert not [n for n in fixed.report["notices"] if n["category"] == "incomplete"]
+    violations = [f for f in fixed.report["findings"] if f["status"] == "violation"]
+    assert violations and "DE" not in {r for f in violations for r in f["regions"]}

@@ -21,13 +21,8 @@ from consentrules.cli.changed import at_ref
 from consentrules.cli.inputs import load_snapshots
 from consentrules.cli.inputs import parse_as_of
 from consentrules.cli.inputs import snapshot_files
-from consentrules.cli.notices import extrapolation_notices
-from consentrules.cli.notices import group_date_notices
-from consentrules.cli.notices import inactive_notices
-from consentrules.cli.notices import not_in_force_notices
 from consentrules.cli.notices import rule_token_notices
-from consentrules.cli.notices import token_notices
-from consentrules.cli.notices import unmapped_notices
+from consentrules.cli.notices import summary_notices
 from consentrules.cli.outputs import limited
 from consentrules.cli.outputs import plan_outputs
 from consentrules.cli.outputs import quiet_line
@@ -146,13 +141,9 @@ def run_checks(
     if not summaries and not (options.get("changed_since") and not files):
         raise UsageError("no snapshot was read, so the run would check nothing")
     config.rules, config.snapshots = rules, summaries
-    config.notices.extend(n for summary in summaries for n in summary.notices)  # adapters'
-    config.notices.extend(inactive_notices(summaries))
-    config.notices.extend(extrapolation_notices(summaries, as_of))
-    config.notices.extend(not_in_force_notices(rules, summaries))
-    config.notices.extend(unmapped_notices(summaries))
-    config.notices.extend(group_date_notices(rules, summaries, config.regions))
-    config.notices.extend(token_notices(summaries, config.known_tokens))
+    config.notices.extend(
+        summary_notices(rules, summaries, as_of, config.regions, config.known_tokens)
+    )
     if modify:
         config.pluginmanager.call_each(
             "consentrules_modify_findings", config=config, findings=findings

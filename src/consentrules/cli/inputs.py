@@ -192,6 +192,7 @@ def summarize(
         unknown_tokens=unknown_tokens(snapshot.settings, known) if known else (),
         coverage=coverage or {},
         unmapped=tuple(unmapped_settings(snapshot.settings)),
+        undecided=tuple(undecided_settings(snapshot.settings)),
         users=snapshot.users,
         timelines=_timelines(snapshot, as_of, timelines),
         notices=tuple(snapshot.notices),
@@ -209,6 +210,20 @@ def _timelines(snapshot: Snapshot, as_of: PartialDate | None, registry: Any) -> 
 def unmapped_settings(settings: Any) -> list[str]:
     """Ids of the settings that do not state their purposes (an adapter found none to map)."""
     return [s.id for s in settings if s.stated is not None and "purposes" not in s.stated]
+
+
+def undecided_settings(settings: Any) -> list[str]:
+    """Ids of the settings whose default is unknown in every region and at every time."""
+    return [
+        s.id
+        for s in settings
+        if s.default is None
+        and all(value is None for _, value in s.region_defaults)
+        and all(
+            entry.default is None and all(v is None for _, v in entry.region_defaults or ())
+            for entry in s.history
+        )
+    ]
 
 
 def load_snapshots(config: Config, files: Iterable[Path]) -> list[Snapshot]:

@@ -157,6 +157,32 @@ def unmapped_notices(summaries: Iterable[SnapshotSummary]) -> list[Notice]:
     )
 
 
+def nothing_judged_notices(summaries: Iterable[SnapshotSummary]) -> list[Notice]:
+    """A warning per snapshot in which nothing could be judged: no settings at all, or none
+    whose default is known anywhere (fails the run with --strict: a pass would say nothing)."""
+    out = []
+    for summary in summaries:
+        if summary.settings == 0:
+            why = "it holds no settings"
+        elif len(summary.undecided) == summary.settings:
+            shown = ", ".join(summary.undecided[:5]) + (", ..." if summary.settings > 5 else "")
+            why = (
+                f"the default of every setting is unknown ({shown}); each says why in its "
+                "note (snapshot show), and the adapter's notices say what it needs"
+            )
+        else:
+            continue
+        out.append(
+            Notice(
+                "warning",
+                f"nothing in the file could be judged: {why}",
+                path=summary.path,
+                category="incomplete",
+            )
+        )
+    return out
+
+
 def group_date_notices(
     rules: Iterable[Rule], summaries: Iterable[SnapshotSummary], registry: Any
 ) -> list[Notice]:
@@ -180,3 +206,26 @@ def group_date_notices(
         "warning",
         "group_definition",
     )
+
+
+def summary_notices(
+    rules: Iterable[Rule],
+    summaries: list[SnapshotSummary],
+    as_of: Any,
+    registry: Any,
+    known: Any,
+) -> list[Notice]:
+    """Every notice about the snapshots of a run: the adapters' own, then what the run
+    noticed (settings not yet active, extrapolated dates, laws not in force, unmapped settings,
+    inputs nothing could be judged in, region groups not yet defined, unknown tokens)."""
+    rules = list(rules)
+    return [
+        *(n for summary in summaries for n in summary.notices),
+        *inactive_notices(summaries),
+        *extrapolation_notices(summaries, as_of),
+        *not_in_force_notices(rules, summaries),
+        *unmapped_notices(summaries),
+        *nothing_judged_notices(summaries),
+        *group_date_notices(rules, summaries, registry),
+        *token_notices(summaries, known),
+    ]

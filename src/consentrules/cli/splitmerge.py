@@ -31,6 +31,7 @@ def merge(runs: list[list[Finding]]) -> list[Finding]:
 
 def summary_part(run: Any, snapshot: Any, coverage: dict[str, Any]) -> dict[str, Any]:
     """What one run knows of the snapshot's summary (sent back by a worker)."""
+    from consentrules.cli.inputs import undecided_settings
     from consentrules.cli.inputs import unmapped_settings
     from consentrules.engine.evaluation import inactive_settings
     from consentrules.model.vocabulary import unknown_tokens
@@ -39,6 +40,7 @@ def summary_part(run: Any, snapshot: Any, coverage: dict[str, Any]) -> dict[str,
     return {
         "inactive": inactive_settings(snapshot.settings, run.as_of or snapshot.taken_at),
         "unmapped": unmapped_settings(snapshot.settings),
+        "undecided": undecided_settings(snapshot.settings),
         "unknown": unknown_tokens(snapshot.settings, known) if known else (),
         "coverage": coverage,
     }
@@ -73,4 +75,5 @@ def merged_summary(
         inactive=summary.inactive + tuple(i for part in parts for i in part["inactive"]),
         unknown_tokens=tuple(unknown),
         unmapped=summary.unmapped + tuple(i for part in parts for i in part["unmapped"]),
+        undecided=summary.undecided + tuple(i for part in parts for i in part.get("undecided", ())),
     )

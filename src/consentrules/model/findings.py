@@ -40,7 +40,7 @@ class Suppression:
 
 
 #: Notice categories that fail a run under ``--strict``.
-STRICT_NOTICES = ("stale", "unknown_token", "unmapped")
+STRICT_NOTICES = ("stale", "unknown_token", "unmapped", "incomplete")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,8 @@ class Notice:
     #: (judged as of a date after the snapshot was taken), "not_in_force" (rules whose law did
     #: not yet apply on the evaluation date), "unmapped" (settings that state no purposes;
     #: fails the run with --strict), "group_definition" (judged as of a date before a region
-    #: group's membership holds).
+    #: group's membership holds), "incomplete" (an input nothing could be judged in, or whose
+    #: adapter lacked what it needed, such as flagd's region attribute; fails with --strict).
     category: str = ""
 
 
@@ -231,6 +232,9 @@ class SnapshotSummary:
     unknown_tokens: tuple[tuple[str, str, str], ...] = ()
     #: Settings that do not state their purposes: no rule that selects by purpose judges them.
     unmapped: tuple[str, ...] = ()
+    #: Settings whose default is unknown everywhere and always: no rule about defaults can
+    #: judge them.
+    undecided: tuple[str, ...] = ()
     #: Per rule id: ``evaluated`` (settings it selected), ``compliant`` (those it found
     #: nothing about) and ``compliant_settings`` (up to :data:`COVERAGE_SAMPLE` of their ids).
     coverage: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

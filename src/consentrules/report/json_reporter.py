@@ -12,7 +12,7 @@ give the disclosure versions a finding rests on, with document, version, dates, 
 and excerpt) and ``suppression`` (null, or the waiver or
 baseline that keeps it from failing the run). ``notices`` lists what the run did not judge or
 judged with a caveat, each with a ``category`` (``not_active``, ``not_in_force``, ``skipped``,
-``stale``, ``unknown_token``, ``unmapped``, ``extrapolated``, ``group_definition``). ``schemas/report.schema.json`` defines the format.
+``stale``, ``unknown_token``, ``unmapped``, ``incomplete``, ``extrapolated``, ``group_definition``). ``schemas/report.schema.json`` defines the format.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from dataclasses import field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,11 @@ class Command:
     action: str = "default"
     #: Why the command may not run (a condition): its values are then uncertain.
     conditional: str = ""
+    #: Why the command runs only later (a callback): a first visit's state before it is
+    #: then uncertain.
+    deferred: str = ""
+    #: Consent types set to code the file cannot evaluate (a variable, an expression), with why.
+    unknown: dict[str, str] = field(default_factory=dict)
 
 
 class PointerMap:
@@ -154,6 +160,25 @@ def commands_from_page(text: str, path: str, is_html: bool = True) -> list[Comma
     commands = []
     problems = []
     for call in consent_calls(scripts_of(text, is_html)):
+        if call.problems and not call.on_load:
+            continue  # runs later, if ever: not applied, so nothing to read in it
+        code_only = all("only literal values are read" in m for m, _, _ in call.problems)
+        if call.problems and code_only and isinstance(call.params, dict):
+            # a value set by code (CookieConsent.acceptedCategory(...) ? 'granted' : ...):
+            # what it is on a first visit cannot be told from the file
+            message, line, _ = call.problems[0]
+            unknown = {
+                key: f"{message.split(':')[0]} on line {line}"
+                for key, value in call.params.items()
+                if value is None
+            }
+            commands.append(
+                Command(
+                    call.params, call.line, call.column, call.action, call.conditional,
+                    unknown=unknown,
+                )
+            )  # fmt: skip
+            continue
         for message, line, column in call.problems:
             problems.append(
                 Problem(
@@ -164,7 +189,15 @@ def commands_from_page(text: str, path: str, is_html: bool = True) -> list[Comma
                     hint="the adapter reads literal values only; export the commands as JSON",
                 )
             )
-        if call.problems or not call.on_load:
+        if call.problems:
+            continue
+        if not call.on_load:
+            if call.action == "default" and isinstance(call.params, dict):
+                # a default set in a callback (a consent manager's init hook): what a first
+                # visit gets until then cannot be told, never "no default, so granted"
+                commands.append(
+                    Command(call.params, call.line, call.column, "default", deferred=call.deferred)
+                )
             continue
         if call.conditional and call.action == "update":
             continue  # e.g. a returning visitor's stored choice: not what a new visitor gets
@@ -228,8 +261,17 @@ def commands_from_json(text: str, path: str) -> tuple[dict[str, Any], list[Comma
 
 
 def snapshot_from_commands(
-    commands: list[Command], *, platform: str, taken_at: str, path: str, config: Any
+    commands: list[Command],
+    *,
+    platform: str,
+    taken_at: str,
+    path: str,
+    config: Any,
+    manager: str = "",
 ) -> Snapshot:
+    """The snapshot of the commands. ``manager`` names a consent manager the page loads: a
+    type no command sets is then "cannot tell" (the manager's own script may set it), not
+    granted."""
     problems: list[Problem] = []
     global_values: dict[str, tuple[bool | None, Command]] = {}
     regional: dict[str, dict[str, tuple[bool | None, Command]]] = {}
@@ -253,6 +295,8 @@ def snapshot_from_commands(
         for key, value in command.params.items():
             if key in ("region", "wait_for_update"):
                 continue
+            if key in command.unknown:
+                value = "denied"  # a placeholder: the value recorded below is "cannot tell"
             if not isinstance(value, str) or value not in VALUES:
                 problems.append(
                     Problem(
@@ -267,16 +311,16 @@ def snapshot_from_commands(
             if dropped:
                 ignored.setdefault(key, []).extend(r for r in dropped if r not in ignored[key])
             if command.action == "update":  # on load: the visitor's state, in every region
-                global_values[key] = (VALUES[value], command)
+                global_values[key] = (None if _uncertain(command, key) else VALUES[value], command)
                 regional.pop(key, None)
             elif regions:
                 for region in usable:
                     regional.setdefault(key, {})[region.upper()] = (
-                        None if command.conditional else VALUES[value],
+                        None if _uncertain(command, key) else VALUES[value],
                         command,
                     )
             else:
-                global_values[key] = (None if command.conditional else VALUES[value], command)
+                global_values[key] = (None if _uncertain(command, key) else VALUES[value], command)
     if problems:
         raise InputError(problems)
     names = list(V2_TYPES) + sorted(
@@ -302,6 +346,14 @@ def snapshot_from_commands(
             value, command = global_values[name]
             setting["default"] = value
             positions.positions[pointer] = (command.line, command.column)
+        elif manager:
+            setting["default"] = None
+            setting["default_note"] = (
+                "no consent default is set on load by the page's own code, and its consent "
+                f"manager ({manager}) may set one in its own script: cannot tell from the page"
+            )
+            setting["title"] = f"{title} [left to the consent manager, {manager}]"
+            setting["metadata"]["unset"] = True
         else:
             setting["default"] = True
             setting["title"] = f"{title} [no default set, so Consent Mode grants it]"
@@ -310,10 +362,22 @@ def snapshot_from_commands(
         if name in global_values:
             sources.append(global_values[name])
         uncertain = [command for _, command in sources if command.conditional]
-        if uncertain:
+        later = [command for _, command in sources if command.deferred]
+        coded = [command for _, command in sources if name in command.unknown]
+        if coded:
+            setting["default_note"] = (
+                f"set to code the file cannot evaluate ({coded[0].unknown[name]}): what a first "
+                "visit gets cannot be told"
+            )
+        elif uncertain:
             setting["default_note"] = (
                 "set by a command that runs only when a condition holds "
                 f"({uncertain[0].conditional}, line {uncertain[0].line})"
+            )
+        elif later:
+            setting["default_note"] = (
+                f"set by gtag('consent', 'default') on line {later[0].line}, "
+                f"{later[0].deferred}: what a first visit gets before it runs cannot be told"
             )
         if name in ignored:
             setting["metadata"]["ignored_region_codes"] = ignored[name]
@@ -334,6 +398,11 @@ def snapshot_from_commands(
         Document(path, data, positions), config.regions, adapter=ConsentModeAdapter.name
     )
     return _without_disclosures(snapshot)
+
+
+def _uncertain(command: Command, key: str) -> bool:
+    """Whether the command's value for ``key`` cannot be told for a first visit."""
+    return bool(command.conditional or command.deferred or key in command.unknown)
 
 
 def _is_google_region(code: str, registry: Any) -> bool:
@@ -386,6 +455,7 @@ class ConsentModeAdapter:
         name = str(path)
         today = dt.date.today().isoformat()
         container = False
+        manager = ""
         if path.suffix.lower() == ".json":
             from consentrules_consent_mode.gtm import commands_from_container
             from consentrules_consent_mode.gtm import is_container_export
@@ -400,6 +470,9 @@ class ConsentModeAdapter:
         else:
             is_html = path.suffix.lower() in (".html", ".htm")
             commands = commands_from_page(text, name, is_html)
+            from consentrules_consent_mode.managers import consent_manager
+
+            manager = consent_manager(text)
             title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
             platform = title.group(1).strip() if title else path.stem
             taken_at = today
@@ -410,7 +483,12 @@ class ConsentModeAdapter:
                 [Problem(name, "no gtag('consent', 'default', ...) command found", line=1)]
             )
         return snapshot_from_commands(
-            commands, platform=platform, taken_at=taken_at, path=name, config=config
+            commands,
+            platform=platform,
+            taken_at=taken_at,
+            path=name,
+            config=config,
+            manager="" if container or path.suffix.lower() == ".json" else manager,
         )
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from consentrules import Document
 from consentrules import InputError
+from consentrules import Notice
 from consentrules import Problem
 from consentrules import Snapshot
 from consentrules import hookimpl
@@ -41,9 +42,14 @@ from consentrules import json_pointer
 from consentrules import read_document
 from consentrules import snapshot_from_document
 from consentrules_fides import mapping
+from consentrules_fides.notices import defaults_for
+from consentrules_fides.notices import is_notices_file
+from consentrules_fides.notices import notice_settings
+from consentrules_fides.notices import read_notices
 
 __version__ = "0.1.0"
 OVERLAY_NAMES = ("consentrules-overlay.yml", "consentrules-overlay.yaml")
+NOTICES_NAMES = ("privacy_notices.yml", "privacy_notices.yaml")
 #: The setting fields an overlay may give (the manifest gives the rest).
 OVERLAY_FIELDS = {
     "title",
@@ -115,7 +121,7 @@ def check_manifest(doc: Document) -> list[Problem]:
     problems: list[Problem] = []
     for index, raw in enumerate(data["system"]):
         try:
-            System.model_validate(raw)
+            System.model_validate(_named(raw))
         except ValidationError as exc:
             for error in exc.errors()[:10]:
                 where = json_pointer("system", index, *error["loc"])
@@ -133,6 +139,19 @@ def check_manifest(doc: Document) -> list[Problem]:
                     ptr = json_pointer(*base, "data_categories", c_index)
                     problems.append(_unknown(doc, ptr, "data category", category, categories))
     return problems
+
+
+def _named(system: Any) -> Any:
+    """The system with each unnamed declaration named after its data use, for fideslang's
+    model, which sorts declarations by name and fails on a mix of named and unnamed ones
+    (both are valid Fides)."""
+    if not isinstance(system, dict) or not isinstance(system.get("privacy_declarations"), list):
+        return system
+    declarations = [
+        {**d, "name": d.get("name") or str(d.get("data_use") or "")} if isinstance(d, dict) else d
+        for d in system["privacy_declarations"]
+    ]
+    return {**system, "privacy_declarations": declarations}
 
 
 def _unknown(doc: Document, ptr: str, what: str, key: str, known: set[str]) -> Problem:
@@ -222,7 +241,15 @@ def _overlay_shape(doc: Document, data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def build_snapshot(doc: Document, overlay: dict[str, Any], config: Any) -> Snapshot:
+def build_snapshot(
+    doc: Document, overlay: dict[str, Any], config: Any, notices: Any = None
+) -> Snapshot:
+    """The snapshot of a manifest, with the overlay's facts and, where a declaration's data
+    use is covered by Fides privacy notices (``notices``), their defaults per region."""
+    privacy_notices, told = notices if notices is not None else ([], [])
+    told = list(told)
+    empty: list[str] = []
+    deprecated = _deprecated_uses(doc.path)
     table_uses = {**mapping.DATA_USES, **((overlay.get("mapping") or {}).get("data_uses") or {})}
     table_categories = {
         **mapping.DATA_CATEGORIES,
@@ -276,11 +303,26 @@ def build_snapshot(doc: Document, overlay: dict[str, Any], config: Any) -> Snaps
                     used_keys.add(key)
                     facts.update(facts_for[key])
             setting.update(facts)
-            if "default" not in facts:
+            if declaration.get("data_categories") == []:
+                empty.append(f"{system_key}/{name}")
+            if use in deprecated:
+                told.append(deprecated[use])
+            by_region, covering = defaults_for(use, privacy_notices)
+            if "default" not in facts and by_region:
+                setting["default"] = None
+                setting["region_defaults"] = by_region
+                setting.setdefault("regions", {"include": ["ALL"]})
+                setting["default_note"] = (
+                    f"the Fides privacy notices covering {use} ({', '.join(covering)}) do not "
+                    "apply here: give 'default' in the overlay, or a notice for these regions"
+                )
+                setting["metadata"]["fides_notices"] = covering
+            elif "default" not in facts:
                 setting["default"] = None
                 setting["default_note"] = (
                     "a Fides manifest does not say whether users are enrolled by default: give "
-                    f"'default' for {system_key}/{name} in the overlay"
+                    f"'default' for {system_key}/{name} in the overlay, or the site's Fides "
+                    "privacy notices (--fides-notices FILE)"
                 )
             pointers[str(len(settings))] = json_pointer(
                 "system", index, "privacy_declarations", d_index
@@ -303,10 +345,67 @@ def build_snapshot(doc: Document, overlay: dict[str, Any], config: Any) -> Snaps
         "taken_at": str(overlay.get("taken_at") or dt.date.today().isoformat()),
         "settings": settings,
     }
+    if empty:
+        told.append(
+            Notice(
+                "warning",
+                f"{len(empty)} privacy declaration(s) list no data categories "
+                "(data_categories: []), so no rule that selects by data category judged them: "
+                + ", ".join(empty),
+                path=doc.path,
+                category="unmapped",
+            )
+        )
     snapshot = snapshot_from_document(
         Document(doc.path, data, _Positions(doc.source_map, pointers)),
         config.regions,
         adapter=FidesAdapter.name,
+        notices=list(dict.fromkeys(told)),
+    )
+    return dataclasses.replace(snapshot, has_disclosures=False)
+
+
+def _deprecated_uses(path: str) -> dict[str, Notice]:
+    """A note per deprecated data use of the fideslang taxonomy, naming its replacement."""
+    from fideslang.default_taxonomy import DEFAULT_TAXONOMY
+
+    out = {}
+    for use in DEFAULT_TAXONOMY.data_use:
+        if getattr(use, "version_deprecated", None):
+            instead = getattr(use, "replaced_by", None)
+            out[use.fides_key] = Notice(
+                "warning",
+                f"data use {use.fides_key!r} is deprecated since fideslang "
+                f"{use.version_deprecated}"
+                + (
+                    f"; it is replaced by {instead!r}, which the manifest should use"
+                    if instead
+                    else ""
+                )
+                + " (mapped as written)",
+                path=path,
+                category="deprecated",
+            )
+    return out
+
+
+def notices_snapshot(doc: Document, config: Any) -> Snapshot:
+    """A Fides privacy notices file on its own: a setting per enabled notice."""
+    privacy_notices, problems, told = read_notices(doc, config.regions)
+    if problems:
+        raise InputError(problems)
+    pairs = notice_settings(privacy_notices, lambda use: mapping.lookup(use, mapping.DATA_USES))
+    data = {
+        "platform": Path(doc.path).parent.name or "fides",
+        "taken_at": dt.date.today().isoformat(),
+        "settings": [setting for setting, _ in pairs],
+    }
+    pointers = {str(index): pointer for index, (_, pointer) in enumerate(pairs)}
+    snapshot = snapshot_from_document(
+        Document(doc.path, data, _Positions(doc.source_map, pointers)),
+        config.regions,
+        adapter=FidesAdapter.name,
+        notices=told,
     )
     return dataclasses.replace(snapshot, has_disclosures=False)
 
@@ -319,23 +418,54 @@ class FidesAdapter:
     def recognizes(self, path: Path, head: str) -> bool:
         if path.suffix.lower() not in self.suffixes or path.name in OVERLAY_NAMES:
             return False
+        if is_notices_file(head):
+            return True
         return bool(re.search(r"^system\s*:", head, re.MULTILINE)) and (
             "privacy_declarations" in head or "fides_key" in head
         )
 
     def load(self, path: Path, config: Any) -> Snapshot:
         doc = read_document(path)
+        if isinstance(doc.data, dict) and "privacy_notices" in doc.data:
+            return notices_snapshot(doc, config)
         problems = check_manifest(doc)
         if problems:
             raise InputError(problems)
         given = config.getoption("fides_overlay") if config is not None else None
         overlay = read_overlay(find_overlay(path, given))
-        return build_snapshot(doc, overlay, config)
+        notices_path = find_notices(path, config.getoption("fides_notices") if config else None)
+        notices = None
+        if notices_path is not None:
+            notices_doc = read_document(notices_path)
+            found, notice_problems, told = read_notices(notices_doc, config.regions)
+            if notice_problems:
+                raise InputError(notice_problems)
+            notices = (found, told)
+        return build_snapshot(doc, overlay, config, notices)
+
+
+def find_notices(path: Path, given: str | None) -> Path | None:
+    """The privacy notices file to join with a manifest: the one given, or one beside it."""
+    if given:
+        return Path(given)
+    for name in NOTICES_NAMES:
+        candidate = path.parent / name
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 @hookimpl
 def consentrules_addoption(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument_group("fides").add_argument(
+    group = parser.add_argument_group("fides")
+    group.add_argument(
+        "--fides-notices",
+        metavar="FILE",
+        help="the site's Fides privacy notices (privacy_notices: ...): each declaration whose "
+        "data use a notice covers gets the notice's default per region (default: "
+        "privacy_notices.yml beside the manifest)",
+    )
+    group.add_argument(
         "--fides-overlay",
         metavar="FILE",
         help="defaults, regions and dates for a Fides manifest's declarations, and mapping "
@@ -345,8 +475,8 @@ def consentrules_addoption(parser: argparse.ArgumentParser) -> None:
 
 @hookimpl
 def consentrules_input_files(config: Any) -> list[str]:
-    given = config.getoption("fides_overlay")
-    return [given] if given else []
+    given = [config.getoption("fides_overlay"), config.getoption("fides_notices")]
+    return [path for path in given if path]
 
 
 @hookimpl

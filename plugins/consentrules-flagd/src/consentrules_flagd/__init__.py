@@ -39,6 +39,7 @@ from typing import Any
 
 from consentrules import Document
 from consentrules import InputError
+from consentrules import Notice
 from consentrules import Problem
 from consentrules import Snapshot
 from consentrules import describe_path
@@ -238,10 +239,71 @@ def build_snapshot(doc: Document, config: Any, attribute: str) -> Snapshot:
         Document(doc.path, snapshot_data, _Mapped(doc.source_map, positions)),
         regions,
         adapter=FlagdAdapter.name,
+        notices=attribute_notices(doc, attribute, regions),
     )
     import dataclasses
 
     return dataclasses.replace(snapshot, has_disclosures=False)
+
+
+#: Context attributes that never carry a region (they identify a user or a session).
+_NOT_REGIONS = {"targetingKey", "userId", "user_id", "email", "id", "sessionId", "$flagd"}
+
+
+def variables(node: Any) -> set[str]:
+    """The context attributes a JsonLogic rule reads (``{"var": "country"}``)."""
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            name = current.get("var")
+            if isinstance(name, list) and name:
+                name = name[0]
+            if isinstance(name, str) and name:
+                out.add(name)
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return out
+
+
+def attribute_notices(doc: Document, attribute: str, regions: Any) -> list[Notice]:
+    """A warning when the targeting names region codes but never reads the attribute the
+    adapter takes the region from: every region-dependent flag would be "cannot tell" for a
+    reason the user can fix (fails the run under --strict)."""
+    rules = [flag.get("targeting") for _, _, flag in _flags(doc.data)]
+    rules += list((doc.data.get("$evaluators") or {}).values())
+    read: set[str] = set()
+    codes: set[str] = set()
+    for rule in rules:
+        if not rule:
+            continue
+        read |= variables(rule)
+        codes |= {
+            code
+            for code in string_literals(rule)
+            if len(code) >= 2
+            and regions.is_known(code.upper())
+            and code.upper() not in regions.groups
+        }
+    candidates = sorted(
+        name for name in read - {attribute} if name.rsplit(".", 1)[-1] not in _NOT_REGIONS
+    )
+    if attribute in read or not codes or not candidates:
+        return []
+    shown = ", ".join(sorted(codes)[:4]) + (", ..." if len(codes) > 4 else "")
+    return [
+        Notice(
+            "warning",
+            f"the targeting names region codes ({shown}) but reads the region from "
+            f"{', '.join(repr(c) for c in candidates)}, not from {attribute!r}, the attribute the "
+            "adapter evaluates: flags that depend on the region cannot be told. Pass "
+            f"--flagd-region-attribute {candidates[0]} (or set metadata.regionAttribute in the file)",
+            path=doc.path,
+            category="incomplete",
+        )
+    ]
 
 
 def _on(value: Any, variant: str, on_variants: list[str] | None) -> bool | None:
