@@ -174,3 +174,149 @@ def test_a_template_whose_defaults_the_export_does_not_show_cannot_be_told(tmp_p
     result = run("check", str(path), "--format", "json", plugins=[plugin])
     statuses = {f["status"] for f in result.findings if f["target"]["id"] == "ad_storage"}
     assert "violation" not in statuses and "not_evaluable" in statuses
+
+
+#: A consent manager's official template as Tag Manager exports it: a region settings table
+#: whose columns are the manager's own categories, turned into consent types by its code.
+CMP_TEMPLATE = {
+    "templateId": "77",
+    "name": "Consent manager (official)",
+    "templateData": "___INFO___\n\n{\"type\": \"TAG\", \"displayName\": \"Consent manager\"}\n\n"
+    "___TEMPLATE_PARAMETERS___\n\n"
+    + json.dumps([
+        {"type": "TEXT", "name": "cbid", "displayName": "Domain group ID"},
+        {"type": "PARAM_TABLE", "name": "regionSettings", "paramTableColumns": [
+            {"param": {"type": "TEXT", "name": "region", "displayName": "Region"}},
+            {"param": {"type": "SELECT", "name": "consentPreferences", "defaultValue": "denied"}},
+            {"param": {"type": "SELECT", "name": "consentStatistics", "defaultValue": "denied"}},
+            {"param": {"type": "SELECT", "name": "consentMarketing", "defaultValue": "denied"}},
+        ]},
+        {"type": "CHECKBOX", "name": "urlPassthrough", "defaultValue": False},
+    ])
+    + "\n\n___SANDBOXED_JS_FOR_WEB_TEMPLATE___\n\n"
+    "const setDefaultConsentState = require('setDefaultConsentState');\n"
+    "const splitInput = (input) => input.split(',').map(e => e.trim()).filter(e => e.length !== 0);\n"
+    "(data.regionSettings || []).forEach(settings => {\n"
+    "  const regions = splitInput(settings.region || '');\n"
+    "  setDefaultConsentState({\n"
+    "    ad_storage: settings.consentMarketing,\n"
+    "    ad_user_data: settings.consentMarketing,\n"
+    "    ad_personalization: settings.consentMarketing,\n"
+    "    analytics_storage: settings.consentStatistics,\n"
+    "    functionality_storage: settings.consentPreferences,\n"
+    "    personalization_storage: settings.consentPreferences,\n"
+    "    security_storage: 'granted',\n"
+    "    region: splitInput(settings.region),\n"
+    "  });\n"
+    "});\n"
+    "data.gtmOnSuccess();\n",
+}  # fmt: skip
+EEA_AND_CH = (
+    "AT,BE,BG,HR,CY,CZ,DK,EE,FI,FR,DE,GR,HU,IE,IT,LV,LT,LU,MT,NL,PL,PT,RO,SK,SI,ES,SE,IS,LI,NO,CH"
+)
+
+
+def _row(region, preferences, statistics, marketing):
+    return {"type": "MAP", "map": [_param("region", region), _param("consentPreferences", preferences),
+            _param("consentStatistics", statistics), _param("consentMarketing", marketing)]}  # fmt: skip
+
+
+def test_a_consent_managers_region_table_is_read_through_its_own_code(tmp_path):
+    """Issue 31: the columns are the manager's categories; the template's code says which
+    consent type each one sets. EEA and CH denied, the US granted, everyone else analytics
+    granted, and a row written 'UK', which Google does not read: the UK gets the everyone-else
+    row, analytics granted."""
+    table = {"type": "LIST", "key": "regionSettings", "list": [
+        _row("", "granted", "granted", "denied"),
+        _row(EEA_AND_CH, "denied", "denied", "denied"),
+        _row("US", "granted", "granted", "granted"),
+        _row("UK", "denied", "denied", "denied"),
+    ]}  # fmt: skip
+    tag = {"name": "CMP", "type": "cvt_1_77", "firingTriggerId": ["2147479572"],
+           "parameter": [_param("cbid", "abc"), table]}  # fmt: skip
+    path = _export(tmp_path, [tag], templates=[CMP_TEMPLATE])
+    snapshot = plugin.ConsentModeAdapter().load(path, make_config([plugin]))
+    by_id = {s.id: s for s in snapshot.settings}
+    analytics = by_id["analytics_storage"]
+    assert analytics.default is True  # everyone else
+    overrides = dict(analytics.region_defaults)
+    assert overrides["DE"] is False and overrides["CH"] is False and overrides["US"] is True
+    assert "GB" not in overrides and analytics.metadata["ignored_region_codes"] == ["UK"]
+    assert by_id["ad_storage"].default is False
+    result = run("check", str(path), "--pack", "consent-mode", "--format", "json", plugins=[plugin])
+    assert result.exit_code == 1
+    fired = {
+        (f["rule_id"], f["target"]["id"]) for f in result.findings if f["status"] == "violation"
+    }
+    assert ("CM-REGION-CODES", "analytics_storage") in fired
+    assert ("CM-ANALYTICS-UK", "analytics_storage") in fired
+    assert not any(rule == "CM-ADS-EEA-UK" and target == "ad_storage" for rule, target in fired)
+    located = next(f for f in result.findings if f["rule_id"] == "CM-REGION-CODES")
+    text = path.read_text()
+    assert located["location"]["line"] == text[: text.index('"name": "CMP"')].count("\n")
+
+
+#: The community Consent Mode template's fields, as its published template.tpl declares them
+#: (abridged): an "Include EEA regions" checkbox, its regionsEEA field ("eea": the template's
+#: code expands it to the EEA's countries) and its regions field.
+COMMUNITY_TEMPLATE = {
+    "templateId": "88",
+    "templateData": "___TEMPLATE_PARAMETERS___\n\n"
+    + json.dumps([
+        {"type": "SELECT", "name": "command", "defaultValue": "default"},
+        {"type": "CHECKBOX", "name": "eea", "checkboxText": "Include EEA regions", "defaultValue": True},
+        {"type": "TEXT", "name": "regions", "defaultValue": "all"},
+        {"type": "TEXT", "name": "regionsEEA", "defaultValue": "eea"},
+        {"type": "GROUP", "name": "settings", "subParams": [
+            {"type": "SELECT", "name": "ad_storage", "defaultValue": "denied"},
+            {"type": "SELECT", "name": "analytics_storage", "defaultValue": "denied"},
+            {"type": "SELECT", "name": "ad_user_data", "defaultValue": "denied"},
+            {"type": "SELECT", "name": "ad_personalization", "defaultValue": "denied"},
+        ]},
+    ])
+    + "\n\n___SANDBOXED_JS_FOR_WEB_TEMPLATE___\n\n"
+    "const setDefaultConsentState = require('setDefaultConsentState');\n"
+    "const updateConsentState = require('updateConsentState');\n"
+    "if (data.command === 'default') { setDefaultConsentState(buildSettings()); }\n"
+    "else { updateConsentState(buildSettings()); }\n",
+}  # fmt: skip
+
+
+def test_the_community_templates_eea_checkbox_and_defaults_are_applied(tmp_path):
+    """Issue 31: the EEA row keeps its regions. The tag leaves the checkbox at its default
+    (on), so its regions are the template's regionsEEA, 'eea', all the EEA's countries; the
+    everyone-else tag grants everything."""
+    eea = {"name": "Consent Mode - EEA", "type": "cvt_1_88", "firingTriggerId": ["2147479572"],
+           "parameter": [_param("ad_storage", "denied"), _param("analytics_storage", "denied"),
+                         _param("ad_user_data", "denied"), _param("ad_personalization", "denied")]}  # fmt: skip
+    everyone = {"name": "Consent Mode - all", "type": "cvt_1_88", "firingTriggerId": ["2147479572"],
+                "parameter": [{"type": "BOOLEAN", "key": "eea", "value": "false"},
+                              _param("regions", "all"), _param("ad_storage", "granted"),
+                              _param("analytics_storage", "granted"), _param("ad_user_data", "granted"),
+                              _param("ad_personalization", "granted")]}  # fmt: skip
+    path = _export(tmp_path, [everyone, eea], templates=[COMMUNITY_TEMPLATE])
+    snapshot = plugin.ConsentModeAdapter().load(path, make_config([plugin]))
+    ad = next(s for s in snapshot.settings if s.id == "ad_storage")
+    overrides = dict(ad.region_defaults)
+    assert ad.default is True
+    assert (
+        all(overrides[c] is False for c in ("DE", "FR", "NO", "IS", "LI")) and len(overrides) == 30
+    )
+    result = run("check", str(path), "--pack", "consent-mode", "--format", "json", plugins=[plugin])
+    eea_findings = [
+        f for f in result.findings if "EEA" in f.get("regions", []) or "DE" in f.get("regions", [])
+    ]
+    assert not [f for f in eea_findings if f["status"] == "violation"]
+
+
+def test_a_problem_in_a_custom_html_tag_points_at_the_tags_line_in_the_export(tmp_path):
+    html = "<script>\n\n\ngtag('consent', 'default');\n</script>"
+    tag = {"name": "Snippet", "type": "html", "firingTriggerId": ["2147479572"],
+           "parameter": [_param("html", html)]}  # fmt: skip
+    path = _export(tmp_path, [tag])
+    result = run("check", str(path), plugins=[plugin])
+    assert result.exit_code == 2
+    text = path.read_text()
+    tag_line = text[: text.index('"name": "Snippet"')].count("\n")  # the tag object's line
+    assert f"{path}:{tag_line}:" in result.stderr
+    assert "tag 'Snippet', line 4 of its HTML" in result.stderr

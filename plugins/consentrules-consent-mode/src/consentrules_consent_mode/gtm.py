@@ -27,6 +27,7 @@ first, then the export's order.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -54,6 +55,11 @@ _LOAD_TRIGGERS = {
     "windowloaded": ("window loaded", 4),
 }
 _VARIABLE = re.compile(r"\{\{[^}]*\}\}")
+#: The countries of the European Economic Area, as the community Consent Mode template
+#: expands its "eea" region shorthand (the EU's 27 and Iceland, Liechtenstein, Norway).
+EEA_COUNTRIES = (
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO"
+).split()
 _CONSENT_JS = re.compile(r"['\"]consent['\"]")
 #: A template that uses the consent APIs names them (it must require them to call them).
 _CONSENT_CALL = re.compile(r"(setDefaultConsentState|updateConsentState)")
@@ -167,8 +173,23 @@ def _tag_commands(
         html = params.get("html")
         if not isinstance(html, str) or not _CONSENT_JS.search(html):
             return []
-        # Positions inside the tag's HTML are the tag's: the HTML is one JSON string.
-        commands = commands_from_page(html, f"{path} (tag {tag.get('name')!r})", True)
+        # Positions inside the tag's HTML are the tag's: the HTML is one JSON string, so a
+        # problem points at the tag's line in the export and says where in the HTML it is.
+        try:
+            commands = commands_from_page(html, path, True)
+        except InputError as error:
+            raise InputError(
+                [
+                    dataclasses.replace(
+                        problem,
+                        message=f"tag {tag.get('name')!r}, line {problem.line} of its HTML: "
+                        f"{problem.message}",
+                        line=line,
+                        column=column,
+                    )
+                    for problem in error.problems
+                ]
+            ) from None
         for command in commands:
             command.line, command.column = line, column
         return commands
@@ -184,6 +205,11 @@ def _tag_commands(
 def _template_commands(
     params: dict[str, Any], calls: set[str], code: str, line: int, column: int
 ) -> list[Command]:
+    from consentrules_consent_mode.gtmtemplate import consent_fields
+
+    fields = consent_fields(code) if code else None
+    if fields is not None:
+        params = {**fields.defaults, **params}  # a field left at its default is not listed
     command = str(params.get("command") or "").lower()
     if command not in ("default", "update"):
         command = "update" if calls == {"updateConsentState"} else "default"
@@ -197,11 +223,17 @@ def _template_commands(
         if isinstance(row, dict) and _consent_values(row)
     ]
     region = params.get("region") or params.get("regions")
+    if str(params.get("eea", "")).lower() == "true":
+        # the community Consent Mode template's "Include EEA regions" checkbox: the command
+        # applies to its regionsEEA field ("eea" by default) instead of its regions field
+        region = params.get("regionsEEA") or "eea"
     if top:
         out.append(_command(top, region, command, line, column))
     for row in rows:
         out.append(_command(_consent_values(row), row.get("region") or row.get("regions"),
                             command, line, column))  # fmt: skip
+    if not out and fields is not None and fields.consent:
+        out = _mapped_commands(params, fields, command, line, column)
     if not out and code:
         out = _literal_calls(code, line, column)
     if not out and command == "default" and "setDefaultConsentState" in calls:
@@ -214,6 +246,49 @@ def _template_commands(
     return out
 
 
+def _mapped_commands(
+    params: dict[str, Any], fields: Any, action: str, line: int, column: int
+) -> list[Command]:
+    """Commands from the fields the template's code reads (``ad_storage:
+    settings.consentMarketing``): its top-level fields, then each row of its tables."""
+    wanted = set(fields.consent.values())
+    sets = [params] + [
+        row
+        for value in params.values()
+        if isinstance(value, list)
+        for row in value
+        if isinstance(row, dict) and wanted & set(row)
+    ]
+    out = []
+    for values in sets:
+        found = {
+            ctype: values[name]
+            for ctype, name in fields.consent.items()
+            if isinstance(values.get(name), str) and values[name].strip()
+        }
+        if not found:
+            continue
+        unknown = {
+            ctype: (
+                f"the template turns its field {fields.consent[ctype]!r} ({value!r}) into a "
+                "consent state in a way the export does not show"
+            )
+            for ctype, value in found.items()
+            if value.strip().lower() not in ("granted", "denied")
+            and not _VARIABLE.fullmatch(value.strip())
+        }
+        command = _command(
+            {k: ("denied" if k in unknown else v) for k, v in found.items()},
+            values.get(fields.region) if fields.region else None,
+            action,
+            line,
+            column,
+        )
+        command.unknown = unknown
+        out.append(command)
+    return out
+
+
 def _command(values: dict[str, str], region: Any, action: str, line: int, column: int) -> Command:
     params: dict[str, Any] = {}
     variables = []
@@ -223,7 +298,11 @@ def _command(values: dict[str, str], region: Any, action: str, line: int, column
             params[key] = "denied"  # a placeholder: the command is uncertain, see below
         else:
             params[key] = value.strip().lower()
-    codes = [c.strip() for c in str(region or "").split(",") if c.strip()]
+    codes = []
+    for code in (c.strip() for c in str(region or "").split(",") if c.strip()):
+        # "eea" is the community template's own shorthand, expanded by its code to the
+        # EEA's countries (Google itself does not read it)
+        codes.extend(EEA_COUNTRIES if code.lower() == "eea" else [code])
     if codes and [c.lower() for c in codes] != ["all"]:
         params["region"] = codes
     conditional = "its values come from GTM variables (" + "; ".join(variables) + ")"
