@@ -57,7 +57,38 @@ _LOAD_TRIGGERS = {
 _VARIABLE = re.compile(r"\{\{[^}]*\}\}")
 #: The countries of the European Economic Area, as the community Consent Mode template
 #: expands its "eea" region shorthand (the EU's 27 and Iceland, Liechtenstein, Norway).
-EEA_COUNTRIES = ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"]
+EEA_COUNTRIES = [
+    "AT",
+    "BE",
+    "BG",
+    "HR",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HU",
+    "IE",
+    "IT",
+    "LV",
+    "LT",
+    "LU",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+    "IS",
+    "LI",
+    "NO",
+]
 _CONSENT_JS = re.compile(r"['\"]consent['\"]")
 #: A template that uses the consent APIs names them (it must require them to call them).
 _CONSENT_CALL = re.compile(r"(setDefaultConsentState|updateConsentState)")
