@@ -101,3 +101,14 @@ def test_bad_configs_are_the_users_error(tmp_path, text, message):
 def test_a_page_is_recognised_without_naming_the_adapter():
     result = check(DATA / "store.html")
     assert result.report["snapshots"][0]["adapter"] == "cookieconsent"
+
+
+def test_the_librarys_own_demo_configuration_reads_as_it_runs():
+    """The library's demo: necessary read-only, analytics not ticked: nothing on by default
+    but what is necessary, so no rule finds a violation."""
+    found = shown(DATA / "demo-basic-cookieconsent-init.js")
+    assert found["necessary"]["default"] is True and found["analytics"]["default"] is False
+    assert found["analytics"]["title"] == "Performance and analytics cookies"
+    result = check(DATA / "demo-basic-cookieconsent-init.js")
+    assert result.exit_code == 0
+    assert not [f for f in result.report["findings"] if f["status"] == "violation"]
