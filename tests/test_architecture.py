@@ -38,4 +38,4 @@ def test_every_module_says_what_it_holds():
 
 def test_the_layers_are_the_folders():
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith("_")}
-    assert folders == {"model", "plugin", "engine", "sources", "report", "ci", "cli"}
+    assert folders == {"model", "plugin", "engine", "sources", "report", "audit", "ci", "cli"}

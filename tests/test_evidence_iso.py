@@ -25,5 +25,6 @@ def test_region_periods_are_fields_with_first_and_last_days(tmp_path):
         {
             "from": {"first": "2024-08-01", "last": "2024-08-31", "text": "2024-08"},
             "until": {"first": "2024-10-11", "last": "2024-10-11", "text": "2024-10-11"},
+            "regions": ["GB"],
         }
     ]

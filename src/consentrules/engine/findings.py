@@ -150,7 +150,11 @@ def region_finding(
         "problem": problem,
         "regions_count": countries,
         "periods": [period for period, _ in periods],
-        "spans": span_facts(spans),
+        # each period with the regions at fault in it (a ledger audit counts users by these)
+        "spans": [
+            {**facts, "regions": registry.collapse_mask(mask)}
+            for facts, (_, mask) in zip(span_facts(spans), spans, strict=True)
+        ],
     }
     unique = list(dict.fromkeys(gaps))
     if unique:

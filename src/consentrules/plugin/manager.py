@@ -53,6 +53,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "bundled_rules": "consentrules.sources.bundled",
     "waivers": "consentrules.ci.waivers",
     "baseline": "consentrules.ci.baseline",
+    "ledger": "consentrules.audit.ledger",
 }
 
 

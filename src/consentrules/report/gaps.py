@@ -49,6 +49,11 @@ def _period_key(finding: Finding) -> tuple[Any, ...] | None:
     if "spans" not in facts:
         return None
     facts = {k: v for k, v in facts.items() if k not in _REGION_FACTS}
+    # the periods, not the regions each rule found at fault in them (nor a ledger's counts)
+    facts["spans"] = [
+        {k: v for k, v in span.items() if k != "regions"} for span in facts["spans"] or ()
+    ]
+    facts.pop("ledger", None)
     return (
         finding.snapshot,
         finding.target_kind,

@@ -1,0 +1,184 @@
+"""The DuckDB engine of ``--ledger``: the counts as SQL over the ledger where it lies (Parquet
+or CSV, streamed by DuckDB: the ledger is never loaded into Python).
+
+One query per finding: the events of the finding's setting, each with the instant the next
+event of the same user replaces it (``LEAD`` over the user's events ordered by time, then by
+source: ``default`` before any other source before ``user``, so that on equal timestamps the
+user's own choice is the state), kept where the state is enrolled by default and overlaps one
+of the finding's periods in one of its regions. A tie that loses lasts no time and counts
+nowhere.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from typing import Any
+
+from consentrules.model import Notice
+from consentrules.model.errors import InputError
+from consentrules.model.errors import Problem
+
+COLUMNS = ("user_id", "setting_id", "region", "value", "source", "at")
+#: ISO 3166-1 alpha-2 or 3166-2.
+_ISO = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
+
+
+def _source(path: str) -> tuple[str, str]:
+    """The DuckDB table function reading the ledger, and what it reads (for messages)."""
+    if os.path.isdir(path):
+        if glob.glob(os.path.join(path, "**", "*.parquet"), recursive=True):
+            return f"read_parquet('{_quote(os.path.join(path, '**', '*.parquet'))}')", path
+        if glob.glob(os.path.join(path, "**", "*.csv"), recursive=True):
+            return _csv(os.path.join(path, "**", "*.csv")), path
+        raise InputError([Problem(path, "the ledger folder holds no .parquet or .csv file")])
+    if not glob.glob(path):
+        raise InputError([Problem(path, "no ledger file matches this path")])
+    if path.lower().endswith(".csv"):
+        return _csv(path), path
+    return f"read_parquet('{_quote(path)}')", path
+
+
+def _csv(pattern: str) -> str:
+    return f"read_csv('{_quote(pattern)}', header = true, all_varchar = true)"
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+class DuckLedger:
+    def __init__(self, path: str) -> None:
+        import duckdb
+
+        self.path = path
+        self.db = duckdb.connect()
+        self.db.execute("SET TimeZone = 'UTC'")
+        source, self.shown = _source(path)
+        columns = [row[0] for row in self.db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+        missing = [c for c in COLUMNS if c not in columns]
+        if missing:
+            raise InputError(
+                [
+                    Problem(
+                        self.shown,
+                        f"the ledger has no column {', '.join(repr(c) for c in missing)} "
+                        f"(it has: {', '.join(columns)})",
+                        hint="a ledger has the columns " + ", ".join(COLUMNS),
+                    )
+                ]
+            )
+        self.db.execute(
+            f"""CREATE TEMP VIEW raw AS SELECT
+                CAST("user_id" AS VARCHAR) AS user_id, CAST("setting_id" AS VARCHAR) AS setting_id,
+                upper(trim(CAST("region" AS VARCHAR))) AS region,
+                TRY_CAST("value" AS BOOLEAN) AS "value", CAST("value" AS VARCHAR) AS value_text,
+                lower(trim(CAST("source" AS VARCHAR))) AS "source",
+                TRY_CAST("at" AS TIMESTAMPTZ) AS "at", CAST("at" AS VARCHAR) AS at_text
+              FROM {source}"""
+        )
+        self.notices = self._check()
+        self.db.execute(
+            """CREATE TEMP VIEW events AS SELECT user_id, setting_id, region, "value", "source",
+                 CAST("at" AS TIMESTAMP) AS "at",
+                 CASE "source" WHEN 'user' THEN 2 WHEN 'default' THEN 0 ELSE 1 END AS "rank"
+               FROM raw WHERE "at" IS NOT NULL AND "value" IS NOT NULL"""
+        )
+
+    def _check(self) -> list[Notice]:
+        """Values of the wrong type are errors naming the column; events that cannot count
+        (no timestamp, a region that is not an ISO code) are counted notices."""
+        bad_value = self.db.execute(
+            'SELECT count(*), min(value_text) FROM raw WHERE "value" IS NULL AND value_text IS NOT NULL'
+        ).fetchone()
+        bad_at = self.db.execute(
+            'SELECT count(*), min(at_text) FROM raw WHERE "at" IS NULL AND at_text IS NOT NULL'
+        ).fetchone()
+        problems = []
+        if bad_value and bad_value[0]:
+            problems.append(
+                Problem(
+                    self.shown,
+                    f"column 'value': {bad_value[0]} value(s) are not booleans "
+                    f"(for example {bad_value[1]!r})",
+                    hint="write value as true or false",
+                )
+            )
+        if bad_at and bad_at[0]:
+            problems.append(
+                Problem(
+                    self.shown,
+                    f"column 'at': {bad_at[0]} value(s) are not timestamps "
+                    f"(for example {bad_at[1]!r})",
+                    hint="write at as 2024-08-01T12:34:56Z (UTC)",
+                )
+            )
+        if problems:
+            raise InputError(problems)
+        notices = []
+        row = self.db.execute(
+            'SELECT count(*) FROM raw WHERE "at" IS NULL OR "value" IS NULL OR user_id IS NULL'
+        ).fetchone()
+        if row and row[0]:
+            notices.append(
+                Notice(
+                    "warning",
+                    f"{row[0]} ledger event(s) have no timestamp, value or user and count nowhere",
+                    path=self.shown,
+                    category="incomplete",
+                )
+            )
+        row = self.db.execute(
+            f"SELECT count(*), min(region) FROM raw WHERE NOT regexp_matches(coalesce(region, ''), '{_ISO}')"
+        ).fetchone()
+        if row and row[0]:
+            notices.append(
+                Notice(
+                    "warning",
+                    f"{row[0]} ledger event(s) have a region that is not an ISO 3166 code "
+                    f"(for example {row[1]!r}) and count under no region",
+                    path=self.shown,
+                    category="incomplete",
+                )
+            )
+        return notices
+
+    def count(
+        self, setting_id: str, spans: list[Any], terms: dict[str, frozenset[str]]
+    ) -> tuple[int, dict[str, int]]:
+        """Distinct users enrolled by default in one of the spans' regions during its period,
+        in all and per finding region."""
+        self.db.execute(
+            "CREATE OR REPLACE TEMP TABLE spans (start TIMESTAMP, stop TIMESTAMP, code VARCHAR)"
+        )
+        rows = [(span.start, span.end, code) for span in spans for code in span.codes]
+        if rows:
+            self.db.executemany("INSERT INTO spans VALUES (?, ?, ?)", rows)
+        self.db.execute("CREATE OR REPLACE TEMP TABLE terms (term VARCHAR, code VARCHAR)")
+        pairs = [(term, code) for term, codes in terms.items() for code in codes]
+        if pairs:
+            self.db.executemany("INSERT INTO terms VALUES (?, ?)", pairs)
+        self.db.execute(
+            """CREATE OR REPLACE TEMP TABLE hits AS
+               WITH states AS (
+                 SELECT user_id, region, "value", "source", "at",
+                        lead("at") OVER (PARTITION BY user_id ORDER BY "at", "rank") AS "until"
+                 FROM events WHERE setting_id = ?
+               )
+               SELECT DISTINCT s.user_id, s.region FROM states s JOIN spans p ON s.region = p.code
+               WHERE s."value" AND s."source" = 'default' AND s."at" < p.stop
+                 AND (s."until" IS NULL OR (s."until" > p.start AND s."until" > s."at"))""",
+            [setting_id],
+        )
+        total = self.db.execute("SELECT count(DISTINCT user_id) FROM hits").fetchone()
+        by_region = dict.fromkeys(terms, 0)
+        for term, users in self.db.execute(
+            """SELECT t.term, count(DISTINCT h.user_id) FROM hits h JOIN terms t ON h.region = t.code
+               GROUP BY t.term"""
+        ).fetchall():
+            by_region[term] = int(users)
+        return int(total[0]) if total else 0, by_region
+
+
+def open_ledger(path: str) -> DuckLedger:
+    return DuckLedger(path)

@@ -1,0 +1,132 @@
+"""``--ledger``: count, from the platform's own records, the users each finding concerns.
+
+The ledger is a table of setting-state events (:mod:`consentrules.audit.duckdb_ledger` reads
+Parquet files, folders, globs and CSV): ``user_id``, ``setting_id``, ``region``, ``value``,
+``source`` (``default``, ``user``, ``admin``...) and ``at`` (UTC). A user's state for a setting
+at an instant is the latest event at or before it; on equal timestamps a ``user`` event wins
+over any other source, and any other source over ``default``.
+
+A finding on a setting that names regions and periods gets ``evidence.ledger``:
+``{"users": N, "by_region": {REGION: n}, "counted": true}``, where N is the number of distinct
+users who, at some instant of one of the finding's periods (``[from, until)``; an open period
+runs to the end of the evaluation date), were enrolled by default (``value`` true with
+``source`` ``default``) while their region was one the finding names for that period. A region
+covers its subdivisions and a group its members; ``by_region`` has exactly the finding's
+regions as keys, and a user counts under each region they matched.
+
+This is a built-in plugin: it adds the option and fills the evidence through the same hooks
+(``consentrules_addoption``, ``consentrules_modify_findings``) a third-party plugin uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from consentrules import hookimpl
+from consentrules.model import Finding
+from consentrules.model import Status
+from consentrules.model.errors import UsageError
+
+#: Engines by name: a module with ``open_ledger(path, settings)`` returning a ledger with
+#: ``count(setting_id, spans, terms)`` and ``notices``.
+ENGINES = {"duckdb": "consentrules.audit.duckdb_ledger"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Span:
+    """One period of a finding and the region codes at fault in it."""
+
+    start: dt.datetime
+    end: dt.datetime
+    codes: frozenset[str]
+
+
+def region_codes(terms: Any, registry: Any) -> frozenset[str]:
+    """The ISO codes a ledger's ``region`` may hold that the terms cover: each leaf, and each
+    country (or division) all of whose leaves are covered."""
+    leaves: set[str] = set()
+    for term in terms:
+        leaves |= registry.expand(term)
+    codes = set(leaves)
+    for leaf in leaves:
+        for ancestor in registry.ancestors(leaf):
+            if registry.expand(ancestor) <= leaves:
+                codes.add(ancestor)
+    return frozenset(codes)
+
+
+def _instant(facts: Any, default: dt.datetime) -> dt.datetime:
+    if not facts:
+        return default
+    day = dt.date.fromisoformat(facts["first"])
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def finding_spans(finding: Finding, registry: Any, end_of_day: dt.datetime) -> list[Span]:
+    spans = []
+    for facts in (finding.evidence or {}).get("spans") or ():
+        terms = facts.get("regions") or finding.regions
+        start = _instant(facts.get("from"), dt.datetime(1970, 1, 1))
+        end = min(_instant(facts.get("until"), end_of_day), end_of_day)
+        if terms and start < end:
+            spans.append(Span(start, end, region_codes(terms, registry)))
+    return spans
+
+
+@hookimpl
+def consentrules_addoption(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("ledger audit")
+    group.add_argument(
+        "--ledger",
+        metavar="PATH",
+        help="the platform's consent-ledger events (Parquet file, folder or glob, or CSV): "
+        "each finding gets the exact number of users it concerns (evidence.ledger)",
+    )
+    group.add_argument(
+        "--ledger-engine",
+        choices=sorted(ENGINES),
+        default="duckdb",
+        help="the engine that reads the ledger (default: duckdb, embedded)",
+    )
+
+
+@hookimpl
+def consentrules_modify_findings(config: Any, findings: list[Finding]) -> None:
+    path = config.getoption("ledger")
+    if not path:
+        return
+    import importlib
+
+    name = config.getoption("ledger_engine") or "duckdb"
+    try:
+        engine = importlib.import_module(ENGINES[name])
+    except ImportError as exc:  # the optional extra is not installed
+        raise UsageError(
+            f"--ledger needs the {name} engine, which is not installed ({exc.name}): "
+            "pip install 'consentrules[ledger]'"
+        ) from None
+    ledger = engine.open_ledger(str(path))
+    config.notices.extend(ledger.notices)
+    as_of = {summary.path: summary.as_of for summary in config.snapshots}
+    for index, finding in enumerate(findings):
+        if finding.target_kind != "setting" or finding.status is not Status.VIOLATION:
+            continue
+        day = dt.date.fromisoformat(str(as_of.get(finding.snapshot, "9999-12-30"))[:10])
+        end_of_day = dt.datetime(day.year, day.month, day.day) + dt.timedelta(days=1)
+        spans = finding_spans(finding, config.regions, end_of_day)
+        if not spans:
+            continue
+        terms = {term: region_codes((term,), config.regions) for term in finding.regions}
+        users, by_region = ledger.count(finding.target_id, spans, terms)
+        evidence = dict(finding.evidence or {})
+        evidence["ledger"] = {
+            "users": users,
+            "by_region": by_region,
+            "counted": True,
+            "source": str(Path(str(path))),
+        }
+        findings[index] = dataclasses.replace(finding, evidence=evidence)

@@ -1,0 +1,128 @@
+"""--ledger: exact counts of the users each finding concerns, from the platform's own consent
+ledger (issue 32, first part: DuckDB). Each precise meaning of the issue is pinned here."""
+
+from __future__ import annotations
+
+import pytest
+
+from consentrules.testing import run
+from consentrules.testing import write_snapshot
+
+duckdb = pytest.importorskip("duckdb")
+
+HEADER = "user_id,setting_id,region,value,source,at\n"
+#: user: why they count or not (period: GB from 2024-08-01 until 2024-10-11)
+EVENTS = [
+    ("u1", "GB", "true", "default", "2024-08-01T00:00:00Z"),  # counts
+    ("u2", "GB-SCT", "true", "default", "2024-09-01T12:00:00Z"),  # a subdivision of GB: counts
+    ("u3", "GB", "true", "default", "2024-08-05T10:00:00Z"),  # the same instant: the user's
+    ("u3", "GB", "false", "user", "2024-08-05T10:00:00Z"),  # own choice wins, never counted
+    ("u4", "GB", "true", "user", "2024-08-02T00:00:00Z"),  # opted in themselves
+    ("u5", "GB", "true", "default", "2024-10-11T00:00:00Z"),  # [A, B): the end is outside
+    ("u6", "DE", "true", "default", "2024-08-10T00:00:00Z"),  # another region
+    ("u7", "GB", "true", "admin", "2024-08-03T00:00:00Z"),  # an admin enrolment is not a default
+    ("u8", "GB", "true", "default", "2024-07-01T00:00:00Z"),  # off before the period began
+    ("u8", "GB", "false", "user", "2024-07-15T00:00:00Z"),
+    ("u9", "GB", "true", "default", "2024-07-01T00:00:00Z"),  # on since before: counts
+    ("u10", "GB", "true", "default", "2024-12-01T00:00:00Z"),  # after the evaluation date
+]
+
+
+def snapshot(tmp_path):
+    setting = {
+        "id": "train",
+        "purposes": ["ai_training"],
+        "default": True,
+        "regions": {"include": ["ALL"], "exclude": ["EEA", "CH"]},
+        "activated_at": "2024-08-01",
+        "history": [
+            {"date": "2024-10-11", "regions": {"include": ["ALL"], "exclude": ["EEA", "CH", "UK"]}}
+        ],
+    }
+    return write_snapshot(tmp_path, {"taken_at": "2024-11-20", "settings": [setting]})
+
+
+def ledger_csv(tmp_path, events=EVENTS, header=HEADER, name="ledger.csv"):
+    path = tmp_path / name
+    path.write_text(header + "".join(f"{u},train,{r},{v},{s},{a}\n" for u, r, v, s, a in events))
+    return path
+
+
+def counted(tmp_path, ledger):
+    result = run(
+        "check", str(snapshot(tmp_path)), "--rule", "AI-TRAIN-002-PAST", "--ledger", str(ledger),
+        "--format", "json",
+    )  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr
+    (finding,) = [f for f in result.report["findings"] if f["rule_id"] == "AI-TRAIN-002-PAST"]
+    return finding, result
+
+
+def test_counts_follow_the_precise_meanings(tmp_path):
+    finding, _ = counted(tmp_path, ledger_csv(tmp_path))
+    assert finding["regions"] == ["GB"]
+    ledger = finding["evidence"]["ledger"]
+    assert ledger["users"] == 3 and ledger["by_region"] == {"GB": 3}  # u1, u2, u9
+    assert ledger["counted"] is True
+
+
+def test_parquet_folder_gives_the_same_counts_as_csv(tmp_path):
+    csv = ledger_csv(tmp_path)
+    folder = tmp_path / "events"
+    folder.mkdir()
+    db = duckdb.connect()
+    db.execute(
+        f'COPY (SELECT user_id, setting_id, region, "value"::BOOLEAN AS "value", "source", '
+        f'"at"::TIMESTAMPTZ AS "at" FROM read_csv(\'{csv}\', header=true, all_varchar=true)) '
+        f"TO '{folder / 'part-0.parquet'}' (FORMAT parquet)"
+    )
+    from_csv, _ = counted(tmp_path, csv)
+    from_parquet, _ = counted(tmp_path, folder)
+    assert (
+        from_parquet["evidence"]["ledger"]["users"] == from_csv["evidence"]["ledger"]["users"] == 3
+    )
+
+
+def test_without_a_ledger_nothing_is_counted(tmp_path):
+    result = run(
+        "check", str(snapshot(tmp_path)), "--rule", "AI-TRAIN-002-PAST", "--format", "json"
+    )
+    (finding,) = result.report["findings"]
+    assert "ledger" not in finding["evidence"]
+
+
+@pytest.mark.parametrize(
+    ("header", "events", "message"),
+    [
+        ("user_id,setting_id,region,value,at\n", None, "the ledger has no column 'source'"),
+        (
+            HEADER,
+            [("u1", "GB", "maybe", "default", "2024-08-01T00:00:00Z")],
+            "column 'value': 1 value(s) are not booleans",
+        ),
+        (
+            HEADER,
+            [("u1", "GB", "true", "default", "last tuesday")],
+            "column 'at': 1 value(s) are not timestamps",
+        ),
+    ],
+)
+def test_bad_ledgers_are_the_users_error_naming_the_file_and_column(
+    tmp_path, header, events, message
+):
+    if events is None:
+        path = tmp_path / "ledger.csv"
+        path.write_text(header + "u1,train,GB,true,2024-08-01T00:00:00Z\n")
+    else:
+        path = ledger_csv(tmp_path, events, header)
+    result = run("check", str(snapshot(tmp_path)), "--ledger", str(path))
+    assert result.exit_code == 2, result.stdout
+    assert str(path) in result.stderr and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_events_that_cannot_count_are_a_counted_notice_never_a_silent_zero(tmp_path):
+    events = [*EVENTS, ("u11", "Britain", "true", "default", "2024-08-01T00:00:00Z")]
+    _, result = counted(tmp_path, ledger_csv(tmp_path, events))
+    (notice,) = [n for n in result.report["notices"] if "not an ISO 3166 code" in n["message"]]
+    assert notice["message"].startswith("1 ledger event(s)") and "'BRITAIN'" in notice["message"]
