@@ -126,3 +126,66 @@ def test_events_that_cannot_count_are_a_counted_notice_never_a_silent_zero(tmp_p
     _, result = counted(tmp_path, ledger_csv(tmp_path, events))
     (notice,) = [n for n in result.report["notices"] if "not an ISO 3166 code" in n["message"]]
     assert notice["message"].startswith("1 ledger event(s)") and "'BRITAIN'" in notice["message"]
+
+
+DRIFT_EVENTS = [
+    ("d1", "DE", "true", "default", "2024-09-01T00:00:00Z"),  # excluded all along: drift
+    ("d2", "DE-BY", "true", "default", "2024-09-02T00:00:00Z"),  # a German state: drift
+    ("d3", "FR", "true", "user", "2024-09-01T00:00:00Z"),  # opted in themselves: never drift
+    ("d4", "GB", "true", "default", "2024-08-05T00:00:00Z"),  # GB offered until 2024-10-11,
+    ("d4", "GB", "false", "user", "2024-09-01T00:00:00Z"),  # then off before it was excluded
+    ("d5", "GB", "true", "default", "2024-10-20T00:00:00Z"),  # enrolled after the exclusion
+    ("d6", "US", "true", "default", "2024-08-02T00:00:00Z"),  # offered there: no drift
+]
+
+
+def drift_of(result):
+    return [f for f in result.report["findings"] if f["rule_id"] == "LEDGER-DRIFT"]
+
+
+def test_drift_names_exactly_the_regions_where_the_records_contradict_the_snapshot(tmp_path):
+    ledger = ledger_csv(tmp_path, DRIFT_EVENTS)
+    result = run("check", str(snapshot(tmp_path)), "--ledger", str(ledger), "--format", "json")
+    (drift,) = drift_of(result)
+    assert drift["status"] == "violation" and drift["target"]["id"] == "train"
+    assert drift["regions"] == ["DE", "DE-BY", "GB"]
+    counts = drift["evidence"]["ledger"]
+    assert counts["users"] == 3 and counts["by_region"] == {"DE": 1, "DE-BY": 1, "GB": 1}
+    assert counts["examples"] == {"DE": ["d1"], "DE-BY": ["d2"], "GB": ["d5"]}
+    assert "GB: 1 user(s) from 2024-10-20 00:00" in drift["message"]
+
+
+def test_no_drift_when_the_records_agree(tmp_path):
+    agreeing = [e for e in DRIFT_EVENTS if e[0] in ("d3", "d4", "d6")]
+    result = run(
+        "check", str(snapshot(tmp_path)), "--ledger", str(ledger_csv(tmp_path, agreeing)),
+        "--format", "json",
+    )  # fmt: skip
+    assert drift_of(result) == []
+
+
+def test_the_ledger_changes_no_finding_the_snapshot_gives(tmp_path):
+    path = snapshot(tmp_path)
+    plain = run("check", str(path), "--format", "json").report["findings"]
+    counted = run(
+        "check", str(path), "--ledger", str(ledger_csv(tmp_path, DRIFT_EVENTS)), "--format", "json"
+    ).report["findings"]
+
+    def key(f):
+        spans = [{k: v for k, v in s.items()} for s in f["evidence"].get("spans", [])]
+        return (f["rule_id"], f["target"]["id"], tuple(f["regions"]), f["status"], str(spans))
+
+    assert sorted(map(key, plain)) == sorted(
+        key(f) for f in counted if f["rule_id"] != "LEDGER-DRIFT"
+    )
+
+
+def test_example_users_are_hashed_when_asked(tmp_path):
+    ledger = ledger_csv(tmp_path, DRIFT_EVENTS)
+    result = run(
+        "check", str(snapshot(tmp_path)), "--ledger", str(ledger), "--ledger-hash-ids",
+        "--format", "json",
+    )  # fmt: skip
+    (drift,) = drift_of(result)
+    examples = drift["evidence"]["ledger"]["examples"]["DE"]
+    assert examples != ["d1"] and len(examples[0]) == 12

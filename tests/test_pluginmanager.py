@@ -52,6 +52,7 @@ def test_builtins_are_plugins_registered_under_short_names():
         "regional_exclusion",
         "disclosure_timing",
         "condition",
+        "ledger_drift",  # the check kind of the rule --ledger adds
     }
 
 

@@ -148,26 +148,16 @@ class DuckLedger:
     ) -> tuple[int, dict[str, int]]:
         """Distinct users enrolled by default in one of the spans' regions during its period,
         in all and per finding region."""
-        self.db.execute(
-            "CREATE OR REPLACE TEMP TABLE spans (start TIMESTAMP, stop TIMESTAMP, code VARCHAR)"
-        )
-        rows = [(span.start, span.end, code) for span in spans for code in span.codes]
-        if rows:
-            self.db.executemany("INSERT INTO spans VALUES (?, ?, ?)", rows)
+        self._spans(spans)
         self.db.execute("CREATE OR REPLACE TEMP TABLE terms (term VARCHAR, code VARCHAR)")
         pairs = [(term, code) for term, codes in terms.items() for code in codes]
         if pairs:
             self.db.executemany("INSERT INTO terms VALUES (?, ?)", pairs)
         self.db.execute(
-            """CREATE OR REPLACE TEMP TABLE hits AS
-               WITH states AS (
-                 SELECT user_id, region, "value", "source", "at",
-                        lead("at") OVER (PARTITION BY user_id ORDER BY "at", "rank") AS "until"
-                 FROM events WHERE setting_id = ?
-               )
+            f"""CREATE OR REPLACE TEMP TABLE hits AS
+               WITH states AS ({_STATES})
                SELECT DISTINCT s.user_id, s.region FROM states s JOIN spans p ON s.region = p.code
-               WHERE s."value" AND s."source" = 'default' AND s."at" < p.stop
-                 AND (s."until" IS NULL OR (s."until" > p.start AND s."until" > s."at"))""",
+               WHERE {_ENROLLED}""",
             [setting_id],
         )
         total = self.db.execute("SELECT count(DISTINCT user_id) FROM hits").fetchone()
@@ -179,6 +169,61 @@ class DuckLedger:
             by_region[term] = int(users)
         return int(total[0]) if total else 0, by_region
 
+    def drift(self, setting_id: str, spans: list[Any], examples: int) -> list[dict[str, Any]]:
+        """Per region code, the users enrolled by default in one of the spans (where the
+        snapshot says no one is), the first and last instants, and a few example ids."""
+        self._spans(spans)
+        self.db.execute(
+            f"""CREATE OR REPLACE TEMP TABLE drift_hits AS
+               WITH states AS ({_STATES})
+               SELECT s.user_id, s.region, greatest(s."at", p.start) AS first_at,
+                      least(coalesce(s."until", p.stop), p.stop) AS last_at
+               FROM states s JOIN spans p ON s.region = p.code
+               WHERE {_ENROLLED}""",
+            [setting_id],
+        )
+        total = self.db.execute("SELECT count(DISTINCT user_id) FROM drift_hits").fetchone()
+        rows = self.db.execute(
+            """SELECT region, count(DISTINCT user_id), min(first_at), max(last_at),
+                      list(DISTINCT user_id ORDER BY user_id)
+               FROM drift_hits GROUP BY region ORDER BY region"""
+        ).fetchall()
+        return [
+            {
+                "region": region,
+                "users": int(users),
+                "first": first.strftime("%Y-%m-%d %H:%M"),
+                "last": last.strftime("%Y-%m-%d %H:%M"),
+                "examples": list(ids)[:examples],
+                "total": int(total[0]) if total else 0,
+            }
+            for region, users, first, last, ids in rows
+        ]
+
+    def _spans(self, spans: list[Any]) -> None:
+        self.db.execute(
+            "CREATE OR REPLACE TEMP TABLE spans (start TIMESTAMP, stop TIMESTAMP, code VARCHAR)"
+        )
+        rows = [(span.start, span.end, code) for span in spans for code in span.codes]
+        if rows:
+            self.db.executemany("INSERT INTO spans VALUES (?, ?, ?)", rows)
+
+
+#: A user's states for one setting: each event lasts until the user's next event (on equal
+#: timestamps, default before any other source before the user's own choice, so a tie that
+#: loses lasts no time).
+_STATES = """SELECT user_id, region, "value", "source", "at",
+                    lead("at") OVER (PARTITION BY user_id ORDER BY "at", "rank") AS "until"
+             FROM events WHERE setting_id = ?"""
+#: A state enrolled by default that overlaps the span it is joined with.
+_ENROLLED = """s."value" AND s."source" = 'default' AND s."at" < p.stop
+               AND (s."until" IS NULL OR (s."until" > p.start AND s."until" > s."at"))"""
+
+_CACHE: dict[str, DuckLedger] = {}
+
 
 def open_ledger(path: str) -> DuckLedger:
-    return DuckLedger(path)
+    """The ledger at ``path``, opened once per process (the drift check asks per setting)."""
+    if path not in _CACHE:
+        _CACHE[path] = DuckLedger(path)
+    return _CACHE[path]

@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from consentrules import hookimpl
+from consentrules.audit.periods import Span
+from consentrules.audit.periods import region_codes
 from consentrules.model import Finding
 from consentrules.model import Status
 from consentrules.model.errors import UsageError
@@ -34,29 +36,6 @@ from consentrules.model.errors import UsageError
 #: Engines by name: a module with ``open_ledger(path, settings)`` returning a ledger with
 #: ``count(setting_id, spans, terms)`` and ``notices``.
 ENGINES = {"duckdb": "consentrules.audit.duckdb_ledger"}
-
-
-@dataclasses.dataclass(frozen=True)
-class Span:
-    """One period of a finding and the region codes at fault in it."""
-
-    start: dt.datetime
-    end: dt.datetime
-    codes: frozenset[str]
-
-
-def region_codes(terms: Any, registry: Any) -> frozenset[str]:
-    """The ISO codes a ledger's ``region`` may hold that the terms cover: each leaf, and each
-    country (or division) all of whose leaves are covered."""
-    leaves: set[str] = set()
-    for term in terms:
-        leaves |= registry.expand(term)
-    codes = set(leaves)
-    for leaf in leaves:
-        for ancestor in registry.ancestors(leaf):
-            if registry.expand(ancestor) <= leaves:
-                codes.add(ancestor)
-    return frozenset(codes)
 
 
 def _instant(facts: Any, default: dt.datetime) -> dt.datetime:
@@ -87,11 +66,36 @@ def consentrules_addoption(parser: argparse.ArgumentParser) -> None:
         "each finding gets the exact number of users it concerns (evidence.ledger)",
     )
     group.add_argument(
+        "--ledger-hash-ids",
+        action="store_true",
+        help="name example users in drift findings by a hash of their id, not the id",
+    )
+    group.add_argument(
         "--ledger-engine",
         choices=sorted(ENGINES),
         default="duckdb",
         help="the engine that reads the ledger (default: duckdb, embedded)",
     )
+
+
+@hookimpl
+def consentrules_modify_rules(config: Any, rules: list[Any]) -> None:
+    """With ``--ledger``, the rule that reports drift (:mod:`consentrules.audit.drift`)."""
+    path = config.getoption("ledger")
+    if not path or any(rule.id == "LEDGER-DRIFT" for rule in rules):
+        return
+    from consentrules.audit.drift import DRIFT_RULE
+    from consentrules.model import NoSourceMap
+    from consentrules.sources.loading import RuleLoader
+    from consentrules.sources.yamlsource import Document
+
+    check = {
+        "kind": "ledger_drift",
+        "ledger": str(path),
+        "hash_ids": bool(config.getoption("ledger_hash_ids")),
+    }
+    document = Document("<--ledger>", {"rules": [{**DRIFT_RULE, "check": check}]}, NoSourceMap())
+    rules.extend(RuleLoader(config.check_kinds, config.regions).load_document(document))
 
 
 @hookimpl

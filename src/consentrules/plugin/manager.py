@@ -54,6 +54,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "waivers": "consentrules.ci.waivers",
     "baseline": "consentrules.ci.baseline",
     "ledger": "consentrules.audit.ledger",
+    "ledger_drift": "consentrules.audit.drift",
 }
 
 
