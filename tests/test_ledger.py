@@ -189,3 +189,30 @@ def test_example_users_are_hashed_when_asked(tmp_path):
     (drift,) = drift_of(result)
     examples = drift["evidence"]["ledger"]["examples"]["DE"]
     assert examples != ["d1"] and len(examples[0]) == 12
+
+
+def test_the_report_says_who_was_affected_as_counted_and_prices_the_statute(tmp_path):
+    """The HTML report's "who is affected" and the statutory exposure use the ledger's
+    counts, and say they were counted (SCA: $1,000 per person; two US users counted)."""
+    from conftest import EXAMPLES
+
+    setting = "data-for-generative-ai-improvement"
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(
+        HEADER
+        + f"w1,{setting},US-CA,true,default,2024-08-01T00:00:00Z\n"
+        + f"w2,{setting},US-NY,true,default,2024-08-02T00:00:00Z\n"
+        + f"w4,{setting},US,true,user,2024-08-03T00:00:00Z\n"
+    )
+    report = tmp_path / "report.html"
+    result = run(
+        "check", str(EXAMPLES / "ai-training-2024" / "violating.yaml"), "--ledger", str(ledger),
+        "-o", f"html={report}",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    import re
+
+    html = re.sub(r"\s+", " ", report.read_text())
+    assert "2 users (US: 2)" in html
+    assert "Counted user by user from the platform&#39;s consent ledger, not estimated" in html
+    assert "$2,000" in html  # 18 U.S.C. 2707(c): at least $1,000 per person

@@ -116,6 +116,8 @@ class DuckLedger:
         if problems:
             raise InputError(problems)
         notices = []
+        total = self.db.execute("SELECT count(*) FROM raw").fetchone()
+        self.events = int(total[0]) if total else 0
         row = self.db.execute(
             'SELECT count(*) FROM raw WHERE "at" IS NULL OR "value" IS NULL OR user_id IS NULL'
         ).fetchone()

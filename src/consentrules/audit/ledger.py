@@ -113,9 +113,14 @@ def consentrules_modify_findings(config: Any, findings: list[Finding]) -> None:
             f"--ledger needs the {name} engine, which is not installed ({exc.name}): "
             "pip install 'consentrules[ledger]'"
         ) from None
+    import sys
+    import time
+
+    started = time.monotonic()
     ledger = engine.open_ledger(str(path))
     config.notices.extend(ledger.notices)
     as_of = {summary.path: summary.as_of for summary in config.snapshots}
+    counted = 0
     for index, finding in enumerate(findings):
         if finding.target_kind != "setting" or finding.status is not Status.VIOLATION:
             continue
@@ -134,3 +139,10 @@ def consentrules_modify_findings(config: Any, findings: list[Finding]) -> None:
             "source": str(Path(str(path))),
         }
         findings[index] = dataclasses.replace(finding, evidence=evidence)
+        counted += 1
+    if sys.stderr.isatty():  # progress for a person at a terminal, never in CI logs
+        print(
+            f"ledger: {getattr(ledger, 'events', 0):,} events read, {counted} finding(s) counted "
+            f"in {time.monotonic() - started:.1f} s",
+            file=sys.stderr,
+        )

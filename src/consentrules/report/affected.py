@@ -33,8 +33,25 @@ CAVEAT = (
 def affected(
     finding: Finding, summary: SnapshotSummary | None, rule: Rule | None, registry: RegionRegistry
 ) -> dict[str, Any] | None:
-    """The figures for one violation, or None when the snapshot gives no user numbers."""
-    if summary is None or not summary.users or finding.status is not Status.VIOLATION:
+    """The figures for one violation, or None when the snapshot gives no user numbers and no
+    ledger counted them."""
+    if finding.status is not Status.VIOLATION:
+        return None
+    ledger = (finding.evidence or {}).get("ledger")
+    if isinstance(ledger, Mapping) and ledger.get("counted"):
+        return _with_exposure(
+            {
+                "users": int(ledger.get("users") or 0),
+                "at_least": False,
+                "counted": [
+                    f"{term}: {n:,}" for term, n in (ledger.get("by_region") or {}).items()
+                ],
+                "periods": list(finding.evidence.get("periods", ())),
+                "note": "Counted user by user from the platform's consent ledger, not estimated",
+            },
+            rule,
+        )
+    if summary is None or not summary.users:
         return None
     if not finding.regions:
         # A finding that names no regions does not say where the practice reached users:
@@ -74,6 +91,12 @@ def affected(
             f"users given for {', '.join(partial)} cannot be split by region, so they are not "
             "counted"
         )
+    return _with_exposure(out, rule)
+
+
+def _with_exposure(out: dict[str, Any], rule: Rule | None) -> dict[str, Any]:
+    """The figures with the statutory exposure, where the rule's law sets damages."""
+    users = int(out["users"])
     damages = rule.damages if rule is not None else None
     if damages is not None:
         out["exposure"] = {
@@ -97,7 +120,9 @@ def affected_by_finding(
 ) -> dict[int, dict[str, Any]]:
     """``id(finding)`` -> figures, for the findings that have them."""
     out: dict[int, dict[str, Any]] = {}
-    if not any(summary.users for summary in summaries.values()):
+    if not any(summary.users for summary in summaries.values()) and not any(
+        "ledger" in (finding.evidence or {}) for finding in findings
+    ):
         return out
     for finding in findings:
         figures = affected(
