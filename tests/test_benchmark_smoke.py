@@ -91,3 +91,21 @@ def test_the_traps_generator_at_10k_gives_the_hand_loops_violations(tmp_path):
     found = {(f["rule_id"], f["target"]["id"]) for f in findings if f["status"] == "violation"}
     assert found == expected
     assert all(f["status"] == "violation" for f in findings)  # nothing left undecided
+
+
+def test_the_ledger_benchmark_finds_what_it_planted():
+    """benchmarks/ledger.py at a tiny size: the counts consentrules gives equal the planted
+    ones and the hand-written query's (its timings are printed, not asserted)."""
+    import pytest
+
+    pytest.importorskip("duckdb")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "ledger.py"), "--events", "20000"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "all counts match what was planted" in result.stdout
+    assert "ratio:" in result.stdout and "peak RSS" in result.stdout

@@ -43,6 +43,7 @@ EXAMPLES = 3
 class Prepared:
     ledger: str
     hash_ids: bool
+    engine: str = "duckdb"
 
 
 def _instant(day: Any, default: dt.datetime) -> dt.datetime:
@@ -58,17 +59,23 @@ class LedgerDrift(PerSettingCheck):
     params_schema: Mapping[str, Any] = {
         "type": "object",
         "required": ["ledger"],
-        "properties": {"ledger": {"type": "string"}, "hash_ids": {"type": "boolean"}},
+        "properties": {
+            "ledger": {"type": "string"},
+            "hash_ids": {"type": "boolean"},
+            "engine": {"enum": ["duckdb", "spark"]},
+        },
     }
 
     def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
-        return Prepared(str(params["ledger"]), bool(params.get("hash_ids")))
+        return Prepared(
+            str(params["ledger"]), bool(params.get("hash_ids")), params.get("engine", "duckdb")
+        )
 
     def applies(self, rule: Rule, setting: Setting) -> bool:
         return True
 
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
-        from consentrules.audit.duckdb_ledger import open_ledger
+        from consentrules.audit.engines import open_ledger
 
         registry = ctx.regions
         last = ctx.as_of.last
@@ -87,7 +94,8 @@ class LedgerDrift(PerSettingCheck):
                 periods.append(Span(start, end, region_codes(leaves, registry)))
         if not periods:
             return None
-        rows = open_ledger(rule.prepared.ledger).drift(setting.id, periods, EXAMPLES)
+        ledger = open_ledger(rule.prepared.ledger, rule.prepared.engine)
+        rows = ledger.drift(setting.id, periods, EXAMPLES)
         if not rows:
             return None
         parts = []

@@ -54,6 +54,11 @@ class DuckLedger:
         self.path = path
         self.db = duckdb.connect()
         self.db.execute("SET TimeZone = 'UTC'")
+        # Memory is bounded: DuckDB spills its sorts to disk past the limit instead of growing
+        # (CONSENTRULES_LEDGER_MEMORY, "2GB" by default), and order is not kept where not needed.
+        limit = os.environ.get("CONSENTRULES_LEDGER_MEMORY", "2GB")
+        self.db.execute(f"SET memory_limit = '{_quote(limit)}'")
+        self.db.execute("SET preserve_insertion_order = false")
         source, self.shown = _source(path)
         columns = [row[0] for row in self.db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
         missing = [c for c in COLUMNS if c not in columns]
@@ -78,6 +83,7 @@ class DuckLedger:
               FROM {source}"""
         )
         self.notices = self._check()
+        self._tables: dict[str, str] = {}
         self.db.execute(
             """CREATE TEMP VIEW events AS SELECT user_id, setting_id, region, "value", "source",
                  CAST("at" AS TIMESTAMP) AS "at",
@@ -157,10 +163,8 @@ class DuckLedger:
             self.db.executemany("INSERT INTO terms VALUES (?, ?)", pairs)
         self.db.execute(
             f"""CREATE OR REPLACE TEMP TABLE hits AS
-               WITH states AS ({_STATES})
-               SELECT DISTINCT s.user_id, s.region FROM states s JOIN spans p ON s.region = p.code
-               WHERE {_ENROLLED}""",
-            [setting_id],
+               SELECT DISTINCT s.user_id, s.region FROM {self._states(setting_id)} s
+               JOIN spans p ON s.region = p.code WHERE {_ENROLLED}"""
         )
         total = self.db.execute("SELECT count(DISTINCT user_id) FROM hits").fetchone()
         by_region = dict.fromkeys(terms, 0)
@@ -177,12 +181,10 @@ class DuckLedger:
         self._spans(spans)
         self.db.execute(
             f"""CREATE OR REPLACE TEMP TABLE drift_hits AS
-               WITH states AS ({_STATES})
                SELECT s.user_id, s.region, greatest(s."at", p.start) AS first_at,
                       least(coalesce(s."until", p.stop), p.stop) AS last_at
-               FROM states s JOIN spans p ON s.region = p.code
-               WHERE {_ENROLLED}""",
-            [setting_id],
+               FROM {self._states(setting_id)} s JOIN spans p ON s.region = p.code
+               WHERE {_ENROLLED}"""
         )
         total = self.db.execute("SELECT count(DISTINCT user_id) FROM drift_hits").fetchone()
         rows = self.db.execute(
@@ -201,6 +203,20 @@ class DuckLedger:
             }
             for region, users, first, last, ids in rows
         ]
+
+    def _states(self, setting_id: str) -> str:
+        """The table of the setting's states enrolled by default, each with the instant the
+        user's next event ends it: computed once per setting (one pass over the ledger, the
+        window its only sort), then joined with each finding's periods."""
+        name = self._tables.get(setting_id)
+        if name is None:
+            name = self._tables[setting_id] = f"states_{len(self._tables)}"
+            self.db.execute(
+                f"""CREATE TEMP TABLE {name} AS SELECT * FROM ({_STATES}) s
+                    WHERE s."value" AND s."source" = 'default'""",
+                [setting_id],
+            )
+        return name
 
     def _spans(self, spans: list[Any]) -> None:
         self.db.execute(

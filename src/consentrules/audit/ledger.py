@@ -27,15 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from consentrules import hookimpl
+from consentrules.audit.engines import ENGINES
+from consentrules.audit.engines import open_ledger
 from consentrules.audit.periods import Span
 from consentrules.audit.periods import region_codes
 from consentrules.model import Finding
 from consentrules.model import Status
-from consentrules.model.errors import UsageError
-
-#: Engines by name: a module with ``open_ledger(path, settings)`` returning a ledger with
-#: ``count(setting_id, spans, terms)`` and ``notices``.
-ENGINES = {"duckdb": "consentrules.audit.duckdb_ledger"}
 
 
 def _instant(facts: Any, default: dt.datetime) -> dt.datetime:
@@ -74,7 +71,8 @@ def consentrules_addoption(parser: argparse.ArgumentParser) -> None:
         "--ledger-engine",
         choices=sorted(ENGINES),
         default="duckdb",
-        help="the engine that reads the ledger (default: duckdb, embedded)",
+        help="the engine that reads the ledger: duckdb (default, embedded) or spark (local "
+        "mode, or the cluster CONSENTRULES_SPARK_MASTER names)",
     )
 
 
@@ -92,6 +90,7 @@ def consentrules_modify_rules(config: Any, rules: list[Any]) -> None:
     check = {
         "kind": "ledger_drift",
         "ledger": str(path),
+        "engine": config.getoption("ledger_engine") or "duckdb",
         "hash_ids": bool(config.getoption("ledger_hash_ids")),
     }
     document = Document("<--ledger>", {"rules": [{**DRIFT_RULE, "check": check}]}, NoSourceMap())
@@ -103,21 +102,12 @@ def consentrules_modify_findings(config: Any, findings: list[Finding]) -> None:
     path = config.getoption("ledger")
     if not path:
         return
-    import importlib
-
     name = config.getoption("ledger_engine") or "duckdb"
-    try:
-        engine = importlib.import_module(ENGINES[name])
-    except ImportError as exc:  # the optional extra is not installed
-        raise UsageError(
-            f"--ledger needs the {name} engine, which is not installed ({exc.name}): "
-            "pip install 'consentrules[ledger]'"
-        ) from None
     import sys
     import time
 
     started = time.monotonic()
-    ledger = engine.open_ledger(str(path))
+    ledger = open_ledger(str(path), name)
     config.notices.extend(ledger.notices)
     as_of = {summary.path: summary.as_of for summary in config.snapshots}
     counted = 0
