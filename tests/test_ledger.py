@@ -216,3 +216,65 @@ def test_the_report_says_who_was_affected_as_counted_and_prices_the_statute(tmp_
     assert "2 users (US: 2)" in html
     assert "Counted user by user from the platform&#39;s consent ledger, not estimated" in html
     assert "$2,000" in html  # 18 U.S.C. 2707(c): at least $1,000 per person
+
+
+def test_events_of_settings_the_snapshot_lacks_are_a_counted_notice(tmp_path):
+    ledger = ledger_csv(tmp_path)
+    ledger.write_text(
+        ledger.read_text() + "x1,trian,GB,true,default,2024-08-01T00:00:00Z\n"
+        "x2,trian,GB,true,default,2024-08-02T00:00:00Z\n"
+    )
+    _, result = counted(tmp_path, ledger)
+    (notice,) = [
+        n for n in result.report["notices"] if "name settings no snapshot has" in n["message"]
+    ]
+    assert notice["message"].startswith("2 ledger event(s)") and "'trian' (2)" in notice["message"]
+    assert notice["category"] == "incomplete"
+
+
+FAKE_ENGINE = """
+class Ledger:
+    notices = []
+    events = 0
+
+    def unknown_settings(self, known):
+        return []
+
+    def count(self, setting_id, spans, terms):
+        return 42, {term: 42 for term in terms}
+
+    def drift(self, setting_id, spans, examples):
+        return []
+
+
+def open_ledger(path):
+    return Ledger()
+"""
+
+
+def test_another_engine_plugs_in_through_the_hook(tmp_path, monkeypatch):
+    """consentrules_register_ledger_engines: a plugin adds an engine by its module's name."""
+    from consentrules import hookimpl
+
+    (tmp_path / "fake_ledger_engine.py").write_text(FAKE_ENGINE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    class Plugin:
+        @hookimpl
+        def consentrules_register_ledger_engines(self, engines):
+            engines["fake"] = "fake_ledger_engine"
+
+    ledger = ledger_csv(tmp_path)
+    args = [
+        "check",
+        str(snapshot(tmp_path)),
+        "--rule",
+        "AI-TRAIN-002-PAST",
+        "--ledger",
+        str(ledger),
+    ]
+    result = run(*args, "--ledger-engine", "fake", "--format", "json", plugins=[Plugin()])
+    (finding,) = [f for f in result.report["findings"] if f["rule_id"] == "AI-TRAIN-002-PAST"]
+    assert finding["evidence"]["ledger"]["users"] == 42
+    unknown = run(*args, "--ledger-engine", "nosuch")
+    assert unknown.exit_code == 2 and "no such engine (installed: duckdb, spark)" in unknown.stderr

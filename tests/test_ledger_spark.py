@@ -55,6 +55,8 @@ def test_spark_and_duckdb_give_the_same_report(tmp_path, events):
     assert report(tmp_path, csv, "spark") == duck
     folder = parquet_folder(tmp_path, csv)
     assert report(tmp_path, folder, "spark") == report(tmp_path, folder, "duckdb")
+    pattern = f"{folder}/*.parquet"
+    assert report(tmp_path, pattern, "spark") == report(tmp_path, pattern, "duckdb")
     assert any("ledger" in f[4] for f in duck[1])  # something was counted
 
 

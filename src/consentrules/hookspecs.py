@@ -159,6 +159,20 @@ def consentrules_input_files(config: Config) -> Sequence[str] | None:
     """
 
 
+@hookspec
+def consentrules_register_ledger_engines(engines: dict[str, str]) -> None:
+    """Add engines that read a consent ledger for ``--ledger`` (``--ledger-engine NAME``).
+
+    :param engines: a mapping to add to: engine name -> the dotted name of a module whose
+        ``open_ledger(path)`` returns a ledger with ``notices``, ``events``,
+        ``unknown_settings(known)``, ``count(setting_id, spans, terms)`` and
+        ``drift(setting_id, spans, examples)`` (see ``consentrules.audit.duckdb_ledger``).
+        A module name, not an object, so that worker processes import the engine themselves.
+
+    The built-in ``ledger`` plugin registers ``duckdb`` and ``spark`` this way.
+    """
+
+
 # --------------------------------------------------------------------------------------------
 # Rules and findings
 # --------------------------------------------------------------------------------------------
@@ -208,6 +222,7 @@ __all__ = [
     "consentrules_register_adapters",
     "consentrules_register_check_kinds",
     "consentrules_register_disclosure_readers",
+    "consentrules_register_ledger_engines",
     "consentrules_register_reporters",
     "consentrules_rule_paths",
     "consentrules_sessionfinish",

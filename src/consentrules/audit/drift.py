@@ -43,7 +43,7 @@ EXAMPLES = 3
 class Prepared:
     ledger: str
     hash_ids: bool
-    engine: str = "duckdb"
+    engine: str = "consentrules.audit.duckdb_ledger"  # the engine's module
 
 
 def _instant(day: Any, default: dt.datetime) -> dt.datetime:
@@ -62,13 +62,15 @@ class LedgerDrift(PerSettingCheck):
         "properties": {
             "ledger": {"type": "string"},
             "hash_ids": {"type": "boolean"},
-            "engine": {"enum": ["duckdb", "spark"]},
+            "engine": {"type": "string", "description": "the engine's module"},
         },
     }
 
     def prepare(self, params: Mapping[str, Any], regions: RegionRegistry) -> Prepared:
         return Prepared(
-            str(params["ledger"]), bool(params.get("hash_ids")), params.get("engine", "duckdb")
+            str(params["ledger"]),
+            bool(params.get("hash_ids")),
+            params.get("engine", "consentrules.audit.duckdb_ledger"),
         )
 
     def applies(self, rule: Rule, setting: Setting) -> bool:

@@ -204,6 +204,18 @@ class DuckLedger:
             for region, users, first, last, ids in rows
         ]
 
+    def unknown_settings(self, known: set[str]) -> list[tuple[str, int]]:
+        """The ledger's setting ids that are not in ``known``, with their event counts."""
+        self.db.execute("CREATE OR REPLACE TEMP TABLE known (setting_id VARCHAR)")
+        if known:
+            self.db.executemany("INSERT INTO known VALUES (?)", [(k,) for k in sorted(known)])
+        rows = self.db.execute(
+            """SELECT setting_id, count(*) FROM raw
+               WHERE setting_id NOT IN (SELECT setting_id FROM known)
+               GROUP BY setting_id ORDER BY count(*) DESC, setting_id"""
+        ).fetchall()
+        return [(str(sid), int(n)) for sid, n in rows]
+
     def _states(self, setting_id: str) -> str:
         """The table of the setting's states enrolled by default, each with the instant the
         user's next event ends it: computed once per setting (one pass over the ledger, the

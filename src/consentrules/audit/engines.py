@@ -17,16 +17,38 @@ ENGINES = {
 EXTRAS = {"duckdb": "ledger", "spark": "spark"}
 
 
-def open_ledger(path: str, engine: str = "duckdb") -> Any:
-    """The ledger at ``path`` read by ``engine``; a missing library is a usage error saying
-    what to install."""
+def registered(config: Any) -> dict[str, str]:
+    """Every engine the run's plugins register (``consentrules_register_ledger_engines``)."""
+    engines: dict[str, str] = {}
+    config.pluginmanager.call_each("consentrules_register_ledger_engines", engines=engines)
+    return engines
+
+
+def module_of(config: Any, name: str) -> str:
+    """The module of the engine ``name``; an unknown name is a usage error listing them."""
+    engines = registered(config)
+    if name not in engines:
+        raise UsageError(
+            f"--ledger-engine {name!r}: no such engine (installed: {', '.join(sorted(engines))})"
+        )
+    return engines[name]
+
+
+def open_ledger(path: str, module_name: str = ENGINES["duckdb"]) -> Any:
+    """The ledger at ``path`` read by the engine module ``module_name``; a missing library is
+    a usage error saying what to install."""
+    engine = next((n for n, m in ENGINES.items() if m == module_name), module_name)
     try:
-        module = importlib.import_module(ENGINES[engine])
+        module = importlib.import_module(module_name)
         return module.open_ledger(path)
     except ModuleNotFoundError as exc:
         if exc.name not in ("duckdb", "pyspark") and not str(exc.name).startswith("pyspark."):
             raise
         raise UsageError(
             f"--ledger-engine {engine} needs {exc.name}, which is not installed: "
-            f"pip install 'consentrules[{EXTRAS[engine]}]'"
+            + (
+                f"pip install 'consentrules[{EXTRAS[engine]}]'"
+                if engine in EXTRAS
+                else "install it"
+            )
         ) from None

@@ -28,10 +28,12 @@ from typing import Any
 
 from consentrules import hookimpl
 from consentrules.audit.engines import ENGINES
+from consentrules.audit.engines import module_of
 from consentrules.audit.engines import open_ledger
 from consentrules.audit.periods import Span
 from consentrules.audit.periods import region_codes
 from consentrules.model import Finding
+from consentrules.model import Notice
 from consentrules.model import Status
 
 
@@ -69,7 +71,7 @@ def consentrules_addoption(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--ledger-engine",
-        choices=sorted(ENGINES),
+        metavar="NAME",
         default="duckdb",
         help="the engine that reads the ledger: duckdb (default, embedded) or spark (local "
         "mode, or the cluster CONSENTRULES_SPARK_MASTER names)",
@@ -90,7 +92,7 @@ def consentrules_modify_rules(config: Any, rules: list[Any]) -> None:
     check = {
         "kind": "ledger_drift",
         "ledger": str(path),
-        "engine": config.getoption("ledger_engine") or "duckdb",
+        "engine": module_of(config, config.getoption("ledger_engine") or "duckdb"),
         "hash_ids": bool(config.getoption("ledger_hash_ids")),
     }
     document = Document("<--ledger>", {"rules": [{**DRIFT_RULE, "check": check}]}, NoSourceMap())
@@ -107,8 +109,21 @@ def consentrules_modify_findings(config: Any, findings: list[Finding]) -> None:
     import time
 
     started = time.monotonic()
-    ledger = open_ledger(str(path), name)
+    ledger = open_ledger(str(path), module_of(config, name))
     config.notices.extend(ledger.notices)
+    known = {i for summary in config.snapshots for i in summary.setting_ids}
+    unknown = ledger.unknown_settings(known)
+    if unknown:
+        shown = ", ".join(f"{sid!r} ({n:,})" for sid, n in unknown[:5])
+        config.notices.append(
+            Notice(
+                "warning",
+                f"{sum(n for _, n in unknown):,} ledger event(s) name settings no snapshot has "
+                f"({shown}{', ...' if len(unknown) > 5 else ''}): they count nowhere",
+                path=str(path),
+                category="incomplete",
+            )
+        )
     as_of = {summary.path: summary.as_of for summary in config.snapshots}
     counted = 0
     for index, finding in enumerate(findings):
@@ -136,3 +151,14 @@ def consentrules_modify_findings(config: Any, findings: list[Finding]) -> None:
             f"in {time.monotonic() - started:.1f} s",
             file=sys.stderr,
         )
+
+
+@hookimpl
+def consentrules_register_ledger_engines(engines: dict[str, str]) -> None:
+    engines.update(ENGINES)
+
+
+@hookimpl
+def consentrules_input_files(config: Any) -> list[str]:
+    path = config.getoption("ledger")
+    return [str(path)] if path and Path(str(path)).is_file() else []

@@ -158,6 +158,21 @@ class SparkLedger:
             )
         return notices
 
+    def unknown_settings(self, known: set[str]) -> list[tuple[str, int]]:
+        from pyspark.sql.types import StringType
+        from pyspark.sql.types import StructField
+        from pyspark.sql.types import StructType
+
+        schema = StructType([StructField("setting_id", StringType())])
+        frame = self.spark.createDataFrame([(k,) for k in sorted(known)], schema)
+        frame.createOrReplaceTempView("known")
+        rows = self.spark.sql(
+            """SELECT setting_id, count(*) AS n FROM raw
+               WHERE setting_id NOT IN (SELECT setting_id FROM known)
+               GROUP BY setting_id ORDER BY n DESC, setting_id"""
+        ).collect()
+        return [(str(sid), int(n)) for sid, n in rows]
+
     def _spans(self, spans: list[Any]) -> None:
         from pyspark.sql.types import StringType
         from pyspark.sql.types import StructField

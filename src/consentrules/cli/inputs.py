@@ -193,6 +193,7 @@ def summarize(
         coverage=coverage or {},
         unmapped=tuple(unmapped_settings(snapshot.settings)),
         undecided=tuple(undecided_settings(snapshot.settings)),
+        setting_ids=tuple(s.id for s in snapshot.settings),
         users=snapshot.users,
         timelines=_timelines(snapshot, as_of, timelines),
         notices=tuple(snapshot.notices),

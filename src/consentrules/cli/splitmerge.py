@@ -41,6 +41,7 @@ def summary_part(run: Any, snapshot: Any, coverage: dict[str, Any]) -> dict[str,
         "inactive": inactive_settings(snapshot.settings, run.as_of or snapshot.taken_at),
         "unmapped": unmapped_settings(snapshot.settings),
         "undecided": undecided_settings(snapshot.settings),
+        "setting_ids": [s.id for s in snapshot.settings],
         "unknown": unknown_tokens(snapshot.settings, known) if known else (),
         "coverage": coverage,
     }
@@ -76,4 +77,6 @@ def merged_summary(
         unknown_tokens=tuple(unknown),
         unmapped=summary.unmapped + tuple(i for part in parts for i in part["unmapped"]),
         undecided=summary.undecided + tuple(i for part in parts for i in part.get("undecided", ())),
+        setting_ids=summary.setting_ids
+        + tuple(i for part in parts for i in part.get("setting_ids", ())),
     )

@@ -235,6 +235,8 @@ class SnapshotSummary:
     #: Settings whose default is unknown everywhere and always: no rule about defaults can
     #: judge them.
     undecided: tuple[str, ...] = ()
+    #: Every setting's id (for audits that compare records with the snapshot; not reported).
+    setting_ids: tuple[str, ...] = ()
     #: Per rule id: ``evaluated`` (settings it selected), ``compliant`` (those it found
     #: nothing about) and ``compliant_settings`` (up to :data:`COVERAGE_SAMPLE` of their ids).
     coverage: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

@@ -102,7 +102,11 @@ def finding_texts(findings: Iterable[Finding]) -> list[str]:
 
 def snapshot_dict(summary: SnapshotSummary) -> dict[str, Any]:
     """What was checked in one snapshot (timelines are for the reports that draw them)."""
-    data = {k: v for k, v in vars(summary).items() if k not in ("timelines", "users", "notices")}
+    data = {
+        k: v
+        for k, v in vars(summary).items()
+        if k not in ("timelines", "users", "notices", "setting_ids")
+    }
     if summary.users:
         data["users"] = dict(summary.users)
     return data
