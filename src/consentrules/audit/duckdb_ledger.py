@@ -11,8 +11,11 @@ nowhere.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 from consentrules.model import Notice
@@ -223,11 +226,12 @@ class DuckLedger:
         name = self._tables.get(setting_id)
         if name is None:
             name = self._tables[setting_id] = f"states_{len(self._tables)}"
-            self.db.execute(
-                f"""CREATE TEMP TABLE {name} AS SELECT * FROM ({_STATES}) s
-                    WHERE s."value" AND s."source" = 'default'""",
-                [setting_id],
-            )
+            with _progress(self.db, f"reading the ledger for {setting_id}"):
+                self.db.execute(
+                    f"""CREATE TEMP TABLE {name} AS SELECT * FROM ({_STATES}) s
+                        WHERE s."value" AND s."source" = 'default'""",
+                    [setting_id],
+                )
         return name
 
     def _spans(self, spans: list[Any]) -> None:
@@ -250,6 +254,36 @@ _ENROLLED = """s."value" AND s."source" = 'default' AND s."at" < p.stop
                AND (s."until" IS NULL OR (s."until" > p.start AND s."until" > s."at"))"""
 
 _CACHE: dict[str, DuckLedger] = {}
+
+
+@contextlib.contextmanager
+def _progress(db: Any, what: str) -> Iterator[None]:
+    """At a terminal, the share of the query done and the time it has taken, every half
+    second while a long query runs (DuckDB's own progress); nothing in CI logs."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    import threading
+    import time
+
+    done = threading.Event()
+    started = time.monotonic()
+
+    def report() -> None:
+        while not done.wait(0.5):
+            share = db.query_progress()
+            if share >= 0:
+                elapsed = time.monotonic() - started
+                print(f"\rledger: {what}: {share:.0f}% ({elapsed:.1f} s)", end="", file=sys.stderr)
+
+    thread = threading.Thread(target=report, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        print("\r\033[K", end="", file=sys.stderr)
 
 
 def open_ledger(path: str) -> DuckLedger:
