@@ -125,3 +125,14 @@ def test_a_page_is_recognised_without_naming_the_adapter(tmp_path):
     shutil.copy(DATA / "shop.html", page)
     result = run("check", str(page), "--format", "json", plugins=[consentrules_klaro])
     assert result.report["snapshots"][0]["adapter"] == "klaro"
+
+
+def test_releases_before_0_7_name_the_config_with_data_config(tmp_path):
+    page = tmp_path / "old.html"
+    page.write_text(
+        "<script>var myConfig = {apps: [{name: 'ga', purposes: ['analytics'], default: true}]};"
+        "</script>\n"
+        '<script src="https://cdn.kiprotect.com/klaro/v0.4/klaro.js" data-config="myConfig">'
+        "</script>"
+    )
+    assert defaults(page) == {"ga": True}  # the old 'apps' list, the old attribute

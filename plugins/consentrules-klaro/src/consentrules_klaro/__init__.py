@@ -132,6 +132,8 @@ def find_config(text: str, path: Path) -> tuple[Any, str]:
         for attrs, line in script_tags(text):
             if "data-klaro-config" in attrs:
                 name = attrs["data-klaro-config"] or name
+            elif "data-config" in attrs and "klaro" in attrs.get("src", "").lower():
+                name = attrs["data-config"] or name  # the attribute's name before v0.7
             if "data-klaro-id" in attrs:
                 raise InputError(
                     [
