@@ -278,3 +278,16 @@ def test_another_engine_plugs_in_through_the_hook(tmp_path, monkeypatch):
     assert finding["evidence"]["ledger"]["users"] == 42
     unknown = run(*args, "--ledger-engine", "nosuch")
     assert unknown.exit_code == 2 and "no such engine (installed: duckdb, spark)" in unknown.stderr
+
+
+def test_without_duckdb_the_run_says_what_to_install(tmp_path, monkeypatch):
+    import sys
+
+    import consentrules.audit.duckdb_ledger as engine
+
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # as in an install without the extra
+    monkeypatch.setattr(engine, "_CACHE", {})
+    result = run("check", str(snapshot(tmp_path)), "--ledger", str(ledger_csv(tmp_path)))
+    assert result.exit_code == 2
+    assert "pip install 'consentrules[ledger]'" in result.stderr
+    assert "Traceback" not in result.stderr
