@@ -18,13 +18,12 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from consentrules.audit.ledgercheck import ISO_REGION
+from consentrules.audit.ledgercheck import judge
+from consentrules.audit.ledgercheck import require_columns
 from consentrules.model import Notice
 from consentrules.model.errors import InputError
 from consentrules.model.errors import Problem
-
-COLUMNS = ("user_id", "setting_id", "region", "value", "source", "at")
-#: ISO 3166-1 alpha-2 or 3166-2.
-_ISO = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
 
 
 def _source(path: str) -> tuple[str, str]:
@@ -64,18 +63,7 @@ class DuckLedger:
         self.db.execute("SET preserve_insertion_order = false")
         source, self.shown = _source(path)
         columns = [row[0] for row in self.db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
-        missing = [c for c in COLUMNS if c not in columns]
-        if missing:
-            raise InputError(
-                [
-                    Problem(
-                        self.shown,
-                        f"the ledger has no column {', '.join(repr(c) for c in missing)} "
-                        f"(it has: {', '.join(columns)})",
-                        hint="a ledger has the columns " + ", ".join(COLUMNS),
-                    )
-                ]
-            )
+        require_columns(self.shown, columns)
         self.db.execute(
             f"""CREATE TEMP VIEW raw AS SELECT
                 CAST("user_id" AS VARCHAR) AS user_id, CAST("setting_id" AS VARCHAR) AS setting_id,
@@ -97,61 +85,26 @@ class DuckLedger:
     def _check(self) -> list[Notice]:
         """Values of the wrong type are errors naming the column; events that cannot count
         (no timestamp, a region that is not an ISO code) are counted notices."""
-        bad_value = self.db.execute(
+
+        def one(query: str) -> Any:
+            return self.db.execute(query).fetchone()
+
+        bad_value = one(
             'SELECT count(*), min(value_text) FROM raw WHERE "value" IS NULL AND value_text IS NOT NULL'
-        ).fetchone()
-        bad_at = self.db.execute(
+        )
+        bad_at = one(
             'SELECT count(*), min(at_text) FROM raw WHERE "at" IS NULL AND at_text IS NOT NULL'
-        ).fetchone()
-        problems = []
-        if bad_value and bad_value[0]:
-            problems.append(
-                Problem(
-                    self.shown,
-                    f"column 'value': {bad_value[0]} value(s) are not booleans "
-                    f"(for example {bad_value[1]!r})",
-                    hint="write value as true or false",
-                )
-            )
-        if bad_at and bad_at[0]:
-            problems.append(
-                Problem(
-                    self.shown,
-                    f"column 'at': {bad_at[0]} value(s) are not timestamps "
-                    f"(for example {bad_at[1]!r})",
-                    hint="write at as 2024-08-01T12:34:56Z (UTC)",
-                )
-            )
-        if problems:
-            raise InputError(problems)
-        notices = []
-        total = self.db.execute("SELECT count(*) FROM raw").fetchone()
-        self.events = int(total[0]) if total else 0
-        row = self.db.execute(
+        )
+        uncounted = one(
             'SELECT count(*) FROM raw WHERE "at" IS NULL OR "value" IS NULL OR user_id IS NULL'
-        ).fetchone()
-        if row and row[0]:
-            notices.append(
-                Notice(
-                    "warning",
-                    f"{row[0]} ledger event(s) have no timestamp, value or user and count nowhere",
-                    path=self.shown,
-                    category="incomplete",
-                )
-            )
-        row = self.db.execute(
-            f"SELECT count(*), min(region) FROM raw WHERE NOT regexp_matches(coalesce(region, ''), '{_ISO}')"
-        ).fetchone()
-        if row and row[0]:
-            notices.append(
-                Notice(
-                    "warning",
-                    f"{row[0]} ledger event(s) have a region that is not an ISO 3166 code "
-                    f"(for example {row[1]!r}) and count under no region",
-                    path=self.shown,
-                    category="incomplete",
-                )
-            )
+        )
+        bad_region = one(
+            "SELECT count(*), min(region) FROM raw "
+            f"WHERE NOT regexp_matches(coalesce(region, ''), '{ISO_REGION}')"
+        )
+        notices = judge(self.shown, bad_value, bad_at, uncounted, bad_region)
+        total = one("SELECT count(*) FROM raw")
+        self.events = int(total[0]) if total else 0
         return notices
 
     def count(

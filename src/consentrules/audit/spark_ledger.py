@@ -15,12 +15,13 @@ import glob
 import os
 from typing import Any
 
-from consentrules.audit.duckdb_ledger import COLUMNS
+from consentrules.audit.ledgercheck import ISO_REGION
+from consentrules.audit.ledgercheck import judge
+from consentrules.audit.ledgercheck import require_columns
 from consentrules.model import Notice
 from consentrules.model.errors import InputError
 from consentrules.model.errors import Problem
 
-_ISO = "^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
 _SESSION: Any = None
 
 
@@ -67,18 +68,7 @@ class SparkLedger:
         self.path = self.shown = path
         self.spark = spark = _spark()
         frame = _read(spark, path)
-        missing = [c for c in COLUMNS if c not in frame.columns]
-        if missing:
-            raise InputError(
-                [
-                    Problem(
-                        path,
-                        f"the ledger has no column {', '.join(repr(c) for c in missing)} "
-                        f"(it has: {', '.join(frame.columns)})",
-                        hint="a ledger has the columns " + ", ".join(COLUMNS),
-                    )
-                ]
-            )
+        require_columns(path, frame.columns)
         frame.createOrReplaceTempView("ledger_source")
         spark.sql(
             """CREATE OR REPLACE TEMP VIEW raw AS SELECT
@@ -108,54 +98,15 @@ class SparkLedger:
         bad_at = self._one(
             "SELECT count(*), min(at_text) FROM raw WHERE `at` IS NULL AND at_text IS NOT NULL"
         )
-        problems = []
-        if bad_value[0]:
-            problems.append(
-                Problem(
-                    self.shown,
-                    f"column 'value': {bad_value[0]} value(s) are not booleans "
-                    f"(for example {bad_value[1]!r})",
-                    hint="write value as true or false",
-                )
-            )
-        if bad_at[0]:
-            problems.append(
-                Problem(
-                    self.shown,
-                    f"column 'at': {bad_at[0]} value(s) are not timestamps "
-                    f"(for example {bad_at[1]!r})",
-                    hint="write at as 2024-08-01T12:34:56Z (UTC)",
-                )
-            )
-        if problems:
-            raise InputError(problems)
-        self.events = int(self._one("SELECT count(*) FROM raw")[0])
-        notices = []
-        row = self._one(
+        uncounted = self._one(
             "SELECT count(*) FROM raw WHERE `at` IS NULL OR `value` IS NULL OR user_id IS NULL"
         )
-        if row[0]:
-            notices.append(
-                Notice(
-                    "warning",
-                    f"{row[0]} ledger event(s) have no timestamp, value or user and count nowhere",
-                    path=self.shown,
-                    category="incomplete",
-                )
-            )
-        row = self._one(
-            f"SELECT count(*), min(region) FROM raw WHERE NOT (coalesce(region, '') RLIKE '{_ISO}')"
+        bad_region = self._one(
+            "SELECT count(*), min(region) FROM raw "
+            f"WHERE NOT (coalesce(region, '') RLIKE '{ISO_REGION}')"
         )
-        if row[0]:
-            notices.append(
-                Notice(
-                    "warning",
-                    f"{row[0]} ledger event(s) have a region that is not an ISO 3166 code "
-                    f"(for example {row[1]!r}) and count under no region",
-                    path=self.shown,
-                    category="incomplete",
-                )
-            )
+        notices = judge(self.shown, bad_value, bad_at, uncounted, bad_region)
+        self.events = int(self._one("SELECT count(*) FROM raw")[0])
         return notices
 
     def unknown_settings(self, known: set[str]) -> list[tuple[str, int]]:
