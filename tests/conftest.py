@@ -58,9 +58,10 @@ def kind_plugin(tmp_path: Path, name: str, evaluate, *, per_setting: bool = Fals
 def splits(monkeypatch):
     """Split even small JSON snapshots into runs (several processes), and count the checks that
     really ran in runs (test_split, test_fragments)."""
-    from consentrules.cli import split
+    from consentrules.execute import cuts
+    from consentrules.execute import split
 
-    monkeypatch.setattr(split, "MIN_BYTES", 0)
+    monkeypatch.setattr(cuts, "MIN_BYTES", 0)
     done: list[int] = []
     original = split.check_split
 

@@ -38,4 +38,30 @@ def test_every_module_says_what_it_holds():
 
 def test_the_layers_are_the_folders():
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith("_")}
-    assert folders == {"model", "plugin", "engine", "sources", "report", "audit", "ci", "cli"}
+    assert folders == set(LAYERS)
+
+
+#: From the top down: a layer imports only the layers below it (pyproject.toml's contract).
+LAYERS = ["cli", "execute", "ci", "audit", "report", "sources", "engine", "plugin", "model"]
+
+
+def test_the_import_contract_names_the_layers_in_order():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    layered = [c for c in contracts if c["type"] == "layers"]
+    assert [c["layers"] for c in layered] == [[f"consentrules.{name}" for name in LAYERS]]
+
+
+def test_the_command_line_holds_no_process_code():
+    """Reading the command line is ``cli``; running the check (forks, pipes, pools) is
+    ``execute``: no module of ``cli`` forks, pipes or pools."""
+    found = []
+    for path, text in _modules():
+        if path.parent.name != "cli":
+            continue
+        for word in ("os.fork", "os.pipe", "ProcessPoolExecutor", "multiprocessing"):
+            if word in text:
+                found.append(f"{path.name}: {word}")
+    assert not found, found

@@ -25,7 +25,7 @@ def test_rules_list_as_json():
 
 
 def test_the_progress_bar_uses_a_carriage_return_and_only_on_a_terminal(monkeypatch):
-    from consentrules.cli import parallel
+    from consentrules.execute import parallel
 
     class Terminal(io.StringIO):
         def isatty(self):

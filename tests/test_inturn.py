@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from consentrules.cli import inturn
-from consentrules.cli import split
+from consentrules.execute import cuts
+from consentrules.execute import inturn
 from test_split import BENCH_RULES
 from test_split import damaged
 from test_split import snapshot
@@ -18,7 +18,7 @@ WHOLE = 10**12  # runs this large: every file is checked whole
 @pytest.fixture
 def in_turn(monkeypatch):
     """Cut even small files into runs of about 6 KB, and count the checks done in turn."""
-    monkeypatch.setattr(split, "MIN_BYTES", 0)
+    monkeypatch.setattr(cuts, "MIN_BYTES", 0)
     monkeypatch.setattr(inturn, "RUN_BYTES", 6_000)
     done: list[int] = []
     original = inturn.check_in_turn

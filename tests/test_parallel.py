@@ -46,7 +46,7 @@ def test_progress_on_a_terminal_only(folder, monkeypatch, consentrules_run):
 
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    from consentrules.cli.parallel import _Progress
+    from consentrules.execute.parallel import _Progress
 
     progress = _Progress(3)
     for _ in range(3):
@@ -63,7 +63,7 @@ def test_progress_on_a_terminal_only(folder, monkeypatch, consentrules_run):
 def test_job_counts():
     import os
 
-    from consentrules.cli.parallel import _jobs
+    from consentrules.execute.parallel import _jobs
 
     assert _jobs({}, 10) == 1
     assert _jobs({"jobs": 3}, 2) == 2  # never more workers than snapshots
@@ -71,10 +71,10 @@ def test_job_counts():
 
 
 def test_without_jobs_many_snapshots_use_every_core():
-    from consentrules.cli.parallel import AUTO_MIN_FILES
-    from consentrules.cli.parallel import _jobs
-    from consentrules.cli.parallel import _parts
-    from consentrules.cli.parallel import cores
+    from consentrules.execute.parallel import AUTO_MIN_FILES
+    from consentrules.execute.parallel import _jobs
+    from consentrules.execute.parallel import _parts
+    from consentrules.execute.parallel import cores
 
     assert _jobs({}, AUTO_MIN_FILES - 1) == 1
     assert _jobs({}, AUTO_MIN_FILES) == min(cores(), AUTO_MIN_FILES)
@@ -122,7 +122,7 @@ def test_workers_die_on_sigterm_and_leave_ctrl_c_to_the_main_process(
     ],
 )
 def test_a_containers_cpu_quota_bounds_the_cores(tmp_path, files, expected):
-    from consentrules.cli.parallel import cpu_quota
+    from consentrules.execute.parallel import cpu_quota
 
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -131,7 +131,7 @@ def test_a_containers_cpu_quota_bounds_the_cores(tmp_path, files, expected):
 
 
 def test_cores_never_exceed_the_quota(monkeypatch):
-    from consentrules.cli import parallel
+    from consentrules.execute import parallel
 
     monkeypatch.setattr(parallel, "cpu_quota", lambda: 1)
     assert parallel.cores() == 1

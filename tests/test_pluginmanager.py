@@ -460,7 +460,7 @@ def test_adapters_are_asked_in_pluggy_order_and_native_is_one_of_them():
     native adapter is last because its hook implementation is ``trylast``."""
     from pathlib import Path
 
-    from consentrules.cli.inputs import pick_adapter
+    from consentrules.execute.snapshots import pick_adapter
     from consentrules.testing import make_config
 
     config = make_config([_catch_all_adapter("plain"), _catch_all_adapter("first", tryfirst=True)])

@@ -6,8 +6,8 @@ import gc
 
 import pytest
 
-from consentrules.cli import process
-from consentrules.cli.commands import collector_paused
+from consentrules.execute import process
+from consentrules.execute.process import collector_paused
 
 
 @pytest.fixture

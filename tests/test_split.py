@@ -17,7 +17,8 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from consentrules.cli import split
+from consentrules.execute import cuts
+from consentrules.execute import split
 from consentrules.model import Finding
 from consentrules.model import Severity
 from consentrules.model import Status
@@ -148,24 +149,24 @@ def test_a_cut_inside_a_string_is_detected():
     second = {"title": "x", "id": "c"}
     text = json.dumps({"platform": "p", "settings": [first, second]})
     start = text.index("[") + 1
-    plan = split.Plan("x.json", text, {"platform": "p"}, [start, -1], [-1, -1])
+    plan = cuts.Plan("x.json", text, {"platform": "p"}, [start, -1], [-1, -1])
     wrong = text.index(", {")  # inside the first title
     plan.ends[0], plan.starts[1] = wrong, wrong + 2
     with pytest.raises(ValueError):
-        split.read_run(plan, 0)
+        cuts.read_run(plan, 0)
     right = text.index(', {"title": "x"')
     plan.ends[0], plan.starts[1] = right, right + 2
-    assert split.read_run(plan, 0) == ([first], None)
-    assert split.read_run(plan, 1) == ([second], {})
+    assert cuts.read_run(plan, 0) == ([first], None)
+    assert cuts.read_run(plan, 1) == ([second], {})
 
 
 def test_what_cannot_be_cut(monkeypatch):
-    monkeypatch.setattr(split, "MIN_BYTES", 0)
-    assert split.make_plan("x.json", '{"settings": []}', 2) is None
-    assert split.make_plan("x.json", '{"settings": [{"id": "a"}]}', 2) is None
-    assert split.make_plan("x.json", '["not", "a", "snapshot"]', 2) is None
-    assert split.make_plan("x.json", '{"a": 1, "a": 2, "settings": [{}, {}]}', 2) is None
-    assert split.make_plan("x.json", '{"platform": "p"}', 2) is None
+    monkeypatch.setattr(cuts, "MIN_BYTES", 0)
+    assert cuts.make_plan("x.json", '{"settings": []}', 2) is None
+    assert cuts.make_plan("x.json", '{"settings": [{"id": "a"}]}', 2) is None
+    assert cuts.make_plan("x.json", '["not", "a", "snapshot"]', 2) is None
+    assert cuts.make_plan("x.json", '{"a": 1, "a": 2, "settings": [{}, {}]}', 2) is None
+    assert cuts.make_plan("x.json", '{"platform": "p"}', 2) is None
 
 
 def damaged(damage: str) -> str:
@@ -270,17 +271,17 @@ def test_small_or_yaml_snapshots_are_checked_whole(tmp_path, consentrules_run, m
     monkeypatch.setattr(split, "check_split", lambda job, path, parts: calls.append(path.name))
     data = snapshot(40, seed=2)
     small = write(tmp_path, data, name="small.json")
-    assert small.stat().st_size < split.MIN_BYTES
-    monkeypatch.setattr(split, "MIN_BYTES", 0)
+    assert small.stat().st_size < cuts.MIN_BYTES
+    monkeypatch.setattr(cuts, "MIN_BYTES", 0)
     yaml_file = tmp_path / "same.yaml"
     yaml_file.write_text(json.dumps(data))  # JSON is YAML; it is read by the YAML path
     for path in (yaml_file,):
         assert consentrules_run("check", str(path), "--jobs", "2").exit_code in (0, 1)
     assert calls == []
-    monkeypatch.setattr(split, "MIN_BYTES", small.stat().st_size + 1)
+    monkeypatch.setattr(cuts, "MIN_BYTES", small.stat().st_size + 1)
     assert consentrules_run("check", str(small), "--jobs", "2").exit_code in (0, 1)
     assert calls == []
-    monkeypatch.setattr(split, "MIN_BYTES", small.stat().st_size)
+    monkeypatch.setattr(cuts, "MIN_BYTES", small.stat().st_size)
     consentrules_run("check", str(small), "--jobs", "2")
     assert calls == ["small.json"]
 
@@ -289,7 +290,7 @@ def test_finished_workers_are_reaped_without_waiting_for_them(tmp_path, consentr
     import os
     import time
 
-    from consentrules.cli import pipes
+    from consentrules.execute import pipes
 
     path = write(tmp_path, snapshot(200, seed=11))
     consentrules_run("check", str(path), "--jobs", "3")
@@ -310,11 +311,11 @@ def test_no_run_is_smaller_than_half_the_minimum(monkeypatch):
     """On a machine with many cores a snapshot just over the minimum is not cut into many
     tiny runs (each costs a process)."""
     text = json.dumps(snapshot(300, seed=12, history=False))
-    monkeypatch.setattr(split, "MIN_BYTES", len(text) // 2)
-    plan = split.make_plan("x.json", text, 64)
+    monkeypatch.setattr(cuts, "MIN_BYTES", len(text) // 2)
+    plan = cuts.make_plan("x.json", text, 64)
     assert plan is not None and 2 <= plan.runs <= 4
-    monkeypatch.setattr(split, "MIN_BYTES", len(text) * 2)
-    assert split.make_plan("x.json", text, 64) is None
+    monkeypatch.setattr(cuts, "MIN_BYTES", len(text) * 2)
+    assert cuts.make_plan("x.json", text, 64) is None
 
 
 def test_the_schema_judges_settings_one_by_one():

@@ -6,19 +6,15 @@ Each function takes the parsed options and returns an exit code; errors are rais
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import sys
 from collections.abc import Iterable
-from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from consentrules.__about__ import __version__
 from consentrules.cli.changed import at_ref
-from consentrules.cli.inputs import load_snapshots
 from consentrules.cli.inputs import parse_as_of
 from consentrules.cli.inputs import snapshot_files
 from consentrules.cli.notices import rule_token_notices
@@ -29,6 +25,8 @@ from consentrules.cli.outputs import quiet_line
 from consentrules.cli.outputs import write_outputs
 from consentrules.cli.selection import check_restates
 from consentrules.cli.selection import load_rules
+from consentrules.execute.process import collector_paused
+from consentrules.execute.snapshots import load_snapshots
 from consentrules.model import Report
 from consentrules.model import Rule
 from consentrules.model import Severity
@@ -60,22 +58,6 @@ def _snapshot_args(options: dict[str, Any]) -> list[str]:
     return list(args)
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: a large snapshot makes millions of objects and
-    no cycles, and the collector's passes over them would triple the time of a run. (When the
-    process ends after the run, it stays paused: its first pass would walk them all again.)"""
-    from consentrules.cli.process import resume_collector
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled and resume_collector():
-            gc.enable()
-
-
 def run_inputs(config: Config, files: Iterable[Path], options: dict[str, Any]) -> list[Path]:
     """Every file the run reads: snapshots, rule files, the configuration, and the files plugins
     declare (``consentrules_input_files``: the baseline and waivers plugins among them)."""
@@ -99,8 +81,8 @@ def run_checks(
     file the run reads.
     """
     from consentrules.cli import used
-    from consentrules.cli.parallel import check_files
-    from consentrules.cli.run import Run
+    from consentrules.execute.parallel import check_files
+    from consentrules.execute.run import Run
     from consentrules.plugin import watchdog
     from consentrules.sources import limits
 

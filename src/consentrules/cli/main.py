@@ -353,7 +353,7 @@ def console_main() -> None:
     caches a large check built; the process has nothing left to do, so once the exit handlers
     have run and the standard streams are flushed it ends at once.
     """
-    from consentrules.cli import process
+    from consentrules.execute import process
 
     process.ends_after_run = True
     if sys.stdout is None:  # started with standard output closed (>&-)

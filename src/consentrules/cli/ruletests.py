@@ -75,7 +75,7 @@ class _FixtureSourceMap:
 def fixture_snapshot(rule: Rule, fixture: Fixture, config: Any) -> Snapshot:
     """The fixture's snapshot: inline data (with defaults filled) or a file beside the rule."""
     if fixture.snapshot_file is not None:
-        from consentrules.cli.inputs import load_snapshot
+        from consentrules.execute.snapshots import load_snapshot
 
         return load_snapshot(config, Path(rule.path).parent / fixture.snapshot_file)
     data = {**FIXTURE_DEFAULTS, **dict(fixture.snapshot or {})}

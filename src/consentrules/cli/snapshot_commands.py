@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from consentrules.cli.commands import setup
-from consentrules.cli.inputs import load_snapshots
 from consentrules.cli.inputs import snapshot_files
+from consentrules.execute.snapshots import load_snapshots
 from consentrules.model.errors import ExitCode
 from consentrules.plugin.config import Config
 from consentrules.report.output import atomic_writer

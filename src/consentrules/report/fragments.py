@@ -1,6 +1,6 @@
 """Findings written as JSON ahead of the report, by the process that found them.
 
-A large snapshot checked on several cores (see :mod:`consentrules.cli.split`) gives tens of
+A large snapshot checked on several cores (see :mod:`consentrules.execute.split`) gives tens of
 thousands of findings; writing them into the JSON report was most of what the main process
 did alone after the workers had finished. Each process now writes its own findings' JSON as
 it goes (:func:`~consentrules.report.json_reporter.finding_texts`), and the main process :func:`remember` s the text with the very

@@ -304,7 +304,7 @@ def snapshot_from_document(
     """Validate a native-format document and build the Snapshot.
 
     ``first_index`` is the index in the file of the document's first setting, when the
-    document holds a run of a larger snapshot's settings (see :mod:`consentrules.cli.split`).
+    document holds a run of a larger snapshot's settings (see :mod:`consentrules.execute.split`).
     ``notices`` reach every report of the run (an adapter's "3 flags had no purpose
     metadata"). With ``taken_at_from_file``, a document without ``taken_at`` (an export that
     carries no time) is dated by the file's modification day, and a notice says so.

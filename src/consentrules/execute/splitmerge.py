@@ -1,4 +1,4 @@
-"""Putting the runs of a split snapshot back together (see :mod:`consentrules.cli.split`):
+"""Putting the runs of a split snapshot back together (see :mod:`consentrules.execute.split`):
 their findings, and the parts of the snapshot's summary each run knows (settings not yet
 active, settings without purposes, unknown tokens, what each rule evaluated)."""
 
@@ -31,9 +31,9 @@ def merge(runs: list[list[Finding]]) -> list[Finding]:
 
 def summary_part(run: Any, snapshot: Any, coverage: dict[str, Any]) -> dict[str, Any]:
     """What one run knows of the snapshot's summary (sent back by a worker)."""
-    from consentrules.cli.inputs import undecided_settings
-    from consentrules.cli.inputs import unmapped_settings
     from consentrules.engine.evaluation import inactive_settings
+    from consentrules.execute.snapshots import undecided_settings
+    from consentrules.execute.snapshots import unmapped_settings
     from consentrules.model.vocabulary import unknown_tokens
 
     known = run.config.known_tokens
@@ -50,7 +50,7 @@ def summary_part(run: Any, snapshot: Any, coverage: dict[str, Any]) -> dict[str,
 def first_summary(run: Any, snapshot: Any, coverage: dict[str, Any]) -> SnapshotSummary:
     """The summary of a split snapshot's first run, with its ``coverage`` (computed while the
     other runs are still being checked)."""
-    from consentrules.cli.inputs import summarize
+    from consentrules.execute.snapshots import summarize
 
     drawn = run.config.regions if run.config.getoption("timelines") else None
     return summarize(snapshot, run.as_of, run.config.known_tokens, coverage, drawn)

@@ -1,7 +1,7 @@
 """Checking one large JSON snapshot in one process, a run of its settings at a time.
 
 With one job, a large snapshot is cut into runs exactly as for several cores (see
-:mod:`consentrules.cli.split`, which also says why a cut can be trusted), and the runs are read,
+:mod:`consentrules.execute.split`, which also says why a cut can be trusted), and the runs are read,
 validated, built and judged one after another in this process. Only the findings of each run
 are kept: its parsed text and its model are freed before the next run is read, so the memory a
 check needs follows the size of a run, not of the file (a 100 MB snapshot parses into more
@@ -18,16 +18,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from consentrules.cli.process import keep_until_exit
-from consentrules.cli.run import Run
-from consentrules.cli.split import _Unsplittable
-from consentrules.cli.split import check_run
-from consentrules.cli.split import make_plan
-from consentrules.cli.split import read_run
-from consentrules.cli.splitmerge import first_summary
-from consentrules.cli.splitmerge import merge
-from consentrules.cli.splitmerge import merged_summary
-from consentrules.cli.splitmerge import summary_part
+from consentrules.execute.cuts import _Unsplittable
+from consentrules.execute.cuts import make_plan
+from consentrules.execute.cuts import read_run
+from consentrules.execute.process import keep_until_exit
+from consentrules.execute.run import Run
+from consentrules.execute.split import check_run
+from consentrules.execute.splitmerge import first_summary
+from consentrules.execute.splitmerge import merge
+from consentrules.execute.splitmerge import merged_summary
+from consentrules.execute.splitmerge import summary_part
 from consentrules.model import Finding
 from consentrules.model import SnapshotSummary
 from consentrules.model.errors import InputError

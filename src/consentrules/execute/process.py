@@ -1,15 +1,19 @@
-"""What a run may leave undone when the process ends right after it.
+"""The process around a run: what it may leave undone when the process ends right after it,
+the garbage collector paused while it runs, and how a worker process treats signals.
 
 The ``consentrules`` script ends its process as soon as a command is over (see
 :func:`consentrules.cli.main.console_main`). Then there is no point in freeing a large snapshot's
 objects one by one, or in letting the cyclic garbage collector walk them once more: both cost
 more than the check itself does at 100,000 settings. Called as a library, nothing here changes
-how memory is managed. Also here: how a worker process of a run treats signals.
+how memory is managed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import signal
+from collections.abc import Iterator
 from typing import Any
 
 #: Set by the command-line entry point: the process ends when the command returns.
@@ -37,3 +41,17 @@ def worker_signals() -> None:
     worker blocks waiting for work is then never acted on: the pool would wait forever."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: a large snapshot makes millions of objects and
+    no cycles, and the collector's passes over them would triple the time of a run. (When the
+    process ends after the run, it stays paused: its first pass would walk them all again.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled and resume_collector():
+            gc.enable()

@@ -23,32 +23,44 @@ findings are then put back together. The report is the same as from one process.
 * **Validation** of each run is the whole file's, as the schema judges settings one by one (a
   test keeps it so). **Ids** must be unique: workers send theirs back to be checked together.
 
-Workers are forked (inheriting rules, plugins and text) and talk through pipes; without
-``fork`` nothing is split.
+* **Why not a standard pool.** Many snapshots are shared out with
+  ``concurrent.futures.ProcessPoolExecutor`` (:mod:`consentrules.execute.parallel`). A split
+  snapshot cannot be: (1) each worker must hold the file's text, tens of MB, which a fork
+  gives it for free and a pool's pickled task would copy through a pipe; (2) a worker's work
+  is a conversation, not one call: it reads its run and says how many settings it holds, then
+  waits to be told where its settings start in the file (the sum of the earlier runs' counts,
+  known only when they have all read theirs) before it builds pointers and judges them; (3)
+  this process checks the first run itself meanwhile, instead of waiting idle on a pool; and
+  (4) one worker that fails to read its run must make every worker stop and the snapshot be
+  checked whole. So each worker is forked here and talks through a pair of pipes
+  (:mod:`consentrules.execute.pipes`); without ``fork`` nothing is split.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from consentrules.cli.pipes import _reap
-from consentrules.cli.pipes import _receive
-from consentrules.cli.pipes import _send
-from consentrules.cli.pipes import _Worker
-from consentrules.cli.pipes import widen
-from consentrules.cli.process import keep_until_exit
-from consentrules.cli.run import Run
-from consentrules.cli.splitmerge import first_summary
-from consentrules.cli.splitmerge import merge
-from consentrules.cli.splitmerge import merged_summary
-from consentrules.cli.splitmerge import summary_part
 from consentrules.engine.evaluate import Engine
+from consentrules.execute import cuts
+from consentrules.execute.cuts import Plan
+from consentrules.execute.cuts import _Unsplittable
+from consentrules.execute.cuts import make_plan
+from consentrules.execute.cuts import read_run
+from consentrules.execute.pipes import _reap
+from consentrules.execute.pipes import _receive
+from consentrules.execute.pipes import _send
+from consentrules.execute.pipes import _Worker
+from consentrules.execute.pipes import widen
+from consentrules.execute.process import keep_until_exit
+from consentrules.execute.run import Run
+from consentrules.execute.splitmerge import first_summary
+from consentrules.execute.splitmerge import merge
+from consentrules.execute.splitmerge import merged_summary
+from consentrules.execute.splitmerge import summary_part
 from consentrules.model import Finding
 from consentrules.model import Rule
 from consentrules.model import SnapshotSummary
@@ -56,56 +68,24 @@ from consentrules.model.errors import InputError
 from consentrules.model.errors import PluginError
 from consentrules.model.errors import Problem
 from consentrules.report import fragments
-from consentrules.sources.printable import may_hold_surrogates
 from consentrules.sources.snapshots import snapshot_from_document
 from consentrules.sources.yamlsource import Document
 from consentrules.sources.yamlsource import JsonSourceMap
 from consentrules.sources.yamlsource import guard_json
-from consentrules.sources.yamlsource import json_decoder
 from consentrules.sources.yamlsource import read_text
 
-#: Below this many bytes one process is about as fast as several.
-MIN_BYTES = 2_000_000
-
 Result = tuple[list[Finding], SnapshotSummary | None, list[Problem]]
-
-_WS = re.compile(r"[ \t\n\r]*")
-_CUT_AT_ID = re.compile(r'\}[ \t\n\r]*(,)[ \t\n\r]*(?=\{[ \t\n\r]*"id"[ \t\n\r]*:)')
-_CUT = re.compile(r"\}[ \t\n\r]*(,)[ \t\n\r]*(?=\{)")
-_BEFORE_KEY = re.compile(r"\][ \t\n\r]*,[ \t\n\r]*\Z")
-_WINDOW, _FIRST_EXTRA = 1 << 20, 0.05  # where a cut is looked for; the first run's extra share
-
-
-class _Unsplittable(Exception):
-    """The text is not as the plan needs it: check the snapshot whole."""
-
-
-@dataclasses.dataclass
-class Plan:
-    """Where the text of a snapshot is cut into runs of settings."""
-
-    path: str
-    text: str
-    head: dict[str, Any]  # the members before "settings", in order
-    starts: list[int]  # where the text of each run starts (the first: just after "[")
-    ends: list[int]  # where it ends: at the comma before the next run (the last: -1)
-    #: Lines counted so far, by offset (shared by the runs' source maps; see JsonSourceMap).
-    marks: dict[int, tuple[int, int]] = dataclasses.field(default_factory=dict)
-
-    @property
-    def runs(self) -> int:
-        return len(self.starts)
 
 
 def splittable(config: Any, rules: Sequence[Rule], path: Path) -> bool:
     """Whether this snapshot may be checked in runs: a large JSON file, read by the native
     adapter, under rules whose check kinds all judge one setting at a time."""
-    from consentrules.cli.inputs import pick_adapter
+    from consentrules.execute.snapshots import pick_adapter
 
     if not hasattr(os, "fork") or path.suffix.lower() != ".json":
         return False
     try:
-        if path.stat().st_size < MIN_BYTES:
+        if path.stat().st_size < cuts.MIN_BYTES:
             return False
     except OSError:
         return False
@@ -117,118 +97,6 @@ def splittable(config: Any, rules: Sequence[Rule], path: Path) -> bool:
         return bool(forced == "native")
     adapter = pick_adapter(config, path)
     return adapter is not None and adapter.name == "native"
-
-
-def make_plan(path: str, text: str, parts: int) -> Plan | None:
-    """Cut ``text`` into at most ``parts`` runs, each of ``MIN_BYTES / 2`` or more; None where
-    it cannot be cut."""
-    parts = min(parts, len(text) // max(1, MIN_BYTES // 2))
-    if parts < 2 or may_hold_surrogates(text):  # (such text is made printable when read whole)
-        return None
-    try:
-        return _plan(path, text, parts)
-    except (ValueError, IndexError, StopIteration, RecursionError, _Unsplittable):
-        return None
-
-
-def _scanner(decoder: json.JSONDecoder) -> Any:
-    """The decoder's reader of one value at a position (``scan_once(text, pos)``), in C."""
-    return decoder.scan_once  # type: ignore[attr-defined]
-
-
-def _skip(text: str, pos: int) -> int:
-    match = _WS.match(text, pos)
-    return match.end() if match else pos
-
-
-def _expect(text: str, pos: int, char: str) -> None:
-    if text[pos] != char:
-        raise _Unsplittable(f"expected {char!r} at {pos}")
-
-
-def _member(text: str, pos: int, scan: Any) -> tuple[str, int]:
-    """Read ``"key" :`` at ``pos``; the key and where its value starts."""
-    _expect(text, pos, '"')
-    key, pos = scan(text, pos)
-    pos = _skip(text, pos)
-    _expect(text, pos, ":")
-    return key, _skip(text, pos + 1)
-
-
-def _plan(path: str, text: str, parts: int) -> Plan | None:
-    scan = _scanner(json_decoder())
-    pos = _skip(text, 0)
-    _expect(text, pos, "{")
-    head: dict[str, Any] = {}
-    pos = _skip(text, pos + 1)
-    while True:
-        key, pos = _member(text, pos, scan)
-        if key == "settings":
-            break
-        if key in head:
-            raise _Unsplittable(f"duplicate key {key!r}")
-        head[key], pos = scan(text, pos)
-        pos = _skip(text, pos)
-        _expect(text, pos, ",")
-        pos = _skip(text, pos + 1)
-    _expect(text, pos, "[")
-    starts, ends = [pos + 1], []
-    # This process takes a slightly larger share: the workers still have to send their
-    # findings back when they are done.
-    end = _array_end_guess(text, pos)
-    share = (end - pos) / (parts + _FIRST_EXTRA)
-    for part in range(1, parts):
-        found = _cut(text, max(pos + int(share * (part + _FIRST_EXTRA)), starts[-1]), end)
-        if found is None:
-            break
-        ends.append(found[0])
-        starts.append(found[1])
-    if len(starts) < 2:
-        return None
-    ends.append(-1)
-    return Plan(path, text, head, starts, ends)
-
-
-def _array_end_guess(text: str, start: int) -> int:
-    """Where the settings array probably ends: before the disclosures, when they follow it (a
-    guess, only to share the settings out evenly)."""
-    at = text.rfind('"disclosures"', start)
-    if at > start and _BEFORE_KEY.search(text, max(start, at - 64), at):
-        return at
-    return len(text)
-
-
-def _cut(text: str, at: int, end: int) -> tuple[int, int] | None:
-    """The first likely boundary between two elements after ``at`` (and before ``end``, where
-    the array probably ends): (comma, next start)."""
-    limit = min(at + _WINDOW, end)
-    match = _CUT_AT_ID.search(text, at, limit) or _CUT.search(text, at, limit)
-    return (match.start(1), match.end()) if match else None
-
-
-def read_run(plan: Plan, index: int) -> tuple[list[Any], dict[str, Any] | None]:
-    """The elements of one run and, for the last run, the members after the array.
-
-    :raises ValueError, IndexError, _Unsplittable: where the run is not whole.
-    """
-    text, decoder = plan.text, json_decoder()
-    start, end = plan.starts[index], plan.ends[index]
-    if end >= 0:
-        elements = decoder.decode("[" + text[start:end] + "]")
-        return elements, None
-    elements, stop = decoder.raw_decode("[" + text[start:])
-    pos = _skip(text, start - 1 + stop)
-    tail: dict[str, Any] = {}
-    while text[pos] == ",":
-        key, pos = _member(text, _skip(text, pos + 1), _scanner(decoder))
-        if key in tail or key in plan.head or key == "settings":
-            raise _Unsplittable(f"duplicate key {key!r}")
-        tail[key], pos = _scanner(decoder)(text, pos)
-        pos = _skip(text, pos)
-    _expect(text, pos, "}")
-    if _skip(text, pos + 1) != len(text):
-        raise _Unsplittable("text after the snapshot")
-    return elements, tail
 
 
 def check_run(
@@ -297,7 +165,7 @@ def _start(run: Run, plan: Plan, index: int, others: list[_Worker]) -> _Worker:
 
 
 def _work(run: Run, plan: Plan, index: int, commands: int, replies: int) -> None:
-    from consentrules.cli.process import worker_signals
+    from consentrules.execute.process import worker_signals
 
     worker_signals()
     try:

@@ -4,7 +4,7 @@ Each snapshot is loaded, evaluated and dropped before the next, so memory holds 
 (per worker) and the findings. Many snapshots are shared out between worker processes forked
 from this one, so that they inherit its plugins, rules and configuration; the findings come
 back in the order of the files, so the output is the same as with one job. A single large JSON
-snapshot is instead checked in runs of its settings, one per worker (:mod:`consentrules.cli.split`).
+snapshot is instead checked in runs of its settings, one per worker (:mod:`consentrules.execute.split`).
 Where fork is not available everything runs in this process. A progress line is written to
 standard error when it is a terminal.
 
@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from consentrules.cli.process import keep_until_exit
-from consentrules.cli.process import worker_signals
-from consentrules.cli.run import Run
 from consentrules.engine.evaluate import Engine
+from consentrules.execute.process import keep_until_exit
+from consentrules.execute.process import worker_signals
+from consentrules.execute.run import Run
 from consentrules.model import Finding
 from consentrules.model import SnapshotSummary
 from consentrules.model.errors import InputError
@@ -71,18 +71,18 @@ def cpu_quota(root: Path = Path("/sys/fs/cgroup")) -> int | None:
 
 
 def _check_one(run: Run, path: Path, parts: int = 1) -> Result:
-    from consentrules.cli.inputs import load_snapshot
-    from consentrules.cli.inputs import summarize
+    from consentrules.execute.snapshots import load_snapshot
+    from consentrules.execute.snapshots import summarize
 
     config, rules, as_of, options = run.config, run.rules, run.as_of, run.options
     if path.suffix.lower() == ".json":
-        from consentrules.cli import split
+        from consentrules.execute import split
 
         if split.splittable(config, rules, path):
             if parts > 1:
                 result = split.check_split(run, path, parts)
             else:
-                from consentrules.cli.inturn import check_in_turn
+                from consentrules.execute.inturn import check_in_turn
 
                 result = check_in_turn(run, path)
             if result is not None:
