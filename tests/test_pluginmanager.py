@@ -237,30 +237,78 @@ def test_rule_paths_hook_must_return_paths(plugin_dir, consentrules_run):
 
 
 # Entry points ----------------------------------------------------------------------------------
-class _Dist:
-    name = "consentrules-fake"
-    version = "9.9"
-
-
 class _EntryPoint:
     def __init__(self, name, value):
-        self.name, self.value, self.group, self.dist = name, value, "consentrules", _Dist()
+        self.name, self.value = name, value
 
-    def load(self):
-        import importlib
 
-        return importlib.import_module(self.value)
+class _Installed:
+    """A distribution installed in a folder on ``sys.path``, as pip leaves one: a
+    ``*.dist-info`` folder with its METADATA and entry_points.txt."""
+
+    def __init__(self, root):
+        self.meta = root / "consentrules_fake-9.9.dist-info"
+        self.meta.mkdir(parents=True)
+        (self.meta / "METADATA").write_text(
+            "Metadata-Version: 2.1\nName: consentrules-fake\nVersion: 9.9\n\nA description.\n"
+        )
+        self.points = []
+
+    def append(self, point):
+        self.points.append(point)
+        lines = ["[console_scripts]", "fake = fake:main", "", "[consentrules]"]
+        lines += [f"{ep.name} = {ep.value}" for ep in self.points]
+        (self.meta / "entry_points.txt").write_text("\n".join(lines) + "\n")
 
 
 @pytest.fixture
-def fake_entry_points(monkeypatch):
-    points = []
+def fake_entry_points(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    monkeypatch.syspath_prepend(str(site))
+    return _Installed(site)
 
-    def entry_points(group=None, **kwargs):
-        return [ep for ep in points if group in (None, ep.group)]
 
-    monkeypatch.setattr(metadata, "entry_points", entry_points)
-    return points
+def test_the_entry_point_reader_agrees_with_importlib_metadata(
+    fake_entry_points, tmp_path, monkeypatch
+):
+    """consentrules reads entry points without importlib.metadata (it costs start-up time):
+    it finds what importlib.metadata finds, shadowing and all."""
+    import sys
+
+    from consentrules.plugin.entrypoints import entry_points
+
+    fake_entry_points.append(_EntryPoint("count", "ep_count"))
+    fake_entry_points.append(_EntryPoint("attr", "pkg.module:object.attribute"))
+    later = tmp_path / "later"  # the same distribution further down the path: shadowed
+    (later / "consentrules_fake-1.0.dist-info").mkdir(parents=True)
+    (later / "consentrules_fake-1.0.dist-info" / "entry_points.txt").write_text(
+        "[consentrules]\nshadowed = nowhere\n"
+    )
+    monkeypatch.setattr(sys, "path", [*sys.path, str(later)])
+    ours = entry_points("consentrules")
+    standard = {ep.name: ep for ep in metadata.entry_points(group="consentrules")}
+    assert sorted(ours) == sorted(standard) and "shadowed" not in ours
+    for name, ep in ours.items():
+        assert ep.value == standard[name].value
+        assert (ep.dist.name, ep.dist.version) == (
+            standard[name].dist.name,
+            standard[name].dist.version,
+        )
+    assert ours["attr"].value == "pkg.module:object.attribute"
+    assert (ours["count"].dist.name, ours["count"].dist.version) == ("consentrules-fake", "9.9")
+
+
+def test_entry_points_on_a_zip_path_fall_back_to_importlib_metadata(tmp_path):
+    import zipfile
+
+    from consentrules.plugin.entrypoints import entry_points
+
+    archive = tmp_path / "plugins.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("zipped-1.0.dist-info/METADATA", "Name: zipped\nVersion: 1.0\n")
+        z.writestr("zipped-1.0.dist-info/entry_points.txt", "[consentrules]\nzipped = zmod\n")
+    found = entry_points("consentrules", [str(archive)])
+    assert list(found) == ["zipped"] and found["zipped"].value == "zmod"
 
 
 def test_entry_points_autoload_with_version(

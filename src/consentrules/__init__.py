@@ -14,12 +14,13 @@ private and may change between versions; ``tests/test_public_api.py`` fails when
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import Any
-
 from consentrules.__about__ import __version__
 
+# Not ``typing.TYPE_CHECKING``: importing typing would double ``consentrules --version``.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from consentrules.engine.evaluation import EvalContext
     from consentrules.engine.evaluation import Span
     from consentrules.engine.evaluation import applicable_leaves

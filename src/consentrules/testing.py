@@ -239,3 +239,27 @@ def plugins_under_test(root: Path) -> list[str]:
         for ep in entry_points(group="consentrules")
         if ep.dist is not None and normal(ep.dist.name) == wanted
     )
+
+
+def modules_imported_by_registering(plugin: str) -> set[str]:
+    """The modules a fresh Python process has imported once ``plugin`` (an entry-point name
+    or a module, as with ``-p``) is registered beside the built-in plugins, before any of
+    its hooks runs. consentrules loads every installed plugin on every run, so a plugin
+    should import its heavy dependencies when its adapter or reporter is used, not here::
+
+        assert "fideslang" not in modules_imported_by_registering("fides")
+    """
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from consentrules.plugin.config import make_config\n"
+        f"make_config([{plugin!r}], autoload=False)\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(json.loads(result.stdout))

@@ -9,8 +9,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+
+# Not typing's: ``--version`` imports only what it must (typing alone is a few ms).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 #: Repeatable options whose command-line values are added to the configuration file's.
 MERGED_OPTIONS = ("disable_rule", "severity_override")

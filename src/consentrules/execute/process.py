@@ -13,8 +13,12 @@ from __future__ import annotations
 import contextlib
 import gc
 import signal
-from collections.abc import Iterator
-from typing import Any
+
+# Not typing's: the script imports this module before ``--version`` is answered.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
 
 #: Set by the command-line entry point: the process ends when the command returns.
 ends_after_run = False

@@ -331,9 +331,9 @@ def _check_list(hook: str, kwargs: dict[str, Any], plugin: str) -> None:
 
 
 def _entry_points() -> dict[str, Any]:
-    from importlib.metadata import entry_points
+    from consentrules.plugin.entrypoints import entry_points
 
-    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return entry_points(ENTRY_POINT_GROUP)
 
 
 def _distribution_of(module: str) -> tuple[str | None, str | None]:

@@ -43,7 +43,6 @@ import json
 import re
 from dataclasses import dataclass
 from dataclasses import field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -499,4 +498,5 @@ def consentrules_register_adapters(registry: Any) -> None:
 
 @hookimpl
 def consentrules_rule_paths() -> list[str]:
-    return [str(resources.files("consentrules_consent_mode") / "rules")]
+    # (the package's folder, not importlib.resources: registering stays cheap on every run)
+    return [str(Path(__file__).resolve().parent / "rules")]

@@ -33,7 +33,6 @@ import argparse
 import datetime as dt
 import json
 from collections import Counter
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +60,8 @@ _validators: dict[str, Any] = {}
 def validator(name: str = "flagd") -> Any:
     """A validator for one of the bundled flagd schemas: ``flagd``, ``flags`` or ``targeting``."""
     if name not in _validators:
+        from importlib import resources
+
         import jsonschema
         from referencing import Registry
         from referencing import Resource
