@@ -202,6 +202,16 @@ class ConsentrulesPluginManager(pluggy.PluginManager):
             raise PluginError(str(exc), plugin=name) from None
 
     # Calling ----------------------------------------------------------------------------------
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        """pluggy's, with a short cut for a module plugin: a module attribute that does not
+        carry the hookimpl marker is passed over without ``inspect.getattr_static`` (a plugin
+        module holds hundreds of names it imported; the built-in ones are read on every run)."""
+        if isinstance(plugin, ModuleType):
+            value = vars(plugin).get(name)
+            if value is None or not hasattr(value, self.project_name + "_impl"):
+                return None
+        return super().parse_hookimpl_opts(plugin, name)
+
     def register(self, plugin: Any, name: str | None = None) -> str | None:
         """Register as pluggy does, then guard each of the plugin's hook implementations
         (:func:`_guard`): pluggy itself calls them, in its own order, with its own semantics."""
