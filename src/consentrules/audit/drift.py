@@ -16,14 +16,11 @@ It adds findings; it changes none of the findings the snapshot alone gives.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from consentrules import hookimpl
-from consentrules.audit.periods import Span
-from consentrules.audit.periods import region_codes
 from consentrules.engine.evaluation import EvalContext
 from consentrules.engine.evaluation import default_on_masks
 from consentrules.engine.evaluation import spans
@@ -77,7 +74,11 @@ class LedgerDrift(PerSettingCheck):
         return True
 
     def check_setting(self, rule: Rule, setting: Setting, ctx: EvalContext) -> Finding | None:
+        import hashlib
+
         from consentrules.audit.engines import open_ledger
+        from consentrules.audit.periods import Span
+        from consentrules.audit.periods import region_codes
 
         registry = ctx.regions
         last = ctx.as_of.last

@@ -24,17 +24,19 @@ import argparse
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
 from consentrules import hookimpl
 from consentrules.audit.engines import ENGINES
 from consentrules.audit.engines import module_of
 from consentrules.audit.engines import open_ledger
-from consentrules.audit.periods import Span
-from consentrules.audit.periods import region_codes
 from consentrules.model import Finding
 from consentrules.model import Notice
 from consentrules.model import Status
+
+if TYPE_CHECKING:
+    from consentrules.audit.periods import Span
 
 
 def _instant(facts: Any, default: dt.datetime) -> dt.datetime:
@@ -45,6 +47,9 @@ def _instant(facts: Any, default: dt.datetime) -> dt.datetime:
 
 
 def finding_spans(finding: Finding, registry: Any, end_of_day: dt.datetime) -> list[Span]:
+    from consentrules.audit.periods import Span
+    from consentrules.audit.periods import region_codes
+
     spans = []
     for facts in (finding.evidence or {}).get("spans") or ():
         terms = facts.get("regions") or finding.regions
@@ -101,6 +106,8 @@ def consentrules_modify_rules(config: Any, rules: list[Any]) -> None:
 
 @hookimpl
 def consentrules_modify_findings(config: Any, findings: list[Finding]) -> None:
+    from consentrules.audit.periods import region_codes
+
     path = config.getoption("ledger")
     if not path:
         return

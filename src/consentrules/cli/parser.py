@@ -6,6 +6,7 @@ fast); plugins add options to ``check`` through ``consentrules_addoption``.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 EPILOG = """\
@@ -174,13 +175,49 @@ def _long_options(parser: Any) -> set[str]:
     return out
 
 
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` gives it (``$COLUMNS``, else the
+    terminal of standard output, else 80), without importing shutil: argparse imports it (and
+    with it zlib, bz2 and lzma) to build every help formatter, which every run does."""
+    import os
+
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+def _formatter_class() -> Any:
+    import argparse
+
+    class Formatter(argparse.RawDescriptionHelpFormatter):
+        def __init__(
+            self,
+            prog: str,
+            indent_increment: int = 2,
+            max_help_position: int = 24,
+            width: int | None = None,
+        ) -> None:
+            width = _columns() - 2 if width is None else width
+            super().__init__(prog, indent_increment, max_help_position, width)
+
+    return Formatter
+
+
 def _parser_class() -> Any:
     """An argument parser that suggests the nearest option for one it does not know."""
     import argparse
-    import difflib
 
     class Parser(argparse.ArgumentParser):
         def error(self, message: str) -> Any:
+            import difflib
+
             if message.startswith("unrecognized arguments:"):
                 known = sorted(_long_options(self))
                 for word in message.split(":", 1)[1].split():
@@ -198,15 +235,15 @@ def _parser_class() -> Any:
 def build_parser(plugin_options: Any = None) -> Any:
     """The argument parser; ``plugin_options(parser)`` lets plugins add their options to every
     command that loads plugins' inputs (check, baseline create, test, snapshot, disclosures)."""
-    import argparse
 
     from consentrules.__about__ import __version__
 
+    formatter = _formatter_class()
     parser = _parser_class()(
         prog="consentrules",
         description="Check platform data-use settings and disclosures against privacy rules.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=formatter,
     )
     parser.add_argument("--version", action="version", version=f"consentrules {__version__}")
     _global_options(parser, suppress=False)
@@ -218,7 +255,7 @@ def build_parser(plugin_options: Any = None) -> Any:
             help=help_text,
             description=help_text,
             epilog=EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=formatter,
         )
         _global_options(p, suppress=True)
         return p

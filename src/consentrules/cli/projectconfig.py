@@ -13,7 +13,6 @@ Command-line options override the file.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -48,6 +47,8 @@ class ProjectConfig:
         problems = []
         for key in self.values:
             if key not in known_keys and key != "$schema":
+                import difflib
+
                 close = difflib.get_close_matches(key, sorted(known_keys), n=1)
                 position = self.position_of(key)
                 problems.append(

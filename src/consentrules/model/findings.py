@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from typing import Any
 
 from consentrules.model.rules import Rule
 from consentrules.model.rules import Severity
-from consentrules.model.timeline import Timeline
+
+if TYPE_CHECKING:  # (only reports that draw timelines import them)
+    from consentrules.model.timeline import Timeline
 
 
 class Status(str, enum.Enum):
@@ -133,6 +135,8 @@ class Finding:
     def fingerprint(self) -> str:
         """Stable across reformatting and reordering (no line numbers, no message text), and
         different for each snapshot file: two files of one platform are two findings."""
+        import hashlib
+
         key = "\x1f".join(
             (
                 self.rule_id,

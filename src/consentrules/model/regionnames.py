@@ -3,7 +3,6 @@ a near miss (``Swiss``: ``CH``; ``Quebec``: ``CA-QC``; ``EAA``: ``EEA``)."""
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -60,6 +59,8 @@ ADJECTIVES = {
 def suggest(registry: RegionRegistry, term: str) -> list[str]:
     """Codes the author may have meant: the code in capitals, the country of a name or an
     adjective (``Swiss``: ``CH``), a country whose name is close, then a code that is."""
+    import difflib
+
     upper, lower = term.upper(), term.lower()
     subdivision_codes = [*registry._subdivision_country, *registry.divisions, *registry.aliases]
     if upper in registry.groups or upper in registry.countries or upper in subdivision_codes:

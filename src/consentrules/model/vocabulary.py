@@ -9,7 +9,6 @@ failure under ``--strict``).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -134,6 +133,8 @@ def suggestion(name: str, token: str, known: Mapping[str, frozenset[str]]) -> st
     normal = token.strip().lower().replace("-", "_").replace(" ", "_")
     if normal in allowed:
         return normal
+    import difflib
+
     close = difflib.get_close_matches(normal, allowed, n=1, cutoff=0.75)
     return close[0] if close else None
 

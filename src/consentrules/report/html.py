@@ -15,8 +15,6 @@ Jinja2 is imported only when an HTML report is written.
 
 from __future__ import annotations
 
-import hashlib
-import shlex
 from collections import Counter
 from pathlib import Path
 from typing import IO
@@ -43,6 +41,8 @@ DISCLAIMER = (
 
 
 def _hash(path: str) -> str | None:
+    import hashlib
+
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
@@ -51,6 +51,8 @@ def _hash(path: str) -> str | None:
 
 def _packs(report: Report) -> list[dict[str, Any]]:
     """Each rule pack used, with the SHA-256 of its files (in name order)."""
+    import hashlib
+
     files: dict[str, set[str]] = {}
     for rule in report.rules.values():
         files.setdefault(rule.pack or "(no pack)", set()).add(rule.path)
@@ -88,6 +90,8 @@ def _verdict(failing: int, violations: int, gaps: int, not_evaluable: int) -> st
 
 
 def build_context(report: Report, config: Config | None) -> dict[str, Any]:
+    import shlex
+
     from consentrules.engine.timeline import group_masks
     from consentrules.model.regions import default_registry
     from consentrules.report.affected import affected_by_finding

@@ -2677,13 +2677,13 @@ def _review_condition_validate____defs_conditions(data, custom_formats={}, name_
 validate_review_condition = _review_condition_validate
 
 VALIDATORS = {
-    'fa895a089802907229d9c588': validate_snapshot,  # snapshot
-    'ecd20201fde15ec1e3642ff6': validate_rules,  # rules
-    '437ef9f4c86b00c567dcdfb1': validate_waivers,  # waivers
-    '274949247f7379b897eeed56': validate_config,  # config
-    'c978836f088044219d9e4279': validate_check_opt_in_default,  # check_opt_in_default
-    '47d76c392a3f781b47ef63a6': validate_check_regional_exclusion,  # check_regional_exclusion
-    '8bba054bf3cdea0fe165bfed': validate_check_disclosure_timing,  # check_disclosure_timing
-    'fd7e32c22b4ce50f2efee51b': validate_check_condition,  # check_condition
-    '02f4f045ded761f7372075f6': validate_review_condition,  # review_condition
+    '2f78-41bae0069c6fde13': validate_snapshot,  # snapshot
+    '2604-fb53d7323c498e3b': validate_rules,  # rules
+    '5d2-4a74952951c78db7': validate_waivers,  # waivers
+    'cd8-8062749444a94382': validate_config,  # config
+    '340-153502f232400508': validate_check_opt_in_default,  # check_opt_in_default
+    '389-59ab8b552f5a50cb': validate_check_regional_exclusion,  # check_regional_exclusion
+    '2c5-49828c84af440bfb': validate_check_disclosure_timing,  # check_disclosure_timing
+    '631-268196554a118409': validate_check_condition,  # check_condition
+    '522-c7fb05d7de5b63ff': validate_review_condition,  # review_condition
 }

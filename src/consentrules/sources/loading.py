@@ -11,7 +11,6 @@ Stages, each run on every file so that all problems are reported at once:
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Iterable
 from collections.abc import Mapping
 from pathlib import Path
@@ -236,6 +235,8 @@ class RuleLoader:
         kind_name = check["kind"]
         before = len(problems)
         if kind_name not in self.kinds:
+            import difflib
+
             close = difflib.get_close_matches(kind_name, self.kinds.names(), n=1)
             hint = (
                 f"did you mean {close[0]!r}?"

@@ -6,7 +6,6 @@ only loads them and explains their errors in plain words, with the file, line an
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -105,10 +104,13 @@ def validation_path() -> str:
 
 
 def fingerprint(schema: Mapping[str, Any]) -> str:
-    """A stable fingerprint of a schema (codegen keys the compiled validators by it)."""
-    import hashlib
+    """A stable fingerprint of a schema (codegen keys the compiled validators by it): its
+    canonical JSON's length and two CRC-32s, forwards and backwards. Not hashlib: it is
+    computed on every run, and importing hashlib costs more than the rest of it."""
+    import binascii
 
-    return hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()[:24]
+    text = json.dumps(schema, sort_keys=True).encode()
+    return f"{len(text):x}-{binascii.crc32(text):08x}{binascii.crc32(text[::-1]):08x}"
 
 
 _compiled: dict[int, tuple[Mapping[str, Any], Any]] = {}
@@ -217,6 +219,8 @@ def _problem(
     base: tuple[str | int, ...],
     rule_id: str | None,
 ) -> Problem:
+    import difflib
+
     parts = (*base, *error.absolute_path)
     where = describe_path(parts)
     hint = None
