@@ -82,3 +82,35 @@ def test_cache_can_be_turned_off(tmp_path, loader, monkeypatch):
     path = tmp_path / "r.yaml"
     path.write_text(RULES)
     assert loader.load_paths([path])[0].id == "C1"
+
+
+def test_a_cached_file_is_not_validated_again(tmp_path, loader, monkeypatch):
+    path = tmp_path / "r.yaml"
+    path.write_text(RULES)
+    loader.load_paths([path])
+    calls = []
+    monkeypatch.setattr(loading, "validate_with_paths", lambda *a, **k: calls.append(a) or [])
+    monkeypatch.setattr(loading, "validate", lambda *a, **k: calls.append(a) or [])
+    assert [r.id for r in loader.load_paths([path])] == ["C1"]
+    assert calls == []  # valid when stored, under the same schemas
+
+
+def test_a_kind_whose_schema_changed_validates_the_cached_file_again(tmp_path, regions):
+    """A plugin's check kind that now refuses a parameter it used to take: the cached file is
+    read again and the rule refused, with its line, not trusted because it once passed."""
+    from consentrules.engine.checks.opt_in_default import OptInDefault
+
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        RULES.replace("{kind: opt_in_default}", "{kind: opt_in_default, regions: [EU]}")
+    )
+    assert [r.id for r in RuleLoader(builtin_check_kinds(), regions).load_paths([path])] == ["C1"]
+
+    class Stricter(OptInDefault):
+        params_schema = {**OptInDefault.params_schema, "properties": {}}
+
+    kinds = builtin_check_kinds()
+    kinds._items["opt_in_default"] = Stricter()
+    with pytest.raises(InputError) as caught:
+        RuleLoader(kinds, regions).load_paths([path])
+    assert caught.value.problems[0].line == 5

@@ -153,6 +153,7 @@ def _command(
 ) -> int:
     from consentrules.cli import commands
     from consentrules.cli import snapshot_commands
+    from consentrules.cli.argparsing import command_of
     from consentrules.cli.parser import build_parser
     from consentrules.plugin import watchdog
     from consentrules.plugin.config import make_config
@@ -170,7 +171,9 @@ def _command(
     def plugin_options(check_parser: Any) -> None:
         config.pluginmanager.call_each("consentrules_addoption", parser=check_parser)
 
-    parser = build_parser(plugin_options)
+    # Only the command asked for is built, unless a project configuration is checked against
+    # every option ``check`` has (and made the default of the options of every command).
+    parser = build_parser(plugin_options, None if project.path else command_of(list(argv)))
     if project.path:
         project.check_keys(_option_keys(parser.get_default("_check_parser")))
         _apply_file_defaults(parser, file_options)

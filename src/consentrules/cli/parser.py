@@ -6,8 +6,11 @@ fast); plugins add options to ``check`` through ``consentrules_addoption``.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
+
+from consentrules.cli.argparsing import Unbuilt
+from consentrules.cli.argparsing import formatter_class
+from consentrules.cli.argparsing import parser_class
 
 EPILOG = """\
 exit codes:
@@ -162,84 +165,23 @@ def _run_options(parser: Any) -> None:
     )
 
 
-def _long_options(parser: Any) -> set[str]:
-    """Every ``--option`` of a parser and of its subcommands' parsers."""
-    out: set[str] = set()
-    for action in parser._actions:
-        out.update(option for option in action.option_strings if option.startswith("--"))
-        choices = getattr(action, "choices", None)
-        if isinstance(choices, dict):  # a subcommand: its parsers
-            for sub in choices.values():
-                if hasattr(sub, "_actions"):
-                    out |= _long_options(sub)
-    return out
-
-
-def _columns() -> int:
-    """The terminal's width as ``shutil.get_terminal_size`` gives it (``$COLUMNS``, else the
-    terminal of standard output, else 80), without importing shutil: argparse imports it (and
-    with it zlib, bz2 and lzma) to build every help formatter, which every run does."""
-    import os
-
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns if columns > 0 else 80
-
-
-def _formatter_class() -> Any:
-    import argparse
-
-    class Formatter(argparse.RawDescriptionHelpFormatter):
-        def __init__(
-            self,
-            prog: str,
-            indent_increment: int = 2,
-            max_help_position: int = 24,
-            width: int | None = None,
-        ) -> None:
-            width = _columns() - 2 if width is None else width
-            super().__init__(prog, indent_increment, max_help_position, width)
-
-    return Formatter
-
-
-def _parser_class() -> Any:
-    """An argument parser that suggests the nearest option for one it does not know."""
-    import argparse
-
-    class Parser(argparse.ArgumentParser):
-        def error(self, message: str) -> Any:
-            import difflib
-
-            if message.startswith("unrecognized arguments:"):
-                known = sorted(_long_options(self))
-                for word in message.split(":", 1)[1].split():
-                    name = word.split("=", 1)[0]
-                    if name.startswith("--"):
-                        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-                        if close:
-                            message += f" (did you mean {close[0]}?)"
-                            break
-            super().error(message)
-
-    return Parser
-
-
-def build_parser(plugin_options: Any = None) -> Any:
+def build_parser(plugin_options: Any = None, wanted: str | None = None) -> Any:
     """The argument parser; ``plugin_options(parser)`` lets plugins add their options to every
-    command that loads plugins' inputs (check, baseline create, test, snapshot, disclosures)."""
+    command that loads plugins' inputs (check, baseline create, test, snapshot, disclosures).
 
+    With ``wanted`` (a command from :data:`COMMANDS`), the other commands are listed, with
+    their help, but their options are not added: a parser for one command line."""
     from consentrules.__about__ import __version__
 
-    formatter = _formatter_class()
-    parser = _parser_class()(
+    if plugin_options is not None:
+        hook = plugin_options
+
+        def plugin_options(parser: Any) -> None:
+            if not isinstance(parser, Unbuilt):
+                hook(parser)
+
+    formatter = formatter_class()
+    parser = parser_class()(
         prog="consentrules",
         description="Check platform data-use settings and disclosures against privacy rules.",
         epilog=EPILOG,
@@ -250,6 +192,11 @@ def build_parser(plugin_options: Any = None) -> Any:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def sub(name: str, help_text: str, parent: Any = commands) -> Any:
+        if isinstance(parent, Unbuilt):
+            return parent
+        if parent is commands and wanted is not None and name != wanted:
+            parent.add_parser(name, help=help_text, description=help_text)
+            return Unbuilt()
         p = parent.add_parser(
             name,
             help=help_text,

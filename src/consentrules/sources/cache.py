@@ -21,7 +21,7 @@ from typing import Any
 
 from consentrules.__about__ import __version__
 
-FORMAT = 2
+FORMAT = 3
 
 
 def directory() -> Path | None:
@@ -34,7 +34,7 @@ def directory() -> Path | None:
     return Path(base) / "consentrules"
 
 
-def _entry(path: Path) -> tuple[Path, dict[str, Any]] | None:
+def _entry(path: Path, schemas: str) -> tuple[Path, dict[str, Any]] | None:
     folder = directory()
     if folder is None:
         return None
@@ -53,6 +53,7 @@ def _entry(path: Path) -> tuple[Path, dict[str, Any]] | None:
         "path": str(resolved),
         "size": stat.st_size,
         "mtime_ns": stat.st_mtime_ns,
+        "schemas": schemas,
     }
     return folder / f"rules-{key}.json", stamp
 
@@ -70,8 +71,10 @@ class Positions:
     locate_key = locate
 
 
-def get(path: Path) -> tuple[Any, Positions] | None:
-    entry = _entry(path)
+def get(path: Path, schemas: str = "") -> tuple[Any, Positions] | None:
+    """The data and positions of a rule file stored when it loaded without a problem under
+    the rule schemas whose fingerprint is ``schemas`` (so valid under the same ones now)."""
+    entry = _entry(path, schemas)
     if entry is None:
         return None
     file, stamp = entry
@@ -84,8 +87,8 @@ def get(path: Path) -> tuple[Any, Positions] | None:
     return stored["data"], Positions(stored["positions"])
 
 
-def put(path: Path, data: Any, positions: dict[str, tuple[int, int]]) -> None:
-    entry = _entry(path)
+def put(path: Path, data: Any, positions: dict[str, tuple[int, int]], schemas: str = "") -> None:
+    entry = _entry(path, schemas)
     if entry is None:
         return
     file, stamp = entry

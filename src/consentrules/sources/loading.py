@@ -29,63 +29,15 @@ from consentrules.model.regions import RegionRegistry
 from consentrules.model.regions import UnknownRegionError
 from consentrules.plugin.registry import CheckKindRegistry
 from consentrules.plugin.registry import ParamError
+from consentrules.sources.rulefiles import find_rule_files
 from consentrules.sources.schema import check_schema
+from consentrules.sources.schema import fingerprint
 from consentrules.sources.schema import load_schema
 from consentrules.sources.schema import validate
 from consentrules.sources.schema import validate_with_paths
 from consentrules.sources.yamlsource import Document
 from consentrules.sources.yamlsource import load_document
 from consentrules.sources.yamlsource import pointer
-
-#: Endings of rule files in a folder, in any letter case (JSON is read as JSON).
-RULE_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-#: Files a rule folder may hold that are not rules: ``claims.yaml`` says what a pack's purposes
-#: look like in a policy's text, for a claim matcher (consentrules-ota reads it).
-NOT_RULE_FILES = frozenset({"claims.yaml", "claims.yml"})
-
-
-def find_rule_files(paths: Iterable[Path]) -> list[Path]:
-    """Rule files named by ``paths``: files as given, folders searched recursively (links
-    followed, each folder once), sorted. A folder with no rule file is an error: a run must
-    not check against nothing."""
-    from consentrules.sources.walk import walk
-
-    files: list[Path] = []
-    problems = []
-    for path in paths:
-        if path.is_dir():
-            found = walk(path)
-            problems.extend(found.problems)
-            rule_files = [
-                p
-                for p in found.files
-                if p.suffix.lower() in RULE_SUFFIXES and p.name not in NOT_RULE_FILES
-            ]
-            if not rule_files and not found.problems:
-                problems.append(
-                    Problem(
-                        str(path),
-                        "the folder holds no rule files",
-                        hint="rule files end in .yaml, .yml or .json",
-                    )
-                )
-            files.extend(rule_files)
-        elif path.is_file():
-            files.append(path)
-        elif path.exists():
-            from consentrules.sources.walk import file_kind
-
-            problems.append(
-                Problem(str(path), f"{file_kind(path.stat().st_mode)}: only regular files are read")
-            )
-        else:
-            problems.append(Problem(str(path), "no such rule file or folder"))
-    if problems:
-        raise InputError(problems)
-    unique: dict[Path, None] = dict.fromkeys(files)
-    return list(unique)
 
 
 class RuleLoader:
@@ -96,6 +48,8 @@ class RuleLoader:
         self.regions = regions
         #: The rule files the last :meth:`load_paths` read.
         self.files: list[Path] = []
+        self._schemas: str | None = None
+        self._validated = False
 
     def load_paths(self, paths: Iterable[Path]) -> list[Rule]:
         """Every rule in every file; raise one :class:`InputError` listing all problems."""
@@ -130,26 +84,49 @@ class RuleLoader:
     def load_file(self, path: Path) -> list[Rule]:
         from consentrules.sources import cache
 
-        cached = cache.get(path)
+        schemas = self.schemas_fingerprint()
+        cached = cache.get(path, schemas)
         if cached is not None:
             data, positions = cached
             try:
-                return self.load_document(Document(str(path), data, positions), path.parent.name)
+                return self.load_document(
+                    Document(str(path), data, positions), path.parent.name, validated=True
+                )
             except InputError:
                 pass  # e.g. a plugin's kind changed: read the file again, for exact positions
         doc = load_document(path)
         rules = self.load_document(doc, pack=path.parent.name)
-        cache.put(path, doc.data, _positions(doc, rules))
+        cache.put(path, doc.data, _positions(doc, rules), schemas)
         return rules
 
-    def load_document(self, doc: Document, pack: str | None = None) -> list[Rule]:
+    def schemas_fingerprint(self) -> str:
+        """A fingerprint of the schemas a rule file is validated against: the rule schema and
+        every loaded check kind's. A cached file, valid when stored under the same ones, is
+        not validated again (the kinds still prepare every rule)."""
+        if self._schemas is None:
+            kinds = {
+                name: check_schema(self.kinds.get(name)) for name in sorted(self.kinds.names())
+            }
+            self._schemas = fingerprint({"rules": load_schema("rules"), "kinds": kinds})
+        return self._schemas
+
+    def load_document(
+        self, doc: Document, pack: str | None = None, *, validated: bool = False
+    ) -> list[Rule]:
+        """The rules of one rule file; ``validated``: the data is known to be valid under the
+        schemas of :meth:`schemas_fingerprint` (it comes from the cache)."""
         data = doc.data
         if not isinstance(data, dict):
             raise InputError(
                 [Problem(doc.path, "a rule file must be a mapping with a 'rules' list", line=1)]
             )
-        found = validate_with_paths(
-            data, load_schema("rules"), path=doc.path, source_map=doc.source_map
+        self._validated = validated
+        found = (
+            []
+            if validated
+            else validate_with_paths(
+                data, load_schema("rules"), path=doc.path, source_map=doc.source_map
+            )
         )
         problems = [problem for _, problem in found]
         bad_rules = {p[1] for p, _ in found if len(p) >= 2 and p[0] == "rules"}
@@ -254,16 +231,17 @@ class RuleLoader:
             )
             return None
         kind = self.kinds.get(kind_name)
-        problems.extend(
-            validate(
-                check,
-                check_schema(kind),
-                path=doc.path,
-                source_map=doc.source_map,
-                base=("rules", index, "check"),
-                rule_id=rule_id,
+        if not self._validated:
+            problems.extend(
+                validate(
+                    check,
+                    check_schema(kind),
+                    path=doc.path,
+                    source_map=doc.source_map,
+                    base=("rules", index, "check"),
+                    rule_id=rule_id,
+                )
             )
-        )
         selector = self._selector(
             doc, raw.get("selector") or {}, f"{rule_ptr}/selector", rule_id, problems
         )
