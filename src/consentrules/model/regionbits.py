@@ -65,22 +65,26 @@ class BitLayout:
             children = sorted(
                 c for c, s in inside.items() if not any(s < t for t in inside.values())
             )
-            low = len(self.code_at)
+            low = len(code_at)
             placed: set[str] = set()
             for child in children:
                 place(child, inside[child], depth + 1, inside)
                 placed |= inside[child]
             for leaf in sorted(leaves - placed):
-                self._add(leaf, guard=False)
-            high = len(self.code_at)
-            self._add(code, guard=True)
+                code_at.append(leaf)
+                is_guard.append(False)
+            high = len(code_at)
+            code_at.append(code)
+            is_guard.append(True)
             self.node_bits[code] = (1 << high) - (1 << low)
             runs.setdefault(depth, []).append((low, high))
 
+        code_at, is_guard = self.code_at, self.is_guard  # (appended to ~5,000 times)
         for country in sorted(countries):
             leaves = countries[country]
             if len(leaves) == 1:
-                self._add(next(iter(leaves)), guard=False)
+                code_at.append(next(iter(leaves)))
+                is_guard.append(False)
             else:
                 place(country, leaves, 0, by_country.get(country, {}))
         self.bit: dict[str, int] = {
@@ -102,10 +106,6 @@ class BitLayout:
         self._decoded: dict[tuple[int, int], tuple[str, ...]] = {}
         self._decoded_bytes: dict[int, tuple[str, ...]] = {}  # at most 256 per byte position
         self._guard_words: dict[tuple[int, int], tuple[tuple[str, ...], int]] = {}
-
-    def _add(self, code: str, *, guard: bool) -> None:
-        self.code_at.append(code)
-        self.is_guard.append(guard)
 
     def mask(self, leaves: Iterable[str]) -> int:
         bits = self.bit

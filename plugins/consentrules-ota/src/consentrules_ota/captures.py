@@ -83,7 +83,10 @@ def title(text: str) -> str:
 
 def names_document(text: str, document: str) -> bool:
     """Whether the first lines of the text name the document ("Privacy Policy")."""
-    head = " ".join(text.splitlines()[:15]).lower()
+    lines = text[:16_384].splitlines()  # (a long text is not split whole for 15 lines)
+    if len(lines) <= 15:
+        lines = text.splitlines()
+    head = " ".join(lines[:15]).lower()
     return document.lower() in head
 
 

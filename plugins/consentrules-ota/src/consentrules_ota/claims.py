@@ -217,32 +217,34 @@ def sentences(text: str) -> list[tuple[str, str]]:
         found = own
         if state["item"] and lead and own:
             found = (f"{lead} {own[0]}", *own[1:])
-        out.extend((heading, sentence) for sentence in found)
+        out.extend([(heading, sentence) for sentence in found])
         if own and own[-1].endswith(":"):
             state["lead"] = own[-1]  # a nested list's lead-in
         elif not state["item"]:
             state["lead"] = ""
         paragraph.clear()
 
+    # Each line is stripped once, and a pattern tried only on a line that can match it (its
+    # first character says): a 500-version history is millions of lines.
+    stripped = [line.strip() for line in lines]
+    underlined = [bool(s) and s[0] in "=-" and _UNDERLINE.match(s) is not None for s in stripped]
+    underlined.append(False)  # (the line after the last)
     for index, line in enumerate(lines):
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        match = _HEADING.match(line.strip())
+        text = stripped[index]
+        if not text or underlined[index]:
+            flush()
+            continue
+        first = text[0]
+        match = _HEADING.match(text) if first == "#" else None
         if match:
             flush()
             heading, state["lead"] = _unmarked(match.group(2)), ""
             continue
-        if (
-            line.strip()
-            and _UNDERLINE.match(following.strip())
-            and not _UNDERLINE.match(line.strip())
-        ):
+        if underlined[index + 1]:
             flush()
-            heading, state["lead"] = _unmarked(line.strip()), ""
+            heading, state["lead"] = _unmarked(text), ""
             continue
-        if _UNDERLINE.match(line.strip()) or not line.strip():
-            flush()
-            continue
-        item = _ITEM.match(line)
+        item = _ITEM.match(line) if first in "*+-" or first.isdigit() else None
         if item:
             flush()
             state["item"] = True
@@ -250,7 +252,7 @@ def sentences(text: str) -> list[tuple[str, str]]:
             continue
         if not paragraph:
             state["item"] = False
-        paragraph.append(line.strip())
+        paragraph.append(text)
     flush()
     return out
 
@@ -285,5 +287,7 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=100_000)
 def _unmarked(text: str) -> str:
+    """A heading's words (the versions of a history share their headings)."""
     return _plain(text).replace(_OPEN, "").replace(_CLOSE, "")

@@ -80,6 +80,10 @@ _STATED = re.compile(
     rf"\s*[:\-\u2013\u2014]?\s*[*_]*\s*(?P<date>{_DATE})",
     re.IGNORECASE,
 )
+#: Words one of which every match of _STATED holds (case folded as _STATED folds them): a line
+#: without any is passed over without running _STATED's many alternatives along it.
+_CUE_WORDS = ("effect", "force", "updat", "revis", "chang", "modif", "amend")
+_CUE = re.compile("|".join(_CUE_WORDS), re.IGNORECASE)
 #: Where a policy states its own date: its first lines, and its last ones.
 _HEAD_LINES = 80
 _TAIL_LINES = 30
@@ -100,11 +104,11 @@ def stated_dates(text: str) -> tuple[StatedDate, ...]:
     """The "effective" and "last updated" dates a text states for itself, in every common
     phrasing, each with the line it came from (the first and last lines of the text are read:
     a date in the body is usually about something else)."""
-    lines = text.splitlines()
-    if len(lines) > _HEAD_LINES + _TAIL_LINES:
-        lines = lines[:_HEAD_LINES] + lines[-_TAIL_LINES:]
+    lines = _head_and_tail(text)
     found: list[StatedDate] = []
     for line in lines:
+        if not _cued(line):
+            continue
         for match in _STATED.finditer(line):
             day = parse_written_date(match.group("date"))
             if day is None:
@@ -119,6 +123,30 @@ def stated_dates(text: str) -> tuple[StatedDate, ...]:
             if all((d.kind, d.date) != (item.kind, item.date) for d in found):
                 found.append(item)
     return tuple(found)
+
+
+def _cued(line: str) -> bool:
+    """Whether the line holds a word every stated date comes with (for ASCII text, a plain
+    search of the lower-cased line, which folds case exactly as _STATED does there)."""
+    if line.isascii():
+        low = line.lower()
+        return any(word in low for word in _CUE_WORDS)
+    return _CUE.search(line) is not None
+
+
+def _head_and_tail(text: str) -> list[str]:
+    """The first and last lines of ``text`` (all of them when there are few), as
+    ``text.splitlines()`` gives them; a long text is not split whole, only its two ends."""
+    window = 64 * 1024
+    if len(text) > 2 * window:
+        head, tail = text[:window].splitlines(), text[-window:].splitlines()
+        # More lines than kept at each end: the kept ones are whole (a cut line is not kept).
+        if len(head) > _HEAD_LINES and len(tail) > _TAIL_LINES:
+            return head[:_HEAD_LINES] + tail[-_TAIL_LINES:]
+    lines = text.splitlines()
+    if len(lines) > _HEAD_LINES + _TAIL_LINES:
+        lines = lines[:_HEAD_LINES] + lines[-_TAIL_LINES:]
+    return lines
 
 
 def parse_written_date(text: str) -> str | None:
