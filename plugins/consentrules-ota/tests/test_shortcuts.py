@@ -15,7 +15,7 @@ from consentrules_ota.claims import sentences
     [
         "Effective date: September 18, 2024",
         "LAST UPDATED 2024-01-02",
-        "This policy was reviſed on 1 May 2023",  # a long s folds to s, as the pattern folds it
+        "This policy was revi\u017fed on 1 May 2023",  # a long s folds to s, as the pattern folds it
         "Nothing to see here, 2024",
         "Die Richtlinie gilt ab 01.02.2024",
         "",
