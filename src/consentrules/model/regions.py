@@ -83,14 +83,7 @@ class RegionRegistry:
         self._division_leaves: dict[str, frozenset[str]] = {}
         for code in self.divisions:
             self._division_leaves[code] = self._leaves_of_division(code)
-        # The codes a leaf lies inside, innermost first (the leaf, its divisions, its country).
-        parent = {m: code for code, members in self.divisions.items() for m in members}
-        self._ancestors: dict[str, tuple[str, ...]] = {}
-        for sub, country in self._subdivision_country.items():
-            chain = [sub]
-            while chain[-1] in parent:
-                chain.append(parent[chain[-1]])
-            self._ancestors[sub] = (*chain, country)
+        self._ancestors: dict[str, tuple[str, ...]] | None = None  # (when first asked for)
         self.all_leaves: frozenset[str] = frozenset().union(*self._country_leaves.values())
         self.groups: dict[str, Group] = {}
         raw_groups: dict[str, dict[str, object]] = data.get("groups", {})  # type: ignore[assignment]
@@ -352,6 +345,15 @@ class RegionRegistry:
 
     def ancestors(self, leaf: str) -> tuple[str, ...]:
         """The codes a leaf lies inside, innermost first: ``ES-B`` is in ``ES-CT`` and ``ES``."""
+        if self._ancestors is None:
+            parent = {m: code for code, members in self.divisions.items() for m in members}
+            ancestors = {}
+            for sub, country in self._subdivision_country.items():
+                chain = [sub]
+                while chain[-1] in parent:
+                    chain.append(parent[chain[-1]])
+                ancestors[sub] = (*chain, country)
+            self._ancestors = ancestors
         return self._ancestors.get(leaf, (leaf,))
 
 
