@@ -232,6 +232,24 @@ def test_events_of_settings_the_snapshot_lacks_are_a_counted_notice(tmp_path):
     assert notice["category"] == "incomplete"
 
 
+def test_a_setting_the_ledger_has_no_event_for_is_not_counted_as_nobody(tmp_path):
+    """Zero users from a ledger that never recorded the setting would read as "nobody was
+    affected": the finding says it was not counted, and a notice says why."""
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(HEADER + "u1,other_setting,GB,true,default,2024-08-01T00:00:00Z\n")
+    finding, result = counted(tmp_path, ledger)
+    facts = finding["evidence"]["ledger"]
+    assert facts["counted"] is False and facts["events"] == 0 and "users" not in facts
+    assert "no event for this setting" in facts["note"]
+    (notice,) = [n for n in result.report["notices"] if "holds no event" in n["message"]]
+    assert "'train'" in notice["message"] and notice["category"] == "incomplete"
+    html = run(
+        "check", str(snapshot(tmp_path)), "--rule", "AI-TRAIN-002-PAST", "--ledger", str(ledger),
+        "--format", "markdown",
+    )  # fmt: skip
+    assert "Counted user by user" not in html.stdout  # no figure claims a count
+
+
 FAKE_ENGINE = """
 class Ledger:
     notices = []

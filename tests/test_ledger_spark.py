@@ -18,6 +18,7 @@ duckdb = pytest.importorskip("duckdb")
 
 from test_ledger import DRIFT_EVENTS  # noqa: E402
 from test_ledger import EVENTS  # noqa: E402
+from test_ledger import HEADER  # noqa: E402
 from test_ledger import ledger_csv  # noqa: E402
 from test_ledger import snapshot  # noqa: E402
 
@@ -58,6 +59,14 @@ def test_spark_and_duckdb_give_the_same_report(tmp_path, events):
     pattern = f"{folder}/*.parquet"
     assert report(tmp_path, pattern, "spark") == report(tmp_path, pattern, "duckdb")
     assert any("ledger" in f[4] for f in duck[1])  # something was counted
+
+
+def test_spark_marks_a_setting_without_events_as_duckdb_does(tmp_path):
+    csv = tmp_path / "other.csv"
+    csv.write_text(HEADER + "u1,other_setting,GB,true,default,2024-08-01T00:00:00Z\n")
+    duck = report(tmp_path, csv, "duckdb")
+    assert report(tmp_path, csv, "spark") == duck
+    assert any("('counted', False)" in f[4] for f in duck[1])
 
 
 def test_spark_refuses_a_bad_ledger_as_duckdb_does(tmp_path):

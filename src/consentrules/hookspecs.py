@@ -166,7 +166,9 @@ def consentrules_register_ledger_engines(engines: dict[str, str]) -> None:
     :param engines: a mapping to add to: engine name -> the dotted name of a module whose
         ``open_ledger(path)`` returns a ledger with ``notices``, ``events``,
         ``unknown_settings(known)``, ``count(setting_id, spans, terms)`` and
-        ``drift(setting_id, spans, examples)`` (see ``consentrules.audit.duckdb_ledger``).
+        ``drift(setting_id, spans, examples)``, and optionally ``recorded_settings(known)``
+        (the settings it holds events for: a finding on any other is marked not counted,
+        never zero users); see ``consentrules.audit.duckdb_ledger``.
         A module name, not an object, so that worker processes import the engine themselves.
 
     The built-in ``ledger`` plugin registers ``duckdb`` and ``spark`` this way.

@@ -172,6 +172,16 @@ class DuckLedger:
         ).fetchall()
         return [(str(sid), int(n)) for sid, n in rows]
 
+    def recorded_settings(self, known: set[str]) -> set[str]:
+        """The settings of ``known`` the ledger holds at least one event for."""
+        self.db.execute("CREATE OR REPLACE TEMP TABLE known (setting_id VARCHAR)")
+        if known:
+            self.db.executemany("INSERT INTO known VALUES (?)", [(k,) for k in sorted(known)])
+        rows = self.db.execute(
+            "SELECT DISTINCT setting_id FROM raw WHERE setting_id IN (SELECT setting_id FROM known)"
+        ).fetchall()
+        return {str(sid) for (sid,) in rows}
+
     def _states(self, setting_id: str) -> str:
         """The table of the setting's states enrolled by default, each with the instant the
         user's next event ends it: computed once per setting (one pass over the ledger, the

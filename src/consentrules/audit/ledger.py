@@ -131,6 +131,9 @@ def consentrules_modify_findings(config: Any, findings: list[Finding]) -> None:
                 category="incomplete",
             )
         )
+    recorded_settings = getattr(ledger, "recorded_settings", None)  # (optional for an engine)
+    recorded = recorded_settings(known) if recorded_settings is not None else known
+    silent: dict[str, int] = {}  # settings found at fault that the ledger has no event for
     as_of = {summary.path: summary.as_of for summary in config.snapshots}
     counted = 0
     for index, finding in enumerate(findings):
@@ -141,9 +144,22 @@ def consentrules_modify_findings(config: Any, findings: list[Finding]) -> None:
         spans = finding_spans(finding, config.regions, end_of_day)
         if not spans:
             continue
+        evidence = dict(finding.evidence or {})
+        if finding.target_id not in recorded:
+            # Zero users would read as "nobody was affected": the ledger cannot say that of a
+            # setting it holds no record of at all.
+            silent[finding.target_id] = silent.get(finding.target_id, 0) + 1
+            evidence["ledger"] = {
+                "counted": False,
+                "events": 0,
+                "note": "the ledger holds no event for this setting: who it concerns was not "
+                "counted",
+                "source": str(Path(str(path))),
+            }
+            findings[index] = dataclasses.replace(finding, evidence=evidence)
+            continue
         terms = {term: region_codes((term,), config.regions) for term in finding.regions}
         users, by_region = ledger.count(finding.target_id, spans, terms)
-        evidence = dict(finding.evidence or {})
         evidence["ledger"] = {
             "users": users,
             "by_region": by_region,
@@ -152,6 +168,18 @@ def consentrules_modify_findings(config: Any, findings: list[Finding]) -> None:
         }
         findings[index] = dataclasses.replace(finding, evidence=evidence)
         counted += 1
+    if silent:
+        shown = ", ".join(repr(sid) for sid in sorted(silent)[:5])
+        config.notices.append(
+            Notice(
+                "warning",
+                f"{sum(silent.values())} finding(s) concern settings the ledger holds no event "
+                f"for ({shown}{', ...' if len(silent) > 5 else ''}): who they concern was not "
+                "counted (is the ledger's setting_id spelt as the snapshot's id?)",
+                path=str(path),
+                category="incomplete",
+            )
+        )
     if sys.stderr.isatty():  # progress for a person at a terminal, never in CI logs
         print(
             f"ledger: {getattr(ledger, 'events', 0):,} events read, {counted} finding(s) counted "

@@ -124,6 +124,21 @@ class SparkLedger:
         ).collect()
         return [(str(sid), int(n)) for sid, n in rows]
 
+    def recorded_settings(self, known: set[str]) -> set[str]:
+        """The settings of ``known`` the ledger holds at least one event for."""
+        from pyspark.sql.types import StringType
+        from pyspark.sql.types import StructField
+        from pyspark.sql.types import StructType
+
+        schema = StructType([StructField("setting_id", StringType())])
+        self.spark.createDataFrame([(k,) for k in sorted(known)], schema).createOrReplaceTempView(
+            "known"
+        )
+        rows = self.spark.sql(
+            "SELECT DISTINCT setting_id FROM raw WHERE setting_id IN (SELECT setting_id FROM known)"
+        ).collect()
+        return {str(sid) for (sid,) in rows}
+
     def _spans(self, spans: list[Any]) -> None:
         from pyspark.sql.types import StringType
         from pyspark.sql.types import StructField
