@@ -109,3 +109,30 @@ def test_the_ledger_benchmark_finds_what_it_planted():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "all counts match what was planted" in result.stdout
     assert "ratio:" in result.stdout and "peak RSS" in result.stdout
+
+
+def test_the_start_up_benchmark_prints_its_ratios_and_targets():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "startup.py"), "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "python -c pass" in result.stdout and "check the example" in result.stdout
+    assert "consentrules --version: <= 2x" in result.stdout
+
+
+def test_the_history_benchmark_says_where_the_bundle_should_be(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "ota_history.py"),
+            "--bundle",
+            str(tmp_path / "missing.bundle"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "no bundle at" in result.stderr
