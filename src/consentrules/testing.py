@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -263,3 +264,12 @@ def modules_imported_by_registering(plugin: str) -> set[str]:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     return set(json.loads(result.stdout))
+
+
+def assert_registers_without(plugin: str, heavy: Iterable[str]) -> None:
+    """Fail unless registering ``plugin`` (as with ``-p``) leaves every module of ``heavy``
+    unimported: the test each plugin's own suite runs (see
+    :func:`modules_imported_by_registering`)."""
+    loaded = modules_imported_by_registering(plugin)
+    found = sorted(set(heavy) & loaded)
+    assert not found, f"registering {plugin!r} imports {', '.join(found)}"
