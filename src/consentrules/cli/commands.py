@@ -14,7 +14,6 @@ from types import MappingProxyType
 from typing import Any
 
 from consentrules.__about__ import __version__
-from consentrules.cli.changed import at_ref
 from consentrules.cli.inputs import parse_as_of
 from consentrules.cli.inputs import snapshot_files
 from consentrules.cli.notices import rule_token_notices
@@ -183,6 +182,8 @@ def cmd_baseline_create(config: Config, options: dict[str, Any]) -> int:
     setup(config, options)
     target = Path(options["baseline_output"]).resolve()
     plan_target(target)
+    from consentrules.cli.changed import at_ref
+
     with collector_paused(), at_ref(options.get("from_ref"), options):
         report = run_checks(config, options, modify=False, outputs=[("-o", target)])
         data = baseline_dict(report.findings)

@@ -337,12 +337,12 @@ def _on_sigterm() -> Any:
     """End the run cleanly on SIGTERM and on SIGHUP (a closed terminal or SSH session):
     outputs in progress remove their temporary files. Returns what to restore."""
     import signal
-    import threading
 
-    if threading.current_thread() is not threading.main_thread():
-        return None
     names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    return {name: signal.signal(getattr(signal, name), _terminate) for name in names}
+    try:
+        return {name: signal.signal(getattr(signal, name), _terminate) for name in names}
+    except ValueError:  # not the main thread (a test, an embedding program): leave them be
+        return None
 
 
 def _restore_sigterm(previous: Any) -> None:

@@ -195,7 +195,9 @@ def build_parser(plugin_options: Any = None, wanted: str | None = None) -> Any:
         if isinstance(parent, Unbuilt):
             return parent
         if parent is commands and wanted is not None and name != wanted:
-            parent.add_parser(name, help=help_text, description=help_text)
+            parent.add_parser(
+                name, help=help_text, description=help_text, formatter_class=formatter
+            )
             return Unbuilt()
         p = parent.add_parser(
             name,
