@@ -46,7 +46,10 @@ LAYERS = ["cli", "execute", "ci", "audit", "report", "sources", "engine", "plugi
 
 
 def test_the_import_contract_names_the_layers_in_order():
-    import tomllib
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     contracts = config["tool"]["importlinter"]["contracts"]
