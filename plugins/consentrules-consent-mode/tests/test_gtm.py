@@ -320,3 +320,19 @@ def test_a_problem_in_a_custom_html_tag_points_at_the_tags_line_in_the_export(tm
     tag_line = text[: text.index('"name": "Snippet"')].count("\n")  # the tag object's line
     assert f"{path}:{tag_line}:" in result.stderr
     assert "tag 'Snippet', line 4 of its HTML" in result.stderr
+
+
+def test_each_template_is_parsed_once_however_many_tags_use_it(tmp_path):
+    """A container's tags share a few templates: the template's code is parsed once each."""
+    from consentrules_consent_mode.gtmtemplate import consent_fields
+
+    data = json.loads(EXPORT.read_text())
+    tags = data["containerVersion"]["tag"]
+    templated = [tag for tag in tags if tag["type"].startswith("cvt_")]
+    tags.extend(json.loads(json.dumps(templated)) * 20)  # sixty more tags, the same templates
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(data))
+    consent_fields.cache_clear()
+    plugin.ConsentModeAdapter().load(path, make_config([plugin]))
+    used = {tag["type"].rsplit("_", 1)[-1] for tag in templated}
+    assert consent_fields.cache_info().misses <= len(used) < len(templated)

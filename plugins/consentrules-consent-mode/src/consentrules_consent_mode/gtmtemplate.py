@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from dataclasses import field
+from functools import lru_cache
 from typing import Any
 
 from consentrules_consent_mode import CONSENT_TYPES
@@ -56,8 +57,10 @@ def parameter_defaults(template_data: str) -> dict[str, Any]:
     return out
 
 
+@lru_cache(maxsize=256)
 def consent_fields(template_data: str) -> TemplateFields:
-    """The fields the template's consent calls read, from its sandboxed code."""
+    """The fields the template's consent calls read, from its sandboxed code. Parsed once per
+    template (a container's tags share a few templates); callers read it, never change it."""
     from consentrules_consent_mode.jscalls import Script
     from consentrules_consent_mode.jscalls import _callee_name
     from consentrules_consent_mode.jscalls import _parser
