@@ -62,7 +62,7 @@ def _registration_cost(name: str) -> tuple[float, int]:
     """Seconds to load and register one plugin beside the built-in ones, less the built-ins
     alone, and how many modules it imported."""
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    base = f"{REGISTER}".replace("[sys.argv[1]]", "[]")
+    base = REGISTER.replace("[sys.argv[1]]", "[]")
     out = []
     for code in (REGISTER, base):
         result = subprocess.run(

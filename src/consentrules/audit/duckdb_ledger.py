@@ -19,8 +19,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from consentrules.audit.ledgercheck import ISO_REGION
+from consentrules.audit.ledgercheck import drift_rows
+from consentrules.audit.ledgercheck import events_by_setting
 from consentrules.audit.ledgercheck import judge
 from consentrules.audit.ledgercheck import require_columns
+from consentrules.audit.ledgercheck import settings_outside
 from consentrules.model import Notice
 from consentrules.model.errors import InputError
 from consentrules.model.errors import Problem
@@ -75,6 +78,7 @@ class DuckLedger:
         )
         self.notices = self._check()
         self._tables: dict[str, str] = {}
+        self._counts: dict[str, int] | None = None
         self.db.execute(
             """CREATE TEMP VIEW events AS SELECT user_id, setting_id, region, "value", "source",
                  CAST("at" AS TIMESTAMP) AS "at",
@@ -148,39 +152,22 @@ class DuckLedger:
                       list(DISTINCT user_id ORDER BY user_id)
                FROM drift_hits GROUP BY region ORDER BY region"""
         ).fetchall()
-        return [
-            {
-                "region": region,
-                "users": int(users),
-                "first": first.strftime("%Y-%m-%d %H:%M"),
-                "last": last.strftime("%Y-%m-%d %H:%M"),
-                "examples": list(ids)[:examples],
-                "total": int(total[0]) if total else 0,
-            }
-            for region, users, first, last, ids in rows
-        ]
+        return drift_rows(rows, int(total[0]) if total else 0, examples)
+
+    def _events_by_setting(self) -> dict[str, int]:
+        """Events per setting id: one pass over the ledger, for both questions below."""
+        if self._counts is None:
+            rows = self.db.execute("SELECT setting_id, count(*) FROM raw GROUP BY setting_id")
+            self._counts = events_by_setting(rows.fetchall())
+        return self._counts
 
     def unknown_settings(self, known: set[str]) -> list[tuple[str, int]]:
         """The ledger's setting ids that are not in ``known``, with their event counts."""
-        self.db.execute("CREATE OR REPLACE TEMP TABLE known (setting_id VARCHAR)")
-        if known:
-            self.db.executemany("INSERT INTO known VALUES (?)", [(k,) for k in sorted(known)])
-        rows = self.db.execute(
-            """SELECT setting_id, count(*) FROM raw
-               WHERE setting_id NOT IN (SELECT setting_id FROM known)
-               GROUP BY setting_id ORDER BY count(*) DESC, setting_id"""
-        ).fetchall()
-        return [(str(sid), int(n)) for sid, n in rows]
+        return settings_outside(self._events_by_setting(), known)
 
     def recorded_settings(self, known: set[str]) -> set[str]:
         """The settings of ``known`` the ledger holds at least one event for."""
-        self.db.execute("CREATE OR REPLACE TEMP TABLE known (setting_id VARCHAR)")
-        if known:
-            self.db.executemany("INSERT INTO known VALUES (?)", [(k,) for k in sorted(known)])
-        rows = self.db.execute(
-            "SELECT DISTINCT setting_id FROM raw WHERE setting_id IN (SELECT setting_id FROM known)"
-        ).fetchall()
-        return {str(sid) for (sid,) in rows}
+        return known & self._events_by_setting().keys()
 
     def _states(self, setting_id: str) -> str:
         """The table of the setting's states enrolled by default, each with the instant the

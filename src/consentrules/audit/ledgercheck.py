@@ -77,3 +77,32 @@ def judge(shown: str, bad_value: Any, bad_at: Any, uncounted: Any, bad_region: A
             )
         )
     return notices
+
+
+def events_by_setting(rows: Any) -> dict[str, int]:
+    """``(setting_id, count)`` rows of a ``GROUP BY setting_id`` as a mapping (an event with no
+    setting id names no setting)."""
+    return {str(sid): int(n) for sid, n in rows if sid is not None}
+
+
+def settings_outside(counts: dict[str, int], known: set[str]) -> list[tuple[str, int]]:
+    """The settings of ``counts`` not in ``known``, the most events first."""
+    return sorted(
+        ((sid, n) for sid, n in counts.items() if sid not in known),
+        key=lambda item: (-item[1], item[0]),
+    )
+
+
+def drift_rows(rows: Any, total: int, examples: int) -> list[dict[str, Any]]:
+    """A drift query's rows (region, users, first, last, user ids) as the engine's answer."""
+    return [
+        {
+            "region": region,
+            "users": int(users),
+            "first": first.strftime("%Y-%m-%d %H:%M"),
+            "last": last.strftime("%Y-%m-%d %H:%M"),
+            "examples": list(ids)[:examples],
+            "total": total,
+        }
+        for region, users, first, last, ids in rows
+    ]

@@ -16,8 +16,11 @@ import os
 from typing import Any
 
 from consentrules.audit.ledgercheck import ISO_REGION
+from consentrules.audit.ledgercheck import drift_rows
+from consentrules.audit.ledgercheck import events_by_setting
 from consentrules.audit.ledgercheck import judge
 from consentrules.audit.ledgercheck import require_columns
+from consentrules.audit.ledgercheck import settings_outside
 from consentrules.model import Notice
 from consentrules.model.errors import InputError
 from consentrules.model.errors import Problem
@@ -66,6 +69,7 @@ def _read(spark: Any, path: str) -> Any:
 class SparkLedger:
     def __init__(self, path: str) -> None:
         self.path = self.shown = path
+        self._counts: dict[str, int] | None = None
         self.spark = spark = _spark()
         frame = _read(spark, path)
         require_columns(path, frame.columns)
@@ -109,35 +113,18 @@ class SparkLedger:
         self.events = int(self._one("SELECT count(*) FROM raw")[0])
         return notices
 
-    def unknown_settings(self, known: set[str]) -> list[tuple[str, int]]:
-        from pyspark.sql.types import StringType
-        from pyspark.sql.types import StructField
-        from pyspark.sql.types import StructType
+    def _events_by_setting(self) -> dict[str, int]:
+        """Events per setting id: one pass over the ledger, for both questions below."""
+        if self._counts is None:
+            rows = self.spark.sql("SELECT setting_id, count(*) FROM raw GROUP BY setting_id")
+            self._counts = events_by_setting(rows.collect())
+        return self._counts
 
-        schema = StructType([StructField("setting_id", StringType())])
-        frame = self.spark.createDataFrame([(k,) for k in sorted(known)], schema)
-        frame.createOrReplaceTempView("known")
-        rows = self.spark.sql(
-            """SELECT setting_id, count(*) AS n FROM raw
-               WHERE setting_id NOT IN (SELECT setting_id FROM known)
-               GROUP BY setting_id ORDER BY n DESC, setting_id"""
-        ).collect()
-        return [(str(sid), int(n)) for sid, n in rows]
+    def unknown_settings(self, known: set[str]) -> list[tuple[str, int]]:
+        return settings_outside(self._events_by_setting(), known)
 
     def recorded_settings(self, known: set[str]) -> set[str]:
-        """The settings of ``known`` the ledger holds at least one event for."""
-        from pyspark.sql.types import StringType
-        from pyspark.sql.types import StructField
-        from pyspark.sql.types import StructType
-
-        schema = StructType([StructField("setting_id", StringType())])
-        self.spark.createDataFrame([(k,) for k in sorted(known)], schema).createOrReplaceTempView(
-            "known"
-        )
-        rows = self.spark.sql(
-            "SELECT DISTINCT setting_id FROM raw WHERE setting_id IN (SELECT setting_id FROM known)"
-        ).collect()
-        return {str(sid) for (sid,) in rows}
+        return known & self._events_by_setting().keys()
 
     def _spans(self, spans: list[Any]) -> None:
         from pyspark.sql.types import StringType
@@ -203,17 +190,7 @@ class SparkLedger:
                       sort_array(collect_set(user_id))
                FROM drift_hits GROUP BY region ORDER BY region"""
         ).collect()
-        return [
-            {
-                "region": region,
-                "users": int(users),
-                "first": first.strftime("%Y-%m-%d %H:%M"),
-                "last": last.strftime("%Y-%m-%d %H:%M"),
-                "examples": list(ids)[:examples],
-                "total": total,
-            }
-            for region, users, first, last, ids in rows
-        ]
+        return drift_rows(rows, total, examples)
 
 
 _CACHE: dict[str, SparkLedger] = {}

@@ -49,7 +49,6 @@ class RuleLoader:
         #: The rule files the last :meth:`load_paths` read.
         self.files: list[Path] = []
         self._schemas: str | None = None
-        self._validated = False
 
     def load_paths(self, paths: Iterable[Path]) -> list[Rule]:
         """Every rule in every file; raise one :class:`InputError` listing all problems."""
@@ -120,7 +119,6 @@ class RuleLoader:
             raise InputError(
                 [Problem(doc.path, "a rule file must be a mapping with a 'rules' list", line=1)]
             )
-        self._validated = validated
         found = (
             []
             if validated
@@ -137,7 +135,7 @@ class RuleLoader:
         for index, raw in enumerate(data["rules"]):
             if index in bad_rules:
                 continue
-            rule = self._build(doc, raw, index, pack, problems)
+            rule = self._build(doc, raw, index, pack, problems, validated)
             if rule is not None:
                 rules.append(
                     rule if by_default else dataclasses.replace(rule, run_by_default=False)
@@ -205,6 +203,7 @@ class RuleLoader:
         index: int,
         pack: str | None,
         problems: list[Problem],
+        validated: bool = False,
     ) -> Rule | None:
         rule_ptr = pointer("rules", index)
         rule_id = str(raw["id"])
@@ -231,7 +230,7 @@ class RuleLoader:
             )
             return None
         kind = self.kinds.get(kind_name)
-        if not self._validated:
+        if not validated:
             problems.extend(
                 validate(
                     check,
